@@ -1,0 +1,164 @@
+"""wrk driver shared by the benchmarks: a Lua script giving each request its own session/path/body.
+
+Each wrk thread walks its own slice of a request list and stops after `per_thread` answers, so
+every measured request is a real, distinct request (no filler traffic in the latency figures).
+The list goes to wrk as a data file, one request a line (tab-separated, backslash-escaped), read
+once per thread at start: tens of thousands of requests with bodies would overflow the constant
+table of a generated Lua chunk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+LUA = r"""
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } fx_timespec;
+int clock_gettime(int clk_id, fx_timespec *tp);
+]]
+local function now_us()
+  local ts = ffi.new("fx_timespec")
+  ffi.C.clock_gettime(1, ts)  -- CLOCK_MONOTONIC: comparable across threads
+  return tonumber(ts.tv_sec) * 1000000 + tonumber(ts.tv_nsec) / 1000
+end
+local unescape = {n = "\n", r = "\r", t = "\t", ["\\"] = "\\"}
+local function field(s) return (s:gsub("\\(.)", unescape)) end
+local reqs = {}
+for line in io.lines(os.getenv("FX_REQS")) do  -- method, path, cookie[, body]
+  local r = {}
+  for f in (line .. "\t"):gmatch("([^\t]*)\t") do r[#r + 1] = field(f) end
+  reqs[#reqs + 1] = r
+end
+local signal_dir = os.getenv("FX_SIGNAL_DIR")
+local threads = {}
+local nthreads = tonumber(os.getenv("FX_THREADS"))
+local per_thread = tonumber(os.getenv("FX_PER_THREAD"))
+CONTENT_TYPE = os.getenv("FX_CONTENT_TYPE")
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  idx = tid + 1
+  answered, ok, c4, c5, bare, t_first, t_last = 0, 0, 0, 0, 0, 0, 0
+end
+function request()
+  if t_first == 0 then t_first = now_us() end
+  local r = reqs[idx]
+  idx = idx + nthreads
+  if r == nil then r = reqs[1] end
+  if r[4] then
+    local h = {["Content-Type"] = CONTENT_TYPE}
+    if r[3] ~= "" then h["Cookie"] = r[3] end
+    return wrk.format(r[1], r[2], h, r[4])
+  end
+  return wrk.format(r[1], r[2], {["Cookie"] = r[3], ["Content-Length"] = "0"})
+end
+function response(status, headers, body)
+  answered = answered + 1
+  if status == 200 then ok = ok + 1 elseif status >= 500 then c5 = c5 + 1 else c4 = c4 + 1 end
+  if status == 200 and body == "success" then bare = bare + 1 end
+  if answered == per_thread then
+    t_last = now_us()
+    local f = io.open(signal_dir .. "/done-" .. tid, "w")
+    f:write("1")
+    f:close()
+    wrk.thread:stop()
+  end
+end
+function done(summary, latency, requests)
+  local o, f, s, n, t0, t1 = 0, 0, 0, 0, nil, 0
+  for _, t in ipairs(threads) do
+    o = o + t:get("ok"); f = f + t:get("c4"); s = s + t:get("c5"); n = n + t:get("bare")
+    local a, b = t:get("t_first"), t:get("t_last")
+    if t0 == nil or a < t0 then t0 = a end
+    if b > t1 then t1 = b end
+  end
+  io.write(string.format("FXRESULT {\"requests\": %d, \"duration_us\": %d, \"ok\": %d, \"c4xx\": %d, " ..
+    "\"c5xx\": %d, \"p50_us\": %d, \"p99_us\": %d, \"errors\": %d, \"bare\": %d}\n", summary.requests,
+    t1 - t0, o, f, s, latency:percentile(50), latency:percentile(99),
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, n))
+end
+"""
+
+
+@dataclass
+class WrkResult:
+    requests: int
+    duration_s: float
+    ok: int
+    c4xx: int
+    c5xx: int
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    bare: int = 0  # 200 answers whose body was exactly "success" (e.g. a WeChat callback deduplicated)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.duration_s
+
+
+Req = tuple[str, str, str] | tuple[str, str, str, str]  # (method, path, cookie) or with a body
+
+
+def _escape(field: str) -> str:
+    return field.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def write_requests(path: str, reqs: Sequence[Req]) -> None:
+    """The data file the Lua script reads: one request a line, fields tab-separated and escaped."""
+    with open(path, "w", encoding="utf-8") as f:
+        for r in reqs:
+            f.write("\t".join(_escape(x) for x in r) + "\n")
+
+
+def run_requests(base: str, reqs: Sequence[Req], count: int, connections: int = 200,  # noqa: PLR0913, PLR0917
+                 threads: int = 2, timeout_s: int = 60, *, content_type: str = "text/xml") -> WrkResult:
+    """Send `count` of `reqs` ((method, path, cookie) or (method, path, cookie, body), distinct)
+    with wrk; return its figures. A request with a body is sent with `content_type`. Give at least
+    `count + connections` requests: in-flight requests past a thread's share use the next ones."""
+    tmp = tempfile.mkdtemp(prefix="fx-wrk-")
+    reqs_path, script = os.path.join(tmp, "reqs.tsv"), os.path.join(tmp, "script.lua")
+    write_requests(reqs_path, reqs)
+    with open(script, "w") as f:
+        f.write(LUA)
+    env = dict(os.environ, FX_REQS=reqs_path, FX_THREADS=str(threads), FX_PER_THREAD=str(count // threads),
+               FX_SIGNAL_DIR=tmp, FX_CONTENT_TYPE=content_type)
+    proc = subprocess.Popen(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{timeout_s}s",
+                             "--timeout", "10s", "-s", script, base], env=env, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + timeout_s + 5
+    while time.monotonic() < deadline and proc.poll() is None:
+        if all(os.path.exists(os.path.join(tmp, f"done-{t}")) for t in range(threads)):
+            proc.send_signal(signal.SIGINT)  # wrk stops and prints its summary
+            break
+        time.sleep(0.05)
+    out = proc.communicate(timeout=30)[0]
+    data = json.loads(re.search(r"FXRESULT (\{.*\})", out).group(1))  # type: ignore[union-attr]
+    return WrkResult(data["requests"], data["duration_us"] / 1e6, data["ok"], data["c4xx"], data["c5xx"],
+                     data["p50_us"] / 1000, data["p99_us"] / 1000, data["errors"], data["bare"])
+
+
+def run_plain(url: str, seconds: int = 8, connections: int = 200, threads: int = 2) -> WrkResult:
+    """Plain wrk against one URL (the /healthz baseline)."""
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                          url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
+    return WrkResult(total, total / rps, total, 0, 0, p50, p99, 0)
+
+
+def _ms(text: str) -> float:
+    value, unit = float(re.match(r"[\d.]+", text).group(0)), re.sub(r"[\d.]+", "", text)  # type: ignore[union-attr]
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]

@@ -1,0 +1,190 @@
+"""The Sanic application: resources made in before_server_start, closed after stop, features
+composed from their blueprints in one place, errors translated at one boundary."""
+
+from __future__ import annotations
+
+import asyncio
+import json as stdjson
+import logging
+import random
+import uuid
+from typing import Any
+
+import httpx
+from sanic import Request, Sanic, json
+from sanic.exceptions import SanicException
+from sanic.response import HTTPResponse
+
+from bot import cache, db, docs, inputguard, logs, metrics, protection
+from bot.clock import utcnow
+from bot.errors import MESSAGES, ErrorCode, FissionError
+from bot.keys import Keys
+from bot.periodic import run_periodic
+from bot.session import Sessions
+from bot.settings import Settings
+from handlers import expiry, orders, redpacket, share
+from handlers.helpbatcher import HelpBatcher
+from handlers.helpcache import HelpCache
+from handlers.helpsplit import SplitContext
+from models.redpacket_rules import HelpRules
+
+log = logging.getLogger("fission")
+
+SANIC_CODES = {400: ErrorCode.INVALID_BODY, 401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.FORBIDDEN,
+               404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED, 413: ErrorCode.TOO_LARGE,
+               503: ErrorCode.UNAVAILABLE}
+
+
+def help_rules(s: Settings) -> HelpRules:
+    rp = s.redpacket
+    return HelpRules(rp.old_user_range, rp.new_user_range, rp.daily_help_limit, rp.daily_same_owner_limit)
+
+
+def error_json(code: ErrorCode | str, message: str, status: int, request_id: str = "") -> HTTPResponse:
+    headers = {"X-Request-Id": request_id} if request_id else None
+    return json({"error": str(code), "message": message}, status=status, headers=headers)
+
+
+def dumps(obj: Any, **kw: Any) -> str:
+    """JSON with Chinese as UTF-8, not \\u escapes."""
+    return stdjson.dumps(obj, ensure_ascii=False, separators=(",", ":"), **kw)
+
+
+async def start_resources(app: Sanic) -> None:
+    s: Settings = app.ctx.settings
+    await db.connect(s.database)
+    app.ctx.redis = cache.connect(s.redis)
+    app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(s.wechat.timeout_s))
+    rules = help_rules(s)
+    app.ctx.help_rules = rules
+    app.ctx.help_cache = HelpCache(app.ctx.redis, app.ctx.keys, rules, s.campaign.tz)
+    split_ctx = SplitContext(rules, s.campaign.tz, s.campaign.launch_date, random.SystemRandom())
+    app.ctx.help_batcher = HelpBatcher(split_ctx, max_batch=s.redpacket.batch_max,
+                                       on_committed=app.ctx.help_cache.remember)
+    app.ctx.help_batcher.start()
+    app.ctx.stop = asyncio.Event()
+    app.ctx.background = [asyncio.create_task(run_periodic(
+        "expiry-sweeper", s.redpacket.sweep_interval_s, lambda: _sweep(app), app.ctx.redis, app.ctx.keys,
+        app.ctx.stop))]
+    for feature in features():
+        if hasattr(feature, "start"):
+            await feature.start(app)
+
+
+async def _sweep(app: Sanic) -> None:
+    for token in await expiry.sweep_expired(utcnow()):
+        await app.ctx.help_cache.mark_terminal(token, "expired")
+
+
+async def stop_resources(app: Sanic) -> None:
+    for feature in reversed(features()):
+        if hasattr(feature, "stop"):
+            await feature.stop(app)
+    app.ctx.stop.set()
+    await app.ctx.help_batcher.stop()
+    await asyncio.gather(*app.ctx.background, return_exceptions=True)
+    await app.ctx.http.aclose()
+    await app.ctx.redis.aclose()
+    await db.close()
+
+
+def install_errors(app: Sanic) -> None:
+    @app.exception(FissionError)
+    async def fission_error(request: Request, e: FissionError) -> HTTPResponse:
+        return error_json(e.code, e.message, e.status, getattr(request.ctx, "request_id", ""))
+
+    @app.exception(SanicException)
+    async def sanic_error(request: Request, e: SanicException) -> HTTPResponse:
+        status = getattr(e, "status_code", 500) or 500
+        code = SANIC_CODES.get(status, ErrorCode.INTERNAL if status >= 500 else ErrorCode.INVALID_BODY)
+        if status >= 500:
+            log.error("request %s failed: %s", getattr(request.ctx, "request_id", "-"), e)
+        return error_json(code, MESSAGES.get(code, str(e)), status, getattr(request.ctx, "request_id", ""))
+
+    @app.exception(Exception)
+    async def unexpected(request: Request, e: Exception) -> HTTPResponse:
+        rid = getattr(request.ctx, "request_id", "-")
+        log.exception("request %s %s %s failed", rid, request.method, request.path)
+        return error_json(ErrorCode.INTERNAL, MESSAGES[ErrorCode.INTERNAL], 500, rid)
+
+
+def install_request_ids(app: Sanic) -> None:
+    @app.on_request
+    async def assign_id(request: Request) -> None:
+        given = request.headers.get("x-request-id", "")
+        request.ctx.request_id = given if 0 < len(given) <= 64 and given.isascii() else uuid.uuid4().hex
+        logs.REQUEST_ID.set(request.ctx.request_id)  # logs and outbox rows of this request carry it
+
+    @app.on_response
+    async def echo_id(request: Request, response: HTTPResponse) -> None:
+        rid = getattr(request.ctx, "request_id", None)
+        if rid:
+            response.headers["X-Request-Id"] = rid
+
+
+def install_health(app: Sanic) -> None:
+    @app.get("/healthz")
+    async def healthz(request: Request) -> HTTPResponse:
+        return json({"status": "ok"})
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> HTTPResponse:
+        problems: dict[str, Any] = {}
+        try:
+            await asyncio.wait_for(db.ping(), 2)
+        except Exception as e:  # any failure means "not ready"; report it, don't raise
+            problems["database"] = type(e).__name__
+        try:
+            await asyncio.wait_for(app.ctx.redis.ping(), 2)
+        except Exception as e:
+            problems["redis"] = type(e).__name__
+        if app.ctx.settings.orders.amqp_url:
+            try:
+                await asyncio.wait_for(_amqp_ping(app.ctx.settings.orders.amqp_url), 3)
+            except Exception as e:
+                problems["rabbitmq"] = type(e).__name__
+        if problems:
+            return json({"status": "unavailable", "problems": problems}, status=503)
+        return json({"status": "ok"})
+
+
+async def _amqp_ping(url: str) -> None:
+    """RabbitMQ answers: a connection opens (AMQP handshake) and closes."""
+    import aio_pika
+
+    conn = await aio_pika.connect(url, timeout=2)
+    await conn.close()
+
+
+def create_app(settings: Settings, name: str = "fission") -> Sanic:
+    app = Sanic(name, dumps=dumps, log_config=logs.sanic_log_config())
+    app.config.REQUEST_MAX_SIZE = settings.server.max_body_bytes
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.ACCESS_LOG = settings.server.access_log
+    app.ctx.settings = settings
+    app.ctx.keys = Keys(settings.redis.prefix)
+    app.ctx.sessions = Sessions(settings.server)
+    install_request_ids(app)
+    install_errors(app)
+    install_health(app)
+    protection.install(app)  # body and rate limits, graceful-shutdown budget
+    metrics.install(app)
+    inputguard.install(app)
+    for feature in features():
+        app.blueprint(feature.bp)
+    docs.install(app)
+    app.before_server_start(start_resources)
+    app.after_server_stop(stop_resources)
+    return app
+
+
+def features() -> list[Any]:
+    """Every feature module, composed in this one place. A module exposes `bp` (a Blueprint) and
+    may expose `async start(app)` / `async stop(app)`, run after / before the shared resources."""
+    from bot import background, callbacks, oauth
+    from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin, payments
+    from handlers import admin_page, outbox_admin, pages, poster
+
+    return [oauth, orders, redpacket, share, admin, callbacks,
+            payments, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages, poster, pages,
+            jssdk, outbox_admin, admin_page, background]  # background last: started after, stopped before the others

@@ -1,0 +1,72 @@
+"""Database lifecycle: tortoise config from settings, connect, close, schema."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from asyncpg.exceptions import TransactionRollbackError
+from tortoise import Tortoise
+from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
+
+from bot.settings import DatabaseSettings
+from models import MODEL_MODULES
+
+
+# Errors meaning "another transaction raced this one; nothing was written, try again". tortoise
+# translates MySQL deadlocks and SQLite busy errors to OperationalError, but lets asyncpg's
+# TransactionRollbackError (deadlock_detected, serialization_failure) through untranslated.
+RACE_ERRORS: tuple[type[BaseException], ...] = (
+    IntegrityError, OperationalError, TransactionManagementError, TransactionRollbackError)
+
+
+def tortoise_config(db: DatabaseSettings, *, with_aerich: bool = False) -> dict[str, Any]:
+    modules = list(MODEL_MODULES) + (["aerich.models"] if with_aerich else [])
+    url = db.url
+    if db.dialect == "postgres":
+        url += ("&" if "?" in url else "?") + f"maxsize={db.pool_max}"
+    elif db.dialect == "mysql":
+        url += ("&" if "?" in url else "?") + f"maxsize={db.pool_max}&charset=utf8mb4"
+    return {
+        "connections": {"default": url},
+        "apps": {"models": {"models": modules, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _ensure_sqlite_dir(db: DatabaseSettings) -> None:
+    path = db.url.split("://", 1)[1].split("?", 1)[0]
+    if path and path != ":memory:" and os.path.dirname(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+
+
+async def connect(db: DatabaseSettings) -> None:
+    """Connect this process (and its tasks) to the database."""
+    if db.dialect == "sqlite":
+        _ensure_sqlite_dir(db)
+    await Tortoise.init(config=tortoise_config(db), _enable_global_fallback=True)
+
+
+async def close() -> None:
+    await Tortoise.close_connections()
+
+
+async def ping() -> None:
+    conn = Tortoise.get_connection("default")
+    await conn.execute_query("SELECT 1")
+
+
+async def insert_rows(conn: Any, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert plain rows in one executemany, converting values as tortoise does for `model`.
+
+    For hot paths: no model objects are built. Each row gives every non-generated column by its
+    field name (e.g. "packet_id"); the INSERT text and the conversions are tortoise's own.
+    """
+    if not rows:
+        return
+    executor = conn.executor_class(model=model, db=conn)
+    fields = model._meta.fields_map
+    columns = executor.regular_columns
+    values = [[fields[c].to_db_value(r[c], model) for c in columns] for r in rows]
+    await conn.execute_many(executor.insert_query, values)

@@ -1,0 +1,33 @@
+"""The one place where feature message routers are composed (aiogram's multi-file bot shape).
+
+`mp_router` answers the Official Account (`/wechat/mp`), `work_router` the WeCom app
+(`/wechat/work`). A feature adds its `Router` here with one `include` line. Both roots are built
+once per process (a router has one parent); their `background` holds late handler tasks.
+
+Handlers receive `(msg, ctx)` with `ctx` a `MessageContext`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.router import Router
+from bot.settings import Settings
+from handlers import wx_admin, wx_lottery, wx_redpacket
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """What a message handler may use: the settings and the request's single `now`."""
+
+    settings: Settings
+    now: datetime
+
+
+mp_router = Router("mp")
+mp_router.include(wx_redpacket.router)
+mp_router.include(wx_lottery.router)
+
+work_router = Router("work")
+work_router.include(wx_admin.router)

@@ -1,0 +1,45 @@
+"""Shared pieces of the campaign admin API (API.md, Admin): the bearer token, JSON bodies,
+validation errors listing every problem, and the list/disable shapes."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from sanic import Request
+
+from bot.errors import ErrorCode, FissionError
+
+
+def require_admin(request: Any) -> None:
+    """401 unless the Authorization header carries the admin token (constant-time compare)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    expected = request.app.ctx.settings.admin.token
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected.encode()):
+        raise FissionError(ErrorCode.UNAUTHENTICATED, "管理员令牌无效")
+
+
+def admin_body(request: Request) -> dict[str, Any]:
+    """The admin token checked, then the JSON object body (400 for anything else)."""
+    require_admin(request)
+    try:
+        body = request.json
+    except Exception as e:  # Sanic raises BadRequest on broken JSON: say so in one place
+        raise FissionError(ErrorCode.INVALID_BODY, "请求体不是合法的 JSON") from e
+    if not isinstance(body, dict):
+        raise FissionError(ErrorCode.INVALID_BODY, "请求体必须是 JSON 对象")
+    return body
+
+
+def invalid(problems: list[str]) -> FissionError:
+    """A 400 listing every problem found, e.g. "参数错误: name must be …; stock must be …"."""
+    return FissionError(ErrorCode.INVALID_BODY, "参数错误: " + "; ".join(problems))
+
+
+def enabled_problems(data: dict[str, Any]) -> list[str]:
+    return [] if isinstance(data.get("enabled", True), bool) else ["enabled must be true or false"]
+
+
+def not_found(what: str) -> FissionError:
+    return FissionError(ErrorCode.NOT_FOUND, f"{what}不存在")

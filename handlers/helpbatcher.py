@@ -1,0 +1,32 @@
+"""Group commit for helps (bot/batching.py): a hot packet costs one short transaction per batch,
+and a help is answered only after its transaction committed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+
+from bot import db
+from bot.batching import Clock, GroupCommitter
+from bot.clock import utcnow
+from bot.errors import ErrorCode, FissionError
+from handlers.helpsplit import BatchConflict, HelpAttempt, HelpOutcome, SplitContext, commit_batch
+
+RACE_ERRORS: tuple[type[BaseException], ...] = (*db.RACE_ERRORS, BatchConflict)
+OnCommitted = Callable[[list[tuple[int, HelpOutcome]], dt.datetime], Awaitable[None]]
+
+
+class HelpBatcher(GroupCommitter[HelpAttempt, HelpOutcome]):
+    def __init__(self, ctx: SplitContext, *, max_batch: int = 256, clock: Clock = utcnow,
+                 on_committed: OnCommitted | None = None, consumers: int = 1):
+        async def commit(attempts: list[HelpAttempt], now: dt.datetime) -> list[HelpOutcome]:
+            return await commit_batch(attempts, ctx, now)
+
+        async def remember(done: list[tuple[HelpAttempt, HelpOutcome]], now: dt.datetime) -> None:
+            if on_committed:
+                await on_committed([(a.helper_id, o) for a, o in done], now)
+
+        super().__init__("help-batcher", commit, RACE_ERRORS, lambda _a: FissionError(ErrorCode.BUSY),
+                         max_batch=max_batch, consumers=consumers, clock=clock,
+                         on_committed=remember if on_committed else None)
+        self.ctx = ctx

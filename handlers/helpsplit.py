@@ -1,0 +1,211 @@
+"""Help-split in the database: many concurrent helps decided and committed in one transaction.
+
+The database is the only judge. One transaction locks the packets it touches (FOR UPDATE, in id
+order), reads what the five conditions need, decides every help of the batch in order with the
+pure rules, inserts helps, ledger entries and outbox rows, and moves each packet with a
+conditional update on the split amount it read. Unique keys on helps make a race between two
+transactions on *different* packets (same helper, same day) fail loudly; `commit_batch` then
+raises and the caller retries each help alone. Nothing here trusts Redis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from bot.db import insert_rows
+from bot.logs import current_request_id
+from bot.outbox import insert_values, outbox_values
+from models.enums import LIVE_STATUSES, DomainEvent, HelperKind, LedgerKind, PacketStatus
+from models.ledger import LedgerEntry
+from models.redpacket import Help, RedPacket
+from models.redpacket_rules import HelpFacts, HelpRules, help_amount, helper_kind, local_day, refusal
+from models.user import BlacklistEntry
+
+
+class BatchConflict(Exception):
+    """The packet row moved under us (only possible without row locks, e.g. SQLite)."""
+
+
+@dataclass(frozen=True)
+class HelpAttempt:
+    packet_id: int
+    helper_id: int
+    helper_openid: str
+    request_id: str | None = field(default_factory=current_request_id)  # of the request that asked
+
+
+@dataclass(frozen=True)
+class HelpOutcome:
+    """A committed help, or `error` with the refusal code."""
+
+    error: str | None = None
+    amount: int = 0
+    remaining: int = 0
+    status: PacketStatus = PacketStatus.SPLITTING
+    last: bool = False
+    packet_id: int = 0
+    owner_id: int = 0
+    token: str = ""
+    day: dt.date | None = None
+    helps_today: int = 0
+    helps_for_owner_today: int = 0
+
+
+@dataclass
+class _PacketState:
+    row: RedPacket
+    split_read: int
+    split: int
+    count: int
+    status: PacketStatus
+    start_time: dt.datetime | None
+    end_time: dt.datetime | None
+
+    @classmethod
+    def of(cls, p: RedPacket) -> _PacketState:
+        return cls(p, p.split_fen, p.split_fen, p.help_count, PacketStatus(p.status), p.start_time, p.end_time)
+
+
+@dataclass
+class _Batch:
+    """What one transaction read, updated in memory as helps are decided."""
+
+    packets: dict[int, _PacketState]
+    helped: set[tuple[int, int]]
+    per_day: Counter[tuple[int, dt.date]]
+    per_owner_day: Counter[tuple[int, int, dt.date]]
+    used_new_keys: set[str]
+    blacklisted: set[str]
+    helps: list[dict[str, Any]] = field(default_factory=list)
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class SplitContext:
+    rules: HelpRules
+    tz: dt.tzinfo
+    launch_date: dt.date
+    rng: random.Random
+
+
+def new_user_key(helper_id: int, launch: dt.date) -> str:
+    return f"{helper_id}@{launch.isoformat()}"
+
+
+async def _read(conn, attempts: list[HelpAttempt], days: set[dt.date], launch: dt.date) -> _Batch:
+    pids = sorted({a.packet_id for a in attempts})
+    hids = {a.helper_id for a in attempts}
+    rows = await RedPacket.filter(id__in=pids).select_for_update().order_by("id").using_db(conn)
+    keys = [new_user_key(h, launch) for h in hids]
+    # One read for three facts: helps on these packets, helps today, and each helper's first help.
+    mine = await Help.filter(Q(packet_id__in=pids) | Q(day__in=days) | Q(new_user_key__in=keys),
+                             helper_id__in=hids).using_db(conn).values_list(
+        "packet_id", "helper_id", "owner_id", "day", "new_user_key")
+    openids = {a.helper_openid for a in attempts}
+    black = await BlacklistEntry.filter(openid__in=openids).using_db(conn).values_list("openid", flat=True)
+    today = [(int(h), int(o), d) for _p, h, o, d, _k in mine if d in days]
+    return _Batch(
+        packets={p.id: _PacketState.of(p) for p in rows},
+        helped={(int(p), int(h)) for p, h, _o, _d, _k in mine if int(p) in set(pids)},
+        per_day=Counter((h, d) for h, _o, d in today),
+        per_owner_day=Counter(today),
+        used_new_keys={k for *_r, k in mine if k in set(keys)},
+        blacklisted=set(black),
+    )
+
+
+def _decide(b: _Batch, a: HelpAttempt, ctx: SplitContext, now: dt.datetime) -> HelpOutcome:
+    st = b.packets.get(a.packet_id)
+    if st is None:
+        return HelpOutcome(error="not_found")
+    day = local_day(now, ctx.tz)
+    owner = int(st.row.owner_id)
+    facts = HelpFacts(status=st.status, expire_time=st.row.expire_time, owner_id=owner, helper_id=a.helper_id,
+                      already_helped=(a.packet_id, a.helper_id) in b.helped,
+                      helps_today=b.per_day[(a.helper_id, day)],
+                      helps_for_owner_today=b.per_owner_day[(a.helper_id, owner, day)])
+    code = refusal(ctx.rules, facts, now)
+    if code:
+        return HelpOutcome(error=code, packet_id=a.packet_id, owner_id=owner, token=st.row.share_token, day=day,
+                           helps_today=facts.helps_today, helps_for_owner_today=facts.helps_for_owner_today,
+                           status=st.status, remaining=int(st.row.amount_fen) - st.split)
+    nkey = new_user_key(a.helper_id, ctx.launch_date)
+    kind = helper_kind(blacklisted=a.helper_openid in b.blacklisted, helped_since_launch=nkey in b.used_new_keys)
+    x, last = help_amount(ctx.rules, kind, int(st.row.amount_fen) - st.split, ctx.rng)
+    _record(b, st, a, kind, x, last, day, now, None if nkey in b.used_new_keys else nkey)
+    return HelpOutcome(amount=x, remaining=int(st.row.amount_fen) - st.split, status=st.status, last=last,
+                       packet_id=a.packet_id, owner_id=owner, token=st.row.share_token, day=day,
+                       helps_today=b.per_day[(a.helper_id, day)],
+                       helps_for_owner_today=b.per_owner_day[(a.helper_id, owner, day)])
+
+
+def _record(b: _Batch, st: _PacketState, a: HelpAttempt, kind: HelperKind, x: int, last: bool,
+            day: dt.date, now: dt.datetime, nkey: str | None) -> None:
+    owner = int(st.row.owner_id)
+    pid, hid = a.packet_id, a.helper_id
+    b.helps.append({"packet_id": pid, "helper_id": hid, "owner_id": owner, "amount_fen": x, "kind": kind,
+                    "day": day, "day_slot": b.per_day[(hid, day)],
+                    "owner_day_slot": b.per_owner_day[(hid, owner, day)], "new_user_key": nkey,
+                    "is_last": last, "created_at": now})
+    b.helped.add((pid, hid))
+    b.per_day[(hid, day)] += 1
+    b.per_owner_day[(hid, owner, day)] += 1
+    if nkey:
+        b.used_new_keys.add(nkey)
+    ref = f"help:{pid}:{hid}"
+    for user_id, kind_, suffix in ((owner, LedgerKind.HELP_OWNER, ":owner"), (hid, LedgerKind.HELP_HELPER, ":helper")):
+        b.ledger.append({"user_id": user_id, "amount_fen": x, "kind": kind_, "ref": ref + suffix, "packet_id": pid,
+                         "created_at": now})
+    st.split += x
+    st.count += 1
+    st.start_time = st.start_time or now
+    st.status = PacketStatus.SPLIT_OUT if last else PacketStatus.SPLITTING
+    remaining = int(st.row.amount_fen) - st.split
+    b.events.append(outbox_values(ref, DomainEvent.HELPED, {
+        "packet_id": pid, "owner_id": owner, "helper_id": hid, "amount": x, "remaining": remaining,
+        "at": now.isoformat()}, now, request_id=a.request_id))
+    if last:
+        st.end_time = now
+        b.events.append(outbox_values(f"packet:{pid}:split_out", DomainEvent.SPLIT_OUT, {
+            "packet_id": pid, "owner_id": owner, "amount": int(st.row.amount_fen), "at": now.isoformat()}, now,
+            request_id=a.request_id))
+    b.touched.add(pid)
+
+
+async def _write(conn, b: _Batch) -> None:
+    if b.helps:
+        # helper-id order: concurrent batches take unique-index entries in one global order, so a
+        # same-helper race ends in a wait and a unique violation, not a deadlock
+        await insert_rows(conn, Help, sorted(b.helps, key=lambda h: (h["helper_id"], h["packet_id"])))
+        await insert_rows(conn, LedgerEntry, b.ledger)
+        await insert_values(conn, b.events)
+    for pid in sorted(b.touched):
+        st = b.packets[pid]
+        n = await RedPacket.filter(id=pid, split_fen=st.split_read, status__in=list(LIVE_STATUSES)).using_db(
+            conn).update(split_fen=st.split, help_count=st.count, status=st.status, start_time=st.start_time,
+                         end_time=st.end_time, version=F("version") + 1)
+        if n != 1:
+            raise BatchConflict(f"packet {pid} moved during the batch")
+
+
+async def commit_batch(attempts: list[HelpAttempt], ctx: SplitContext, now: dt.datetime) -> list[HelpOutcome]:
+    """Decide and commit every attempt in one transaction; outcomes in the same order.
+
+    Raises (IntegrityError, OperationalError, BatchConflict) when another transaction raced this
+    one; nothing was written then, and the caller retries the attempts one by one.
+    """
+    days = {local_day(now, ctx.tz)}
+    async with in_transaction() as conn:
+        batch = await _read(conn, attempts, days, ctx.launch_date)
+        outcomes = [_decide(batch, a, ctx, now) for a in attempts]
+        await _write(conn, batch)
+    return outcomes

@@ -1,0 +1,250 @@
+"""The draw use case (SPEC §2): many concurrent draws decided and committed in one transaction.
+
+For a batch of requests one transaction reads what the draws need (lottery_batch.read_batch: a
+fixed number of queries), decides every draw in order with the pure rules (alias table, stock
+fallback, win limit), then writes: the payments' chances_used counters, prize and template
+stock by conditional decrements, draw history rows (one per chance: unique), won prizes,
+coupons and outbox rows. The database is the only judge: unique keys (draw per chance,
+(user, activity, window_key), (user, activity, win_slot), coupon grant slot) and conditional
+updates make a race with another transaction fail loudly; `commit_draws` then raises, nothing
+is written, and the caller retries. One chance is never drawn twice; stock never goes negative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Case, F, Q, When
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from bot import db
+from bot.errors import ErrorCode
+from bot.notices import NoticeKind
+from bot.outbox import add_many, outbox_row
+from handlers.coupon_grants import issue_coupon
+from handlers.lottery_batch import ActivityRow, Award, DrawBatch, read_batch
+from handlers.lottery_tables import PrizeEntry, PrizeTable, PrizeTables
+from models.campaign_rules import FulfilmentStatus, PrizeKind, grant_refusal
+from models.coupon import CouponSource, CouponTemplate
+from models.lottery import LotteryDraw, LotteryPrize, UserPrize
+from models.lottery_rules import activity_open, may_win, resolve_stock, window_key
+from models.outbox import OutboxMessage
+from models.payment import OfferKind, PaymentNotification
+
+PRIZE_WON = NoticeKind.PRIZE_WON  # outbox kind: a template message to the winner (bot/notices.py)
+
+
+class DrawConflict(Exception):
+    """Another transaction moved a chance or a stock under this batch; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class DrawRequest:
+    user_id: int
+    order_no: str
+
+
+@dataclass(frozen=True, slots=True)
+class DrawOutcome:
+    """A committed draw (`prize` None = nothing awarded) or `error`; `chances` left afterwards."""
+
+    error: ErrorCode | None = None
+    prize: PrizeEntry | None = None
+    chances: int = 0
+
+
+@dataclass(frozen=True)
+class DrawContext:
+    tz: dt.tzinfo
+    rng: random.Random
+    tables: PrizeTables
+
+
+async def _available(b: DrawBatch, t: PrizeTable, index: int, user_id: int, now: dt.datetime) -> bool:
+    """Whether entry `index` can be awarded to this user now: stock, and for a coupon prize the
+    template's state, stock and per-user limit."""
+    entry = t.entries[index]
+    if entry.limited:
+        left = await b.prize_left(t, index)
+        if left is not None and left <= 0:
+            return False
+    if entry.kind is PrizeKind.COUPON:
+        tpl = await b.template(entry.coupon_template_id or 0)
+        if tpl is None:
+            return False
+        left = b.template_left[tpl.id]
+        refusal = grant_refusal(enabled=tpl.enabled, valid_until=tpl.valid_until, now=now,
+                                stock_left=None if left is None else left - b.template_taken[tpl.id],
+                                granted_to_user=await b.granted(user_id, tpl.id), per_user_limit=tpl.per_user_limit)
+        if refusal is not None:
+            return False
+    return True
+
+
+async def _pick(b: DrawBatch, t: PrizeTable, act: ActivityRow, user_id: int, drawn: int,
+                ctx: DrawContext, now: dt.datetime) -> PrizeEntry | None:
+    """Award alias draw `drawn` if available; an unavailable prize falls back to the remaining
+    ones by their weights (resolve_stock), a reached win limit to the "none" entries; None =
+    nothing left to award."""
+    unavailable = set(t.sold_out)
+    while True:
+        index = resolve_stock(t.table, drawn, unavailable, ctx.rng)
+        if index is None:
+            return None
+        entry = t.entries[index]
+        if entry.kind is PrizeKind.NONE:
+            return entry
+        if act.win_limit and not may_win(await b.won(user_id, act.id), act.win_limit):
+            unavailable |= t.real
+        elif await _available(b, t, index, user_id, now):
+            return entry
+        else:
+            unavailable.add(index)
+        drawn = index
+
+
+def _take(b: DrawBatch, entry: PrizeEntry, act: ActivityRow, user_id: int, chance_id: int,
+          order_no: str) -> None:
+    """Count an award against stock, template stock and the user's limits in this batch."""
+    if b.stock.get(entry.id) is not None:
+        b.taken[entry.id] += 1
+    grant_slot = None
+    if entry.kind is PrizeKind.COUPON and (tpl := b.templates.get(entry.coupon_template_id or 0)):
+        if b.template_left.get(tpl.id) is not None:
+            b.template_taken[tpl.id] += 1
+        grant_slot = b.grants[(user_id, tpl.id)] if tpl.per_user_limit else None
+        b.grants[(user_id, tpl.id)] += 1
+    win_slot = None
+    if act.win_limit:
+        win_slot = b.wins[(user_id, act.id)]
+        b.wins[(user_id, act.id)] += 1
+    b.awards.append(Award(user_id, act.id, chance_id, order_no, entry, win_slot, grant_slot))
+
+
+async def _decide(b: DrawBatch, req: DrawRequest, drawn: int | None, ctx: DrawContext,
+                  now: dt.datetime) -> DrawOutcome:
+    pay = b.payments.get(req.order_no)
+    if pay is None or pay.user_id != req.user_id:  # another user's order looks like a missing one
+        return DrawOutcome(ErrorCode.NOT_FOUND)
+    queue, left = b.chances.get(pay.id, []), b.left.get(pay.id, 0)
+    act = b.activities.get(pay.activity_id or 0)
+    if pay.offer_kind != OfferKind.LOTTERY or act is None or not queue:
+        return DrawOutcome(ErrorCode.NO_CHANCE)
+    if not act.enabled or not activity_open(act.start_time, act.end_time, now):
+        return DrawOutcome(ErrorCode.ACTIVITY_CLOSED, chances=left)
+    key = window_key(act.frequency, now, ctx.tz)
+    if key is not None and (req.user_id, act.id, key) in b.windows:
+        return DrawOutcome(ErrorCode.FREQUENCY_LIMIT, chances=left)
+    chance_id = queue.pop(0)
+    b.left[pay.id] = left - 1
+    b.drawn[pay.id] += 1
+    key = key or f"c:{chance_id}"
+    b.windows.add((req.user_id, act.id, key))
+    table = b.tables.get(act.id)
+    entry = None if table is None or drawn is None else await _pick(b, table, act, req.user_id, drawn, ctx, now)
+    won = entry is not None and entry.kind is not PrizeKind.NONE
+    if entry is not None and won:
+        _take(b, entry, act, req.user_id, chance_id, req.order_no)
+    b.draws.append({
+        "user_id": req.user_id, "activity_id": act.id, "chance_id": chance_id, "payment_id": pay.id,
+        "prize_id": entry.id if entry else None, "prize_kind": str(entry.kind) if entry else None, "won": won,
+        "window_key": key, "activity_version": act.version, "created_at": now})
+    return DrawOutcome(prize=entry, chances=left - 1)
+
+
+def _won_prize(a: Award, coupon_id: int | None, now: dt.datetime) -> dict[str, object]:
+    status = FulfilmentStatus.GRANTED if coupon_id else FulfilmentStatus.PENDING
+    return {"user_id": a.user_id, "activity_id": a.activity_id, "prize_id": a.entry.id, "chance_id": a.chance_id,
+            "name": a.entry.name, "kind": a.entry.kind, "status": status, "coupon_id": coupon_id,
+            "win_slot": a.win_slot, "note": "", "created_at": now, "updated_at": now}
+
+
+def _won_message(a: Award, coupon_id: int | None, now: dt.datetime) -> OutboxMessage:
+    """The winner's template message, keyed by the chance (one per draw, ever)."""
+    return outbox_row(f"prize:chance:{a.chance_id}:won", PRIZE_WON, {
+        "owner_id": a.user_id, "chance_id": a.chance_id, "prize_id": a.entry.id, "prize_name": a.entry.name,
+        "kind": str(a.entry.kind), "activity_id": a.activity_id, "order_no": a.order_no,
+        "coupon_id": coupon_id, "at": now.isoformat()}, now)
+
+
+async def _write_awards(b: DrawBatch, ctx: DrawContext, now: dt.datetime) -> None:
+    """Won prizes in one insert; a coupon prize first grants its coupon (row by row, rare)."""
+    prizes, messages = [], []
+    for a in b.awards:
+        coupon_id = None
+        if a.entry.kind is PrizeKind.COUPON:
+            tpl = b.templates[a.entry.coupon_template_id or 0]
+            assert tpl is not None, "a coupon prize is awarded only with its template loaded"
+            coupon_id = (await issue_coupon(b.conn, tpl, a.user_id, CouponSource.LOTTERY, f"chance:{a.chance_id}",
+                                            a.grant_slot, now, ctx.tz)).id
+        prizes.append(_won_prize(a, coupon_id, now))
+        messages.append(_won_message(a, coupon_id, now))
+    await db.insert_rows(b.conn, UserPrize, prizes)
+    await add_many(b.conn, messages)
+
+
+def _row(row_id: int, column: str, floor: int | None) -> Q:
+    """This row, and only while column >= floor (when given)."""
+    match: dict[str, Any] = {"id": row_id}
+    if floor is not None:
+        match[f"{column}__gte"] = floor
+    return Q(**match)
+
+
+async def _add_each(model: type[Model], conn: BaseDBAsyncClient, amounts: Counter[int], column: str,
+                    sign: int) -> int:
+    """column += sign * k for every id, in ONE update (its rows are locked in one scan order, so
+    two racing batches wait for each other instead of deadlocking); a decrement only where
+    column >= k. One amount for all (the usual case) is a plain IN update, mixed ones a CASE.
+    Returns the rows changed."""
+    if not amounts:
+        return 0
+    ids, ks = sorted(amounts), set(amounts.values())
+    if len(ks) == 1:
+        k = ks.pop()
+        query = model.filter(id__in=ids)
+        query = query.filter(**{f"{column}__gte": k}) if sign < 0 else query
+        return await query.using_db(conn).update(**{column: F(column) + sign * k})
+    guard = [_row(i, column, amounts[i] if sign < 0 else None) for i in ids]
+    value = Case(*[When(id=i, then=F(column) + sign * amounts[i]) for i in ids], default=F(column))
+    return await model.filter(Q(*guard, join_type="OR")).using_db(conn).update(**{column: value})
+
+
+async def _take_stock(b: DrawBatch) -> None:
+    """Prize stock, then coupon template stock, decremented by what the batch took; any row
+    short of it (another transaction took it first) aborts the batch."""
+    if await _add_each(LotteryPrize, b.conn, b.taken, "stock", -1) != len(b.taken):
+        raise DrawConflict("a prize ran short under the batch")
+    if await _add_each(CouponTemplate, b.conn, b.template_taken, "stock_left", -1) != len(b.template_taken):
+        raise DrawConflict("a coupon template ran short under the batch")
+
+
+async def _write(b: DrawBatch, ctx: DrawContext, now: dt.datetime) -> None:
+    await _add_each(PaymentNotification, b.conn, b.drawn, "chances_used", 1)
+    await _take_stock(b)
+    # in chance order, so two batches racing for the same chances wait rather than deadlock
+    await db.insert_rows(b.conn, LotteryDraw, sorted(b.draws, key=lambda d: int(d["chance_id"])))
+    await _write_awards(b, ctx, now)
+
+
+async def commit_draws(reqs: list[DrawRequest], ctx: DrawContext, now: dt.datetime) -> list[DrawOutcome]:
+    """Decide and commit every request in one transaction; outcomes in the same order.
+
+    Raises (IntegrityError, OperationalError, DrawConflict) when another transaction raced this
+    one; nothing was written then, and the caller retries the requests one by one.
+    """
+    async with in_transaction() as conn:
+        batch, firsts = await read_batch(conn, reqs, ctx, now)
+        outcomes = [await _decide(batch, r, first, ctx, now) for r, first in zip(reqs, firsts, strict=True)]
+        await _write(batch, ctx, now)
+    for pid, (table, index) in batch.prize_slots.items():
+        left = batch.stock.get(pid)
+        if left is not None and left - batch.taken[pid] <= 0:
+            table.sold_out.add(index)  # stock only falls within a version: it is 0 now
+    return outcomes

@@ -1,0 +1,148 @@
+"""Order events → red packets: issue on `confirmed`, invalidate on `refunded` (SPEC §1.1–1.2).
+
+Idempotent per event_id (unique `order_events` row) and per order (one packet per order), so
+the webhook and the RabbitMQ consumer can both deliver the same event any number of times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sanic import Blueprint, Request, json
+from sanic.response import HTTPResponse
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from bot import outbox, signing
+from bot.clock import utcnow
+from bot.errors import ErrorCode, FissionError
+from bot.settings import RedPacketSettings
+from handlers.redpacket import packet_view
+from models.enums import LIVE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
+from models.ledger import LedgerEntry
+from models.redpacket import OrderEvent, PlatformOrder, RedPacket
+from models.redpacket_rules import IssueRules, effective_status, issue_amount
+from models.user import User
+
+
+class OrderEventIn(BaseModel):
+    """The order system's event body (API.md, Orders → red packets)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    event_id: str = Field(min_length=1, max_length=128)
+    type: Literal["confirmed", "refunded"]
+    order_no: str = Field(min_length=1, max_length=64)
+    openid: str = Field(min_length=1, max_length=64)
+    goods_id: int = Field(0, ge=0, le=2**62)
+    goods_name: str = Field("", max_length=255)
+    goods_thumbnail_url: str = Field("", max_length=1024)
+    paid_amount: int = Field(0, ge=0, le=10**12)
+    coupon_price: int = Field(0, ge=0, le=10**12)
+    cashback: int = Field(0, ge=0, le=10**12)
+    occurred_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class EventResult:
+    packet_id: int | None
+    duplicate: bool
+    invalidated_token: str | None = None
+
+
+def issue_rules(rp: RedPacketSettings) -> IssueRules:
+    return IssueRules(rp.leverage, rp.min_amount, rp.max_amount, Fraction(str(rp.max_ratio)))
+
+
+async def _packet_of(order_no: str) -> int | None:
+    ids = await RedPacket.filter(order__order_no=order_no).values_list("id", flat=True)
+    return int(ids[0]) if ids else None
+
+
+async def _issue(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime) -> EventResult:
+    user = await User.ensure(ev.openid)
+    amount = issue_amount(issue_rules(rp), paid_fen=ev.paid_amount, coupon_price_fen=ev.coupon_price,
+                          cashback_fen=ev.cashback)
+    async with in_transaction() as conn:
+        await OrderEvent.create(event_id=ev.event_id, order_no=ev.order_no, type=ev.type, using_db=conn)
+        order = await PlatformOrder.create(
+            order_no=ev.order_no, user=user, goods_id=ev.goods_id, goods_name=ev.goods_name,
+            goods_thumbnail_url=ev.goods_thumbnail_url, paid_fen=ev.paid_amount,
+            coupon_price_fen=ev.coupon_price, cashback_fen=ev.cashback, using_db=conn)
+        if amount is None:
+            return EventResult(None, False)
+        packet = await RedPacket.create(
+            order=order, owner=user, share_token=secrets.token_urlsafe(24), amount_fen=amount,
+            goods_name=ev.goods_name, goods_thumbnail_url=ev.goods_thumbnail_url,
+            expire_time=now + dt.timedelta(seconds=rp.ttl_seconds), using_db=conn)
+        await outbox.add(conn, f"packet:{packet.id}:issued", DomainEvent.ISSUED, {
+            "packet_id": packet.id, "owner_id": user.id, "amount": amount,
+            "expire_time": packet.expire_time.isoformat(), "goods_name": ev.goods_name}, now)
+    return EventResult(packet.id, False)
+
+
+async def _refund(ev: OrderEventIn, now: dt.datetime) -> EventResult:
+    async with in_transaction() as conn:
+        await OrderEvent.create(event_id=ev.event_id, order_no=ev.order_no, type=ev.type, using_db=conn)
+        order = await PlatformOrder.filter(order_no=ev.order_no).select_for_update().using_db(conn).first()
+        if order is None:
+            return EventResult(None, False)
+        await PlatformOrder.filter(id=order.id).using_db(conn).update(status=OrderStatus.REFUNDED)
+        p = await RedPacket.filter(order_id=order.id).select_for_update().using_db(conn).first()
+        if p is None:
+            return EventResult(None, False)
+        if not effective_status(PacketStatus(p.status), p.expire_time, now).live:
+            return EventResult(p.id, False)
+        n = await RedPacket.filter(id=p.id, status__in=list(LIVE_STATUSES)).using_db(conn).update(
+            status=PacketStatus.INVALID, invalid_time=now, version=F("version") + 1)
+        if n != 1:
+            return EventResult(p.id, False)
+        earned = sum(await LedgerEntry.filter(packet_id=p.id, kind=LedgerKind.HELP_OWNER).using_db(conn)
+                     .values_list("amount_fen", flat=True))
+        if earned:
+            await LedgerEntry.create(user_id=p.owner_id, amount_fen=-int(earned), kind=LedgerKind.REVERSAL,
+                                     ref=f"packet:{p.id}:reversal", packet_id=p.id, created_at=now, using_db=conn)
+        await outbox.add(conn, f"packet:{p.id}:invalidated", DomainEvent.INVALIDATED, {
+            "packet_id": p.id, "owner_id": p.owner_id, "reversed": int(earned or 0)}, now)
+    return EventResult(p.id, False, invalidated_token=p.share_token)
+
+
+async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime) -> EventResult:
+    """Apply one order event exactly once; a repeat (same event or same order) is a duplicate."""
+    if await OrderEvent.exists(event_id=ev.event_id):
+        return EventResult(await _packet_of(ev.order_no), True)
+    try:
+        if ev.type == "confirmed":
+            if await PlatformOrder.exists(order_no=ev.order_no):
+                return EventResult(await _packet_of(ev.order_no), True)
+            return await _issue(ev, rp, now)
+        return await _refund(ev, now)
+    except IntegrityError:
+        # a concurrent delivery of the same event or order committed first
+        return EventResult(await _packet_of(ev.order_no), True)
+
+
+bp = Blueprint("orders", url_prefix="/api/orders")
+
+
+@bp.post("/events")
+async def order_events(request: Request) -> HTTPResponse:
+    """The order system's signed webhook (API.md): 200 {"packet", "duplicate"}; 401 on a bad signature."""
+    s = request.app.ctx.settings
+    signing.verify(request.headers.get(signing.HEADER), request.body, s.orders.secret)
+    try:
+        ev = OrderEventIn.model_validate_json(request.body)
+    except ValidationError as e:
+        raise FissionError(ErrorCode.INVALID_BODY, f"请求格式错误: {e.error_count()} 个字段无效") from e
+    now = utcnow()
+    result = await handle_order_event(ev, s.redpacket, now)
+    if result.invalidated_token:
+        await request.app.ctx.help_cache.mark_terminal(result.invalidated_token, "invalid")
+    packet = await RedPacket.get_or_none(id=result.packet_id) if result.packet_id else None
+    return json({"packet": await packet_view(packet, now) if packet else None, "duplicate": result.duplicate})

@@ -1,0 +1,131 @@
+"""Red-packet messages on the Official Account (API.md, WeChat OA): the feature's message router.
+
+- text `红包` / `我的红包`, menu CLICK `MY_PACKETS` → the sender's live packets with help links
+  (one packet: a news reply; several: a text with links — a passive news reply to a user may
+  carry one article only);
+- `subscribe` / `SCAN` whose EventKey carries a share token (`qrscene_<token>` / `<token>`) →
+  that packet's help link `{public_url}/p/{token}` as a news reply;
+- plain `subscribe` → a welcome; `帮助` → what the account can do;
+- anything else → a friendly pointer for messages, `success` (no reply) for other events.
+
+Handlers only read; helping happens on the H5 page after OAuth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.router import Router
+from bot.wxmessages import Article, NewsReply, ReplyLike, TextReply, WxMessage, share_token_from_event_key
+from handlers.redpacket import countdown_text, yuan
+from models.enums import LIVE_STATUSES, PacketStatus
+from models.redpacket import RedPacket
+from models.redpacket_rules import effective_status
+from models.user import User
+
+if TYPE_CHECKING:
+    from bot.messages import MessageContext
+
+router = Router("redpacket")
+
+MY_PACKETS_KEY = "MY_PACKETS"
+LIST_LIMIT = 5
+HELP_TEXT = ("这里是购物红包助手：\n"
+             "· 回复「红包」或点菜单「我的红包」，查看进行中的红包和分享链接；\n"
+             "· 把链接发给好友，好友点开帮拆，你和好友都能领到钱；\n"
+             "· 扫好友的红包二维码，可以直接帮好友拆红包。")
+WELCOME_TEXT = "欢迎关注！下单购物后会收到购物红包，回复「红包」查看，回复「帮助」了解玩法。"
+NO_PACKETS_TEXT = "你暂时没有进行中的红包。下单购物后会收到购物红包，分享给好友帮拆就能领钱～"
+UNKNOWN_TOKEN_TEXT = "没有找到这个红包，可能链接有误。回复「红包」查看你自己的红包。"
+DEFAULT_TEXT = "没太明白你的意思～回复「红包」查看我的红包，回复「帮助」看看我能做什么。"
+ENDED_TEXT = {PacketStatus.SPLIT_OUT: "这个红包已经被拆光啦", PacketStatus.EXPIRED: "这个红包已经过期了",
+              PacketStatus.INVALID: "这个红包已失效"}
+
+
+def help_link(public_url: str, token: str) -> str:
+    return f"{public_url}/p/{token}"
+
+
+def _left(p: RedPacket, now: dt.datetime) -> tuple[str, str]:
+    """(remaining yuan, countdown text) of a live packet."""
+    return yuan(int(p.amount_fen) - int(p.split_fen)), countdown_text(int((p.expire_time - now).total_seconds()))
+
+
+async def live_packets(openid: str, now: dt.datetime, limit: int = LIST_LIMIT) -> list[RedPacket]:
+    """The owner's packets still live at `now`, soonest to expire first."""
+    return await RedPacket.filter(owner__openid=openid, status__in=list(LIVE_STATUSES),
+                                  expire_time__gt=now).order_by("expire_time", "id").limit(limit)
+
+
+def packets_reply(packets: list[RedPacket], public_url: str, now: dt.datetime) -> ReplyLike:
+    """No packets: a pointer; one: a news card; several: one text line with a link each."""
+    if not packets:
+        return TextReply(NO_PACKETS_TEXT)
+    if len(packets) == 1:
+        p = packets[0]
+        rest, left = _left(p, now)
+        return NewsReply((Article(title=f"你的购物红包还差{rest}元拆完",
+                                  description=f"{p.goods_name or '购物红包'}｜还剩{left}，分享给好友帮你拆",
+                                  url=help_link(public_url, p.share_token), image=p.goods_thumbnail_url),))
+    lines = ["你有这些红包正在拆："]
+    for i, p in enumerate(packets, 1):
+        rest, left = _left(p, now)
+        name = (p.goods_name or "购物红包").replace("<", "").replace(">", "")[:20]
+        link = help_link(public_url, p.share_token)
+        lines.append(f'{i}. {name}：还差{rest}元，剩{left} <a href="{link}">分享帮拆</a>')
+    return TextReply("\n".join(lines))
+
+
+async def share_reply(token: str, public_url: str, now: dt.datetime) -> ReplyLike:
+    """The help link of the packet behind a scanned share token, or why there is none."""
+    p = await RedPacket.get_or_none(share_token=token)
+    if p is None:
+        return TextReply(UNKNOWN_TOKEN_TEXT)
+    status = effective_status(PacketStatus(p.status), p.expire_time, now)
+    if not status.live:
+        return TextReply(ENDED_TEXT[status] + "，谢谢你来帮忙！回复「红包」看看你自己的红包。")
+    owner = await User.get(id=p.owner_id)
+    rest, left = _left(p, now)
+    return NewsReply((Article(title=f"{owner.nickname or '你的好友'}邀请你帮拆红包",
+                              description=f"还差{rest}元拆完，还剩{left}，点开帮TA拆一下吧",
+                              url=help_link(public_url, p.share_token), image=p.goods_thumbnail_url),))
+
+
+@dataclass(frozen=True)
+class ShareScan:
+    """subscribe/SCAN event whose EventKey carries a share token."""
+
+    def __call__(self, msg: WxMessage) -> bool:
+        return (msg.is_event and msg.event in ("subscribe", "scan")
+                and share_token_from_event_key(msg.event_key) is not None)
+
+
+@router.route(ShareScan())
+async def on_share_scan(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
+    token = share_token_from_event_key(msg.event_key) or ""
+    return await share_reply(token, ctx.settings.server.public_url, ctx.now)
+
+
+@router.text("红包", "我的红包")
+@router.click(MY_PACKETS_KEY)
+async def on_my_packets(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
+    packets = await live_packets(msg.from_user, ctx.now)
+    return packets_reply(packets, ctx.settings.server.public_url, ctx.now)
+
+
+@router.event("subscribe")
+async def on_subscribe(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
+    return TextReply(WELCOME_TEXT)
+
+
+@router.text("帮助", "help", "?", "？")
+async def on_help(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
+    return TextReply(HELP_TEXT)
+
+
+@router.default
+async def on_anything_else(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
+    """Events we do not handle (unsubscribe, VIEW, LOCATION…) need no reply; messages get a pointer."""
+    return None if msg.is_event else TextReply(DEFAULT_TEXT)

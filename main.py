@@ -1,0 +1,94 @@
+"""Fission's composition root.
+
+    python main.py [serve|migrate|worker|check-config|makemigrations|demo] [--config FILE]
+
+`serve` (the default) runs the HTTP service with `server.workers` processes; `migrate` brings the
+database schema up to date; `worker` runs the background jobs without HTTP; `check-config`
+validates a config file and lists every problem; `demo` runs a whole campaign in this process on
+the embedded default (bot/demo.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from functools import partial
+
+from sanic import Sanic
+from sanic.worker.loader import AppLoader
+
+from bot import logs, metrics
+from bot.app import create_app
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def app_factory(config_path: str) -> Sanic:
+    """Runs in every worker process: settings are re-read from the same file there."""
+    settings = load_settings(config_path)
+    logs.configure(settings.server.log_format)
+    return create_app(settings)
+
+
+def serve(settings: Settings, config_path: str) -> None:
+    from bot import migrate
+
+    asyncio.run(migrate.ensure_schema(settings.database))
+    metrics.prepare_multiprocess_dir()  # before any worker: every worker writes its counters there
+    loader = AppLoader(factory=partial(app_factory, config_path))
+    app = loader.load()
+    app.prepare(host=settings.server.host, port=settings.server.port, workers=settings.server.workers,
+                access_log=settings.server.access_log, motd=False, single_process=settings.server.workers == 1)
+    Sanic.serve(primary=app, app_loader=loader)
+
+
+def run_migrate(settings: Settings) -> None:
+    from bot import migrate
+
+    asyncio.run(migrate.upgrade(settings.database))
+
+
+def run_worker(settings: Settings) -> None:
+    """Background jobs only (outbox delivery, scheduler, alerts, RabbitMQ consumer), no HTTP."""
+    from bot import background, migrate
+
+    asyncio.run(migrate.ensure_schema(settings.database))
+    asyncio.run(background.run_worker(settings))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="main.py", description="Fission WeChat growth service")
+    parser.add_argument("command", nargs="?", default="serve",
+                        choices=["serve", "migrate", "worker", "check-config", "makemigrations", "demo"])
+    parser.add_argument("--config", default="config.yaml", help="YAML config file (default ./config.yaml)")
+    parser.add_argument("--out", default="demo-output", help="demo: folder for the posters (default ./demo-output)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as e:
+        print(e, file=sys.stderr)
+        return 2
+    logs.configure(settings.server.log_format)
+    if args.command == "check-config":
+        print(f"{args.config}: ok")
+    elif args.command == "migrate":
+        run_migrate(settings)
+    elif args.command == "makemigrations":
+        from bot import migrate
+
+        migrate.make_migrations()
+    elif args.command == "demo":
+        from bot import demo
+
+        return demo.main(args.config, args.out)
+    elif args.command == "worker":
+        run_worker(settings)
+    else:
+        serve(settings, args.config)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

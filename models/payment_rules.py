@@ -1,0 +1,228 @@
+"""Pure payment rules (SPEC §2): yuan → fen, the pay notice XML, which pay config applies.
+
+No I/O: `now` is a parameter. Imports no tortoise, redis, sanic or httpx.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from urllib.parse import unquote_to_bytes
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml  # type: ignore[import-untyped, unused-ignore]
+from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped, unused-ignore]
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_FIELD_CHARS = 128
+PAY_RESULT_SUCCESS = "2"
+
+# ASCII digits only (\d would accept e.g. Arabic-Indic digits, which Decimal happily parses).
+_YUAN = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?", re.ASCII)
+
+# Expat decodes only these itself; any other declared encoding (GBK, GB18030…) is decoded here.
+_EXPAT_ENCODINGS = frozenset({"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "utf-16"})
+_DECLARED_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
+
+# PayNotice attribute → XML tag under Package/Request.
+_TAGS = {
+    "order_no": "OrderNo",
+    "pay_id": "PayId",
+    "bank_trade_date": "BankTradeDate",
+    "amount": "PayAmount",
+    "pay_result": "PayResult",
+    "err_code": "ErrCode",
+    "user_code": "UserCode",
+    "product_code": "ProductCode",
+}
+_ALWAYS_FILLED = ("order_no", "amount", "pay_result", "user_code", "product_code")
+_FILLED_ON_SUCCESS = ("pay_id", "bank_trade_date")
+_OPTIONAL = ("err_code",)
+
+
+class InvalidAmount(ValueError):
+    """Not a non-negative yuan amount with at most two decimals."""
+
+
+class PayNoticeError(ValueError):
+    """The body is not an acceptable payment notice (the HTTP edge answers 400)."""
+
+
+class PayNoticeTooLarge(PayNoticeError):
+    """The body exceeds MAX_BODY_BYTES."""
+
+
+class PayNoticeForbiddenXml(PayNoticeError):
+    """A DOCTYPE, entity declaration or external reference (XML bomb / XXE attempt)."""
+
+
+class PayNoticeMalformed(PayNoticeError):
+    """Not well-formed XML, wrong structure, duplicated or oversize field, bad amount."""
+
+
+class PayNoticeMissingField(PayNoticeError):
+    """A required field is absent or empty."""
+
+
+def yuan_to_fen(text: str) -> int:
+    """Exact fen for a yuan decimal string: "0.01" → 1, "19.90" → 1990, "3" → 300.
+
+    Accepts ASCII digits with at most two decimals, surrounding whitespace ignored. Rejects
+    negatives, signs, exponents, NaN/inf, more than 2 decimals, > 12 integer digits and anything
+    else with InvalidAmount; a non-str (e.g. a float) raises TypeError.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"amount must be a str, got {type(text).__name__}")
+    stripped = text.strip()
+    if _YUAN.fullmatch(stripped) is None:
+        raise InvalidAmount(f"not a yuan amount: {text[:32]!r}")
+    return int(Decimal(stripped).scaleb(2))
+
+
+def fen_to_yuan(amount_fen: int) -> str:
+    """ "19.90" for 1990: the display/wire form of an amount in fen."""
+    sign = "-" if amount_fen < 0 else ""
+    yuan, fen = divmod(abs(amount_fen), 100)
+    return f"{sign}{yuan}.{fen:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class PayNotice:
+    """One payment notification. `success` is PayResult == "2"; `user_code` is the payer openid."""
+
+    order_no: str
+    pay_id: str
+    bank_trade_date: str
+    amount_fen: int
+    success: bool
+    err_code: str
+    user_code: str
+    product_code: str
+
+
+def parse_pay_request(body: bytes | str) -> PayNotice:
+    """Parse a `<Package><Request>…</Request></Package>` body, plain or URL-encoded.
+
+    Raises a PayNoticeError subclass: TooLarge above MAX_BODY_BYTES (checked before parsing),
+    ForbiddenXml on any DOCTYPE (so bombs and XXE fail before expansion), Malformed on bad XML,
+    structure, amount or a field over MAX_FIELD_CHARS, MissingField when a required field is
+    absent or empty (PayId and BankTradeDate are required only on success; ErrCode is optional).
+    """
+    request = _request_element(_unwrap(body))
+    values = {attr: _field(request, attr) for attr in _TAGS}
+    success = values["pay_result"] == PAY_RESULT_SUCCESS
+    required = _ALWAYS_FILLED + (_FILLED_ON_SUCCESS if success else ())
+    for attr in required:
+        if not values[attr]:
+            raise PayNoticeMissingField(f"{_TAGS[attr]} is missing or empty")
+    try:
+        amount_fen = yuan_to_fen(values["amount"])
+    except InvalidAmount as exc:
+        raise PayNoticeMalformed(f"PayAmount: {exc}") from exc
+    return PayNotice(
+        order_no=values["order_no"],
+        pay_id=values["pay_id"],
+        bank_trade_date=values["bank_trade_date"],
+        amount_fen=amount_fen,
+        success=success,
+        err_code=values["err_code"],
+        user_code=values["user_code"],
+        product_code=values["product_code"],
+    )
+
+
+def _unwrap(body: bytes | str) -> bytes | str:
+    """The XML document: size-checked, URL-decoded when it starts with %3C."""
+    if len(body) > MAX_BODY_BYTES:  # chars <= bytes, so this bounds the encode below
+        raise PayNoticeTooLarge(f"body over {MAX_BODY_BYTES} bytes")
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayNoticeTooLarge(f"body over {MAX_BODY_BYTES} bytes")
+    if raw.lstrip()[:3].upper() == b"%3C":
+        # Form encoding: '+' is a space; the decoded bytes keep their own encoding declaration.
+        raw = unquote_to_bytes(raw.strip().replace(b"+", b" "))
+    elif isinstance(body, str):
+        return body
+    return _decode_foreign(raw)
+
+
+def _decode_foreign(raw: bytes) -> bytes | str:
+    """Decode bytes declared in an encoding expat lacks (e.g. GBK); the parser reads str as-is."""
+    declared = _DECLARED_ENCODING.match(raw)
+    if declared is None or declared.group(1).decode().lower() in _EXPAT_ENCODINGS:
+        return raw
+    try:
+        return raw.decode(declared.group(1).decode())
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise PayNoticeMalformed(f"cannot decode the declared encoding: {exc}") from exc
+
+
+def _request_element(document: bytes | str) -> Element:
+    try:
+        root: Element = fromstring(document, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise PayNoticeForbiddenXml(f"forbidden XML construct: {type(exc).__name__}") from exc
+    except (ParseError, ValueError, UnicodeError) as exc:
+        raise PayNoticeMalformed(f"not well-formed XML: {exc}") from exc
+    if root.tag != "Package":
+        raise PayNoticeMalformed(f"root element must be Package, got {root.tag[:32]!r}")
+    requests = root.findall("Request")
+    if len(requests) != 1:
+        raise PayNoticeMalformed("Package must hold exactly one Request")
+    return requests[0]
+
+
+def _field(request: Element, attr: str) -> str:
+    tag = _TAGS[attr]
+    found = request.findall(tag)
+    if len(found) > 1:
+        raise PayNoticeMalformed(f"{tag} appears {len(found)} times")
+    if not found:
+        if attr in _OPTIONAL:
+            return ""
+        raise PayNoticeMissingField(f"{tag} is missing")
+    text = (found[0].text or "").strip()
+    if len(text) > MAX_FIELD_CHARS:
+        raise PayNoticeMalformed(f"{tag} longer than {MAX_FIELD_CHARS} characters")
+    return text
+
+
+class PayOfferKind(StrEnum):
+    LOTTERY = "lottery"
+    COUPON = "coupon"
+
+
+@dataclass(frozen=True, slots=True)
+class PayConfig:
+    """A pay activity config (支付活动配置): open for start_time <= now < end_time."""
+
+    id: int
+    product_code: str
+    min_amount_fen: int
+    kind: PayOfferKind
+    start_time: datetime
+    end_time: datetime
+    activity_id: int | None = None
+    coupon_template_ids: tuple[int, ...] = ()
+
+
+def match_pay_config(configs: Iterable[PayConfig], notice: PayNotice, now: datetime) -> PayConfig | None:
+    """The config a payment earns, or None (also for a failed payment).
+
+    Candidates: same product code, amount_fen >= min_amount_fen, window open at `now`. Among them
+    the highest min_amount_fen wins (the most specific tier), then the lowest id.
+    """
+    if not notice.success:
+        return None
+    candidates = [
+        c
+        for c in configs
+        if c.product_code == notice.product_code
+        and notice.amount_fen >= c.min_amount_fen
+        and c.start_time <= now < c.end_time
+    ]
+    return min(candidates, key=lambda c: (-c.min_amount_fen, c.id), default=None)

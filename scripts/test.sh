@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command: set everything up on a fresh machine, then run the whole suite.
+#   bash scripts/test.sh [pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/services.sh
+bash scripts/setup.sh dev
+[[ -x scripts/install_browser.sh ]] && bash scripts/install_browser.sh
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null 2>&1 || true
+set +e
+.venv/bin/python -m pytest "$@"
+rc=$?
+set -e
+if [[ $rc -eq 5 ]]; then echo "no tests ran" >&2; exit 1; fi
+exit $rc

@@ -1,0 +1,39 @@
+"""Throw-away databases on the real servers (PostgreSQL, MariaDB) and SQLite files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+
+PG = os.environ.get("FISSION_TEST_PG", "postgres://postgres@127.0.0.1:5432")
+MYSQL = os.environ.get("FISSION_TEST_MYSQL", "mysql://root:@127.0.0.1:3306")
+REDIS = os.environ.get("FISSION_TEST_REDIS", "redis://127.0.0.1:6379")
+BACKENDS = ("postgres", "mysql", "sqlite")
+
+
+def _mysql(sql: str) -> None:
+    subprocess.run(["mysql", "-uroot", "-h127.0.0.1", "-P3306", "-e", sql], check=True, capture_output=True)
+
+
+def create(backend: str, tmpdir: str) -> str:
+    """A fresh empty database; returns its URL."""
+    name = "fxt_" + uuid.uuid4().hex[:12]
+    if backend == "postgres":
+        subprocess.run(["psql", PG + "/postgres", "-qc", f"CREATE DATABASE {name}"], check=True,
+                       capture_output=True)
+        return f"{PG}/{name}"
+    if backend == "mysql":
+        _mysql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
+        return f"{MYSQL}/{name}"
+    return f"sqlite://{os.path.join(tmpdir, name + '.sqlite3')}"
+
+
+def drop(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    if url.startswith("postgres"):
+        subprocess.run(["psql", PG + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                       capture_output=True)
+    elif url.startswith("mysql"):
+        subprocess.run(["mysql", "-uroot", "-h127.0.0.1", "-e", f"DROP DATABASE IF EXISTS {name}"],
+                       capture_output=True)

@@ -1,0 +1,384 @@
+"""bot.router and bot.wxmessages: filters, composition, dedupe keys, replies,
+and the 4-second deadline. Async tests use pytest-asyncio (@pytest.mark.asyncio).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import defusedxml.ElementTree as safe_et
+import pytest
+
+from bot.router import BackgroundTasks, Router, dispatch
+from bot.wxcrypto import MalformedXml, parse_xml_fields
+from bot.wxmessages import (
+    Article,
+    NewsReply,
+    ReplyLike,
+    TextReply,
+    WxMessage,
+    dedupe_key,
+    render_reply,
+    share_token_from_event_key,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
+NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
+
+
+def load(name: str) -> WxMessage:
+    return WxMessage.from_xml((FIXTURES / name).read_bytes())
+
+
+def text(content: str, msg_id: str = "1") -> WxMessage:
+    return WxMessage.from_fields({"MsgType": "text", "FromUserName": "o-u", "ToUserName": "gh_x",
+                                  "CreateTime": "1700000000", "Content": content, "MsgId": msg_id})
+
+
+def event(name: str, key: str = "", user: str = "o-u", ts: str = "1700000000") -> WxMessage:
+    return WxMessage.from_fields({"MsgType": "event", "FromUserName": user, "ToUserName": "gh_x",
+                                  "CreateTime": ts, "Event": name, "EventKey": key})
+
+
+def answer(label: str) -> Any:
+    async def handler(msg: WxMessage, ctx: Any) -> ReplyLike:
+        return label
+
+    return handler
+
+
+def build_router() -> Router:
+    r = Router()
+    r.text("红包")(answer("packets"))
+    r.text(["抽奖", "lottery"])(answer("lottery"))
+    r.text("优惠券", "coupon")(answer("coupons"))
+    r.text_contains("帮助", "help")(answer("help"))
+    r.text_matches(r"block\s+(\S+)")(answer("block"))
+    r.event("subscribe")(answer("subscribe"))
+    r.event("SCAN")(answer("scan"))
+    r.click("MY_PACKETS")(answer("click"))
+    r.msg_type("image")(answer("image"))
+    r.default(answer("default"))
+    return r
+
+
+async def run(router: Router, msg: WxMessage, ctx: Any = None) -> str | None:
+    handler = router.resolve(msg)
+    return None if handler is None else await handler(msg, ctx)  # type: ignore[return-value]
+
+
+# ---- parsing -------------------------------------------------------------
+
+
+def test_from_xml_reads_fixture_fields() -> None:
+    msg = load("text_hongbao.xml")
+    assert (msg.type, msg.content, msg.from_user, msg.to_user) == ("text", "红包", "o-owner", "gh_fission")
+    assert (msg.create_time, msg.msg_id, msg.event) == (1700000000, "24000000000000001", "")
+    scan = load("event_scan.xml")
+    assert (scan.type, scan.event, scan.event_key, scan.msg_id) == ("event", "scan", "Sh4reTok-en_01", None)
+    assert scan.fields["Event"] == "SCAN"
+    push = load("event_scancode_push.xml")
+    assert push.fields["ScanCodeInfo.ScanResult"] == "https://example.com/p/abc"
+    assert load("wecom_text_stats.xml").agent_id == "1000002"
+
+
+@pytest.mark.parametrize("missing", ["MsgType", "FromUserName", "ToUserName", "CreateTime"])
+def test_from_fields_requires_core_fields(missing: str) -> None:
+    fields = {"MsgType": "text", "FromUserName": "a", "ToUserName": "b", "CreateTime": "1"}
+    del fields[missing]
+    with pytest.raises(MalformedXml):
+        WxMessage.from_fields(fields)
+
+
+def test_from_fields_refuses_non_integer_create_time() -> None:
+    with pytest.raises(MalformedXml):
+        WxMessage.from_fields({"MsgType": "text", "FromUserName": "a", "ToUserName": "b",
+                               "CreateTime": "1e9"})
+
+
+def test_from_xml_refuses_hostile_xml() -> None:
+    with pytest.raises(MalformedXml):
+        WxMessage.from_xml((FIXTURES / "hostile_billion_laughs.xml").read_bytes())
+
+
+# ---- filters and composition ---------------------------------------------
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("msg", "expected"),
+    [
+        (text("红包"), "packets"),
+        (text("  红包\n"), "packets"),
+        (text("抽奖"), "lottery"),
+        (text("lottery"), "lottery"),
+        (text("coupon"), "coupons"),
+        (text("我要帮助"), "help"),
+        (text("block o-abc"), "block"),
+        (text("红包呢"), "default"),
+        (text("blockade"), "default"),
+        (load("event_subscribe.xml"), "subscribe"),
+        (load("event_subscribe_qrscene.xml"), "subscribe"),
+        (load("event_scan.xml"), "scan"),
+        (event("scan", "x"), "scan"),
+        (load("event_click.xml"), "click"),
+        (event("CLICK", "OTHER"), "default"),
+        (event("VIEW", "MY_PACKETS"), "default"),
+        (load("image.xml"), "image"),
+        (event("unsubscribe"), "default"),
+    ],
+)
+async def test_each_filter_type(msg: WxMessage, expected: str) -> None:
+    assert await run(build_router(), msg) == expected
+
+
+@pytest.mark.asyncio
+async def test_custom_filter_and_ctx_pass_through() -> None:
+    r = Router()
+    seen: list[Any] = []
+
+    @r.route(lambda m: m.from_user == "o-vip")
+    async def vip(msg: WxMessage, ctx: Any) -> ReplyLike:
+        seen.append(ctx)
+        return "vip"
+
+    ctx = object()
+    assert await run(r, event("LOCATION", user="o-vip"), ctx) == "vip"
+    assert seen == [ctx]
+    assert r.resolve(event("LOCATION")) is None
+
+
+@pytest.mark.asyncio
+async def test_include_composes_feature_routers_in_order() -> None:
+    root, packets, lottery = Router("root"), Router("packets"), Router("lottery")
+    packets.text("红包")(answer("packets"))
+    lottery.text("红包")(answer("shadowed"))
+    lottery.text("抽奖")(answer("lottery"))
+    lottery.default(answer("lottery-default"))
+    root.text("ping")(answer("pong"))
+    assert root.include(packets) is packets
+    root.include(lottery)
+    assert await run(root, text("红包")) == "packets"
+    assert await run(root, text("抽奖")) == "lottery"
+    assert await run(root, text("ping")) == "pong"
+    assert await run(root, text("?")) == "lottery-default"
+    root.default(answer("root-default"))
+    assert await run(root, text("?")) == "root-default"
+
+
+def test_nested_include_and_misuse() -> None:
+    root, child, grandchild = Router("root"), Router("child"), Router("grandchild")
+    root.include(child)
+    child.include(grandchild)
+    grandchild.event("subscribe")(answer("deep"))
+    assert root.resolve(event("subscribe")) is not None
+    with pytest.raises(ValueError, match="already included"):
+        Router("other").include(child)
+    with pytest.raises(ValueError, match="cycle"):
+        grandchild.include(root)
+    with pytest.raises(ValueError, match="cycle"):
+        root.include(root)
+
+
+def test_registration_misuse_is_refused() -> None:
+    r = Router()
+
+    def sync_handler(msg: WxMessage, ctx: Any) -> str:
+        return "x"
+
+    with pytest.raises(TypeError):
+        r.text("a")(sync_handler)  # type: ignore[type-var]
+    with pytest.raises(TypeError):
+        r.default(sync_handler)  # type: ignore[type-var]
+    with pytest.raises(ValueError):
+        r.text()
+    r.default(answer("d"))
+    with pytest.raises(ValueError):
+        r.default(answer("again"))
+
+
+# ---- dedupe and share tokens ---------------------------------------------
+
+
+def test_message_dedupe_key_uses_msg_id() -> None:
+    assert dedupe_key(text("a", "42")) == dedupe_key(text("b", "42")) == "msg:gh_x:42"
+    assert dedupe_key(text("a", "42")) != dedupe_key(text("a", "43"))
+
+
+def test_event_dedupe_key_distinguishes_same_second_events() -> None:
+    a, b = event("subscribe", "qrscene_tok1"), event("subscribe", "qrscene_tok2")
+    assert a.create_time == b.create_time
+    assert dedupe_key(a) != dedupe_key(b)
+    assert dedupe_key(event("SCAN", "t")) != dedupe_key(event("CLICK", "t"))
+    assert dedupe_key(event("SCAN", "t", user="o-1")) != dedupe_key(event("SCAN", "t", user="o-2"))
+    assert dedupe_key(event("SCAN", "t", ts="1")) != dedupe_key(event("SCAN", "t", ts="2"))
+
+
+def test_event_dedupe_key_is_stable_across_retries() -> None:
+    first = load("event_subscribe_qrscene.xml")
+    retry = load("event_subscribe_qrscene.xml")
+    assert dedupe_key(first) == dedupe_key(retry)
+    assert dedupe_key(first).startswith("evt:gh_fission:o-helper:1700000200:")
+
+
+@pytest.mark.parametrize(
+    ("event_key", "token"),
+    [("qrscene_Sh4reTok-en_01", "Sh4reTok-en_01"), ("Sh4reTok-en_01", "Sh4reTok-en_01"),
+     ("qrscene_123", "123"), ("", None), (None, None), ("qrscene_", None),
+     ("bad token", None), ("tok/../x", None), ("a" * 65, None), ("a" * 64, "a" * 64)],
+)
+def test_share_token_from_event_key(event_key: str | None, token: str | None) -> None:
+    assert share_token_from_event_key(event_key) == token
+
+
+def test_share_token_from_fixtures() -> None:
+    for name in ("event_subscribe_qrscene.xml", "event_scan.xml"):
+        assert share_token_from_event_key(load(name).event_key) == "Sh4reTok-en_01"
+
+
+# ---- reply rendering -----------------------------------------------------
+
+
+def test_text_reply_renders_to_valid_passive_reply() -> None:
+    msg = load("text_hongbao.xml")
+    fields = parse_xml_fields(render_reply("你有 1 个红包", msg, NOW))
+    assert fields["ToUserName"] == "o-owner" and fields["FromUserName"] == "gh_fission"
+    assert fields["MsgType"] == "text" and fields["Content"] == "你有 1 个红包"
+    assert fields["CreateTime"] == str(int(NOW.timestamp()))
+
+
+def test_reply_content_cannot_break_out_of_cdata() -> None:
+    hostile = "]]></Content><MsgType>news</MsgType><Content><![CDATA[\x00x"
+    fields = parse_xml_fields(render_reply(TextReply(hostile), load("text_hongbao.xml"), NOW))
+    assert fields["MsgType"] == "text"
+    assert fields["Content"] == hostile.replace("\x00", "")
+
+
+def test_news_reply_and_limits() -> None:
+    msg = load("event_scan.xml")
+    art = Article(title="帮我拆红包", url="https://fission.example/p/tok", description="还差 88 分",
+                  image="https://fission.example/p/tok/poster.png")
+    xml = render_reply(NewsReply((art,)), msg, NOW)
+    fields = parse_xml_fields(xml)
+    assert fields["MsgType"] == "news" and fields["ArticleCount"] == "1"
+    item = safe_et.fromstring(xml, forbid_dtd=True).find("Articles/item")
+    assert item is not None
+    assert [item.findtext(t) for t in ("Title", "Description", "PicUrl", "Url")] == [
+        art.title, art.description, art.image, art.url]
+    with pytest.raises(ValueError):
+        render_reply(NewsReply(()), msg, NOW)
+    with pytest.raises(ValueError):
+        render_reply(NewsReply((art,) * 9), msg, NOW)
+    with pytest.raises(TypeError):
+        render_reply(42, msg, NOW)  # type: ignore[arg-type]
+
+
+def test_no_reply_is_success_and_wecom_reply_has_agent() -> None:
+    msg = load("text_hongbao.xml")
+    assert render_reply(None, msg, NOW) == "success"
+    assert render_reply("", msg, NOW) == "success"
+    fields = parse_xml_fields(render_reply("ok", load("wecom_text_stats.xml"), NOW))
+    assert fields["AgentID"] == "1000002" and fields["ToUserName"] == "admin-zhang"
+
+
+# ---- dispatch and the deadline -------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_dispatch_renders_a_fast_reply() -> None:
+    xml = await dispatch(build_router(), load("text_hongbao.xml"), None, now=NOW)
+    assert parse_xml_fields(xml)["Content"] == "packets"
+
+
+@pytest.mark.asyncio
+async def test_dispatch_without_handler_is_success() -> None:
+    assert await dispatch(Router(), text("x"), None, now=NOW) == "success"
+
+
+@pytest.mark.asyncio
+async def test_dispatch_propagates_handler_errors_within_deadline() -> None:
+    r = Router()
+
+    @r.default
+    async def broken(msg: WxMessage, ctx: Any) -> ReplyLike:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await dispatch(r, text("x"), None, now=NOW)
+
+
+@pytest.mark.asyncio
+async def test_dispatch_past_deadline_answers_success_and_hands_over_task() -> None:
+    r, release = Router(), asyncio.Event()
+
+    @r.text("红包")
+    async def slow(msg: WxMessage, ctx: Any) -> ReplyLike:
+        await release.wait()
+        return TextReply("late packets")
+
+    handed: list[tuple[WxMessage, asyncio.Task[ReplyLike]]] = []
+    msg = load("text_hongbao.xml")
+    reply = await dispatch(r, msg, None, now=NOW, deadline_s=0.05,
+                           on_late=lambda m, t: handed.append((m, t)))
+    assert reply == "success"
+    assert len(handed) == 1 and handed[0][0] is msg and not handed[0][1].done()
+    assert len(r.background) == 1
+    release.set()
+    assert await handed[0][1] == TextReply("late packets")
+    await asyncio.sleep(0)
+    assert len(r.background) == 0
+
+
+@pytest.mark.asyncio
+async def test_late_failures_and_callback_failures_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    r = Router()
+
+    @r.default
+    async def slow_then_fail(msg: WxMessage, ctx: Any) -> ReplyLike:
+        await asyncio.sleep(0.1)
+        raise RuntimeError("late boom")
+
+    def bad_callback(msg: WxMessage, task: asyncio.Task[ReplyLike]) -> None:
+        raise LookupError("callback boom")
+
+    with caplog.at_level(logging.WARNING, logger="bot.router"):
+        assert await dispatch(r, text("x"), None, now=NOW, deadline_s=0.01,
+                              on_late=bad_callback) == "success"
+        await r.background.drain(timeout_s=2)
+    messages = [rec.getMessage() for rec in caplog.records]
+    assert any("late callback failed" in m for m in messages)
+    failed = [rec for rec in caplog.records if "failed" in rec.getMessage() and rec.exc_info]
+    assert any(isinstance(rec.exc_info[1], RuntimeError) for rec in failed if rec.exc_info)
+
+
+@pytest.mark.asyncio
+async def test_cancelled_dispatch_keeps_the_handler_referenced() -> None:
+    r, release = Router(), asyncio.Event()
+
+    @r.default
+    async def slow(msg: WxMessage, ctx: Any) -> ReplyLike:
+        await release.wait()
+        return "done"
+
+    outer = asyncio.create_task(dispatch(r, text("x"), None, now=NOW, deadline_s=10))
+    await asyncio.sleep(0.01)
+    outer.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await outer
+    assert len(r.background) == 1
+    release.set()
+    await r.background.drain(timeout_s=1)
+    assert len(r.background) == 0
+
+
+@pytest.mark.asyncio
+async def test_drain_cancels_stragglers() -> None:
+    keeper = BackgroundTasks()
+    task = asyncio.create_task(asyncio.sleep(60))
+    keeper.keep(task)
+    await keeper.drain(timeout_s=0.01)
+    assert task.cancelled() and len(keeper) == 0
