@@ -19,6 +19,20 @@ from models import MODEL_MODULES
 RACE_ERRORS: tuple[type[BaseException], ...] = (
     IntegrityError, OperationalError, TransactionManagementError, TransactionRollbackError)
 
+MYSQL_LOCK_CONFLICTS = (1205, 1213)  # ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK
+
+
+def is_lock_conflict(e: BaseException) -> bool:
+    """A deadlock, lock-wait timeout or busy database: this transaction was rolled back by the
+    database because another one held what it needed — retrying is right, nothing is broken."""
+    if isinstance(e, TransactionRollbackError):
+        return True
+    if not isinstance(e, OperationalError):
+        return False
+    cause = e.args[0] if e.args else None
+    code = cause.args[0] if isinstance(cause, Exception) and cause.args else None
+    return code in MYSQL_LOCK_CONFLICTS or "database is locked" in str(e)
+
 
 def tortoise_config(db: DatabaseSettings, *, with_aerich: bool = False) -> dict[str, Any]:
     modules = list(MODEL_MODULES) + (["aerich.models"] if with_aerich else [])

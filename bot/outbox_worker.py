@@ -33,7 +33,7 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot import logs, metrics
+from bot import db, logs, metrics
 from bot.clock import utcnow
 from bot.notices import NoticeError, Skip, TemplateMessage, WecomText, notice_for
 from bot.settings import Settings
@@ -213,8 +213,12 @@ class OutboxWorker:
         while not stop.is_set():
             try:
                 full = len(await self.run_once()) >= self.policy.batch_size
-            except Exception:  # the database may be away; keep the loop alive and try again later
-                log.exception("outbox worker: claiming failed")
+            except Exception as e:
+                if db.is_lock_conflict(e):  # another worker's claim or finish held the rows: try again soon
+                    log.info("outbox worker: claim met a lock conflict, trying again: %s", e)
+                    await asyncio.sleep(0.01 + 0.05 * self.rng())
+                    continue
+                log.exception("outbox worker: claiming failed")  # the database may be away: try again later
                 full = False
             if not full:
                 with contextlib.suppress(TimeoutError):

@@ -202,13 +202,15 @@ async def test_concurrent_sweepers_expire_once(orm: str) -> None:
     assert await OutboxMessage.filter(kind="expired").count() == 5
 
 
-async def test_postgres_deadlock_counts_as_a_race(orm: str) -> None:
+async def test_a_deadlock_counts_as_a_race_and_a_lock_conflict(orm: str) -> None:
     """Regression: asyncpg's DeadlockDetectedError escaped tortoise's translation, so a deadlock
-    between two help batches became a 500 instead of a retry."""
-    if not orm.startswith("postgres"):
-        pytest.skip("deadlock detection is PostgreSQL's error class")
+    between two help batches became a 500 instead of a retry; and a MariaDB deadlock between two
+    outbox claims was logged as "claiming failed" instead of being retried."""
+    if orm.startswith("sqlite"):
+        pytest.skip("one writer at a time: SQLite cannot deadlock two transactions")
     from tortoise.transactions import in_transaction
 
+    from bot.db import is_lock_conflict
     from handlers.helpbatcher import RACE_ERRORS
 
     a, b = await issue(), await issue()
@@ -225,6 +227,8 @@ async def test_postgres_deadlock_counts_as_a_race(orm: str) -> None:
                                    lock(b.id, a.id, second_locked, first_locked), return_exceptions=True)
     errors = [r for r in results if isinstance(r, BaseException)]
     assert len(errors) == 1 and isinstance(errors[0], RACE_ERRORS), results
+    assert is_lock_conflict(errors[0]), repr(errors[0])
+    assert not is_lock_conflict(ValueError("x")) and not is_lock_conflict(RuntimeError(1213))
 
 
 async def test_a_raced_batch_is_bisected_and_only_the_loser_is_refused(orm: str) -> None:
