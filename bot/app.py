@@ -20,10 +20,11 @@ from bot.clock import utcnow
 from bot.errors import MESSAGES, ErrorCode, FissionError
 from bot.keys import Keys
 from bot.periodic import run_periodic
+from bot.ratelimit import limiter_of
 from bot.session import Sessions
 from bot.settings import Settings
 from handlers import expiry, orders, redpacket, share
-from handlers.helpbatcher import HelpBatcher
+from handlers.helpbatcher import HelpBatcher, HelpScreen
 from handlers.helpcache import HelpCache
 from handlers.helpsplit import SplitContext
 from models.redpacket_rules import HelpRules
@@ -57,7 +58,9 @@ async def start_resources(app: Sanic) -> None:
     app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(s.wechat.timeout_s))
     rules = help_rules(s)
     app.ctx.help_rules = rules
-    app.ctx.help_cache = HelpCache(app.ctx.redis, app.ctx.keys, rules, s.campaign.tz)
+    app.ctx.help_cache = HelpCache(app.ctx.redis, app.ctx.keys, rules, s.campaign.tz, limiter_of(app))
+    app.ctx.help_screen = HelpScreen(app.ctx.help_cache, max_batch=s.redpacket.batch_max)
+    app.ctx.help_screen.start()
     split_ctx = SplitContext(rules, s.campaign.tz, s.campaign.launch_date, random.SystemRandom())
     app.ctx.help_batcher = HelpBatcher(split_ctx, max_batch=s.redpacket.batch_max,
                                        on_committed=app.ctx.help_cache.remember)
@@ -81,6 +84,7 @@ async def stop_resources(app: Sanic) -> None:
         if hasattr(feature, "stop"):
             await feature.stop(app)
     app.ctx.stop.set()
+    await app.ctx.help_screen.stop()
     await app.ctx.help_batcher.stop()
     await asyncio.gather(*app.ctx.background, return_exceptions=True)
     await app.ctx.http.aclose()

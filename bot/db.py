@@ -84,3 +84,19 @@ async def insert_rows(conn: Any, model: Any, rows: list[dict[str, Any]]) -> None
     columns = executor.regular_columns
     values = [[fields[c].to_db_value(r[c], model) for c in columns] for r in rows]
     await conn.execute_many(executor.insert_query, values)
+
+
+def pg_unnest_insert(conn: Any, model: Any, rows: list[dict[str, Any]], args: list[Any]) -> str:
+    """PostgreSQL: `INSERT INTO t (cols) SELECT * FROM unnest($i::type[], …)` for plain rows (as
+    `insert_rows` takes them), one array parameter per column appended to `args` — a batch in one
+    statement whose text does not depend on the row count (asyncpg prepares it once), usable
+    inside a data-modifying CTE."""
+    fields = model._meta.fields_map
+    columns = conn.executor_class(model=model, db=conn).regular_columns
+    casts = []
+    for c in columns:
+        f = fields[c]
+        args.append([f.to_db_value(r[c], model) for r in rows])
+        casts.append(f"${len(args)}::{f.get_for_dialect('postgres', 'SQL_TYPE')}[]")
+    names = ", ".join(f'"{model._meta.fields_db_projection[c]}"' for c in columns)
+    return f'INSERT INTO "{model._meta.db_table}" ({names}) SELECT * FROM unnest({", ".join(casts)})'

@@ -40,6 +40,7 @@ ROUTE_GROUPS: dict[str, str] = {
     **dict.fromkeys(CALLBACK_ROUTES, "callbacks"),
 }
 USER_GROUPS = ("help", "draw")  # groups whose per-user rule counts the session's user
+SCREENED_GROUPS = ("help",)  # counted by the route itself, batched with its Redis checks (handlers/helpcache.py)
 BODY_LIMITS: dict[str, int] = {
     **dict.fromkeys(CALLBACK_ROUTES, 64 * KIB),  # WeChat messages are a few KB; bot.wxmessages refuses > 64 KB too
     "orders.order_events": 64 * KIB, "payments.notify": 64 * KIB,  # signed webhooks: one small document each
@@ -77,7 +78,7 @@ async def on_routed(request: Request, route: Any, **_: Any) -> None:
     if body_limit is not None and stream is not None:
         stream.request_max_size = min(stream.request_max_size, body_limit)
     group = ROUTE_GROUPS.get(name)
-    if group is None:
+    if group is None or group in SCREENED_GROUPS:
         return
     verdict = await limiter_of(request.app).check(group, client_ip(request), _user_of(request, group))
     if not verdict.allowed:

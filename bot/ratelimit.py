@@ -11,6 +11,9 @@ Contract:
   measured ~1.6x that);
 - refused requests still count, so a flood stays refused until its window ends; the refusal is a
   `Verdict` carrying the seconds left in the longest exceeded window (for `Retry-After`);
+- the help route counts its rules inside its batched Redis screen (handlers/helpcache.py: `plan`,
+  `queue`, `verdict_from` — the same Lua, one pipeline for every request of a batch); the other
+  groups call `check` from the routing signal (bot/protection.py);
 - Redis down, failing or slower than `ratelimit.redis_timeout_s`: every request passes (fail open).
   That is logged at most once per LOG_EVERY_S per process, and Redis is not asked again for
   BACKOFF_S, so an outage adds no latency to the requests it lets through. A slow count is left to
@@ -96,27 +99,43 @@ class RateLimiter:
             return False
         return any(addr in net for net in self.exempt)
 
-    async def check(self, group: str, ip: str | None, user: str | None) -> Verdict:
-        """Count this request against the group's per-IP and per-user rules; the verdict."""
-        if not self.cfg.enabled or (ip and self.is_exempt(ip)):
-            return ALLOW
+    def plan(self, group: str, ip: str | None, user: str | None) -> list[tuple[str, Limit]]:
+        """The window counters one request of `group` hits: none when limits are off, the IP is
+        exempt, or Redis failed less than BACKOFF_S ago."""
+        if not self.cfg.enabled or (ip and self.is_exempt(ip)) or self.clock() < self._skip_until:
+            return []
         rules = getattr(self.cfg, group)
         wanted = [("ip", ip, rules.per_ip), ("user", user, rules.per_user)]
-        todo = [(self.keys.rate(group, subject, who), rule) for subject, who, rule in wanted
+        return [(self.keys.rate(group, subject, who), rule) for subject, who, rule in wanted
                 if who and rule is not None and rule.limit > 0]
-        if not todo or self.clock() < self._skip_until:
+
+    @staticmethod
+    def queue(pipe: Any, todo: list[tuple[str, Limit]]) -> None:
+        """Add `todo`'s counts to a non-transactional pipeline (EVAL: no script cache to miss)."""
+        for key, rule in todo:
+            pipe.eval(WINDOW_LUA, 1, key, rule.window_s * 1000)
+
+    @staticmethod
+    def verdict_from(todo: list[tuple[str, Limit]], replies: list[Any]) -> Verdict:
+        """The verdict from `queue`'s replies, in order."""
+        return verdict_of([(int(r[0]), int(r[1]), rule.limit) for (_k, rule), r in zip(todo, replies, strict=True)])
+
+    async def check(self, group: str, ip: str | None, user: str | None) -> Verdict:
+        """Count this request against the group's per-IP and per-user rules; the verdict."""
+        todo = self.plan(group, ip, user)
+        if not todo:
             return ALLOW
         counting = asyncio.ensure_future(asyncio.gather(*[self._hit(k, r) for k, r in todo]))
         done, _ = await asyncio.wait({counting}, timeout=self.cfg.redis_timeout_s)
         if not done:  # too slow: let it finish on its own — cancelling redis-py mid-command breaks connections
             self._late.add(counting)
             counting.add_done_callback(self._forget)
-            self._failed(TimeoutError(f"no answer in {self.cfg.redis_timeout_s}s"))
+            self.failed(TimeoutError(f"no answer in {self.cfg.redis_timeout_s}s"))
             return ALLOW
         try:
             return verdict_of(counting.result())
         except REDIS_FAILURES as e:
-            self._failed(e)
+            self.failed(e)
             return ALLOW
 
     def _forget(self, task: asyncio.Future[Any]) -> None:
@@ -128,7 +147,8 @@ class RateLimiter:
         count, ttl_ms = await self._window(keys=[key], args=[rule.window_s * 1000])
         return int(count), int(ttl_ms), rule.limit
 
-    def _failed(self, e: BaseException) -> None:
+    def failed(self, e: BaseException) -> None:
+        """Redis did not count: fail open, and do not ask again for BACKOFF_S."""
         now = self.clock()
         self._skip_until = now + BACKOFF_S
         if now - self._logged_at >= LOG_EVERY_S:

@@ -10,6 +10,7 @@ from bot import db
 from bot.batching import Clock, GroupCommitter
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from handlers.helpcache import HelpAsk, HelpCache, Screened
 from handlers.helpsplit import BatchConflict, HelpAttempt, HelpOutcome, SplitContext, commit_batch
 
 RACE_ERRORS: tuple[type[BaseException], ...] = (*db.RACE_ERRORS, BatchConflict)
@@ -30,3 +31,12 @@ class HelpBatcher(GroupCommitter[HelpAttempt, HelpOutcome]):
                          max_batch=max_batch, consumers=consumers, clock=clock,
                          on_committed=remember if on_committed else None)
         self.ctx = ctx
+
+
+class HelpScreen(GroupCommitter[HelpAsk, Screened]):
+    """The Redis screening of the help requests that arrive together, one pipeline per batch
+    (HelpCache.screen). Nothing here writes to the database, so there is no race to bisect."""
+
+    def __init__(self, cache: HelpCache, *, max_batch: int = 256, clock: Clock = utcnow):
+        super().__init__("help-screen", cache.screen, (), lambda _a: FissionError(ErrorCode.BUSY),
+                         max_batch=max_batch, clock=clock)

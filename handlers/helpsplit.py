@@ -1,7 +1,7 @@
 """Help-split in the database: many concurrent helps decided and committed in one transaction.
 
-The database is the only judge. One transaction locks the packets it touches (FOR UPDATE, in id
-order), reads what the five conditions need, decides every help of the batch in order with the
+The database is the only judge. One transaction reads the helpers' facts, then locks the packets
+it touches (FOR UPDATE, in id order) and reads them, decides every help of the batch in order with the
 pure rules, inserts helps, ledger entries and outbox rows, and moves each packet with a
 conditional update on the split amount it read. Unique keys on helps make a race between two
 transactions on *different* packets (same helper, same day) fail loudly; `commit_batch` then
@@ -16,14 +16,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot.db import insert_rows
+from bot.db import insert_rows, pg_unnest_insert
 from bot.logs import current_request_id
 from bot.outbox import insert_values, outbox_values
 from models.enums import LIVE_STATUSES, DomainEvent, HelperKind, LedgerKind, PacketStatus
 from models.ledger import LedgerEntry
+from models.outbox import OutboxMessage
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import HelpFacts, HelpRules, help_amount, helper_kind, local_day, refusal
 from models.user import BlacklistEntry
@@ -101,26 +102,38 @@ def new_user_key(helper_id: int, launch: dt.date) -> str:
     return f"{helper_id}@{launch.isoformat()}"
 
 
-async def _read(conn, attempts: list[HelpAttempt], days: set[dt.date], launch: dt.date) -> _Batch:
-    pids = sorted({a.packet_id for a in attempts})
+async def _read_helpers(conn, attempts: list[HelpAttempt], days: set[dt.date], launch: dt.date) -> _Batch:
+    """The helpers' facts, read BEFORE the packets are locked, so the hot row's lock is held for
+    as few round trips as possible. A help committed elsewhere after this read cannot slip
+    through: it collides with ours on a unique key ((packet, helper), (helper, day, slot),
+    (helper, owner, day, slot), new_user_key) and the batch is retried."""
+    pids = {a.packet_id for a in attempts}
     hids = {a.helper_id for a in attempts}
-    rows = await RedPacket.filter(id__in=pids).select_for_update().order_by("id").using_db(conn)
     keys = [new_user_key(h, launch) for h in hids]
-    # One read for three facts: helps on these packets, helps today, and each helper's first help.
-    mine = await Help.filter(Q(packet_id__in=pids) | Q(day__in=days) | Q(new_user_key__in=keys),
-                             helper_id__in=hids).using_db(conn).values_list(
+    # One read for three facts (helps on these packets, helps today, each helper's first help):
+    # every help of these helpers — at most daily_help_limit a day each. Filtering in SQL by
+    # packet or day OR-ed together let PostgreSQL, with statistics from when the table was small,
+    # scan a hot packet's every help: measured 0.1 ms -> 1.8 ms at 10k helps, and growing.
+    mine = await Help.filter(helper_id__in=hids).using_db(conn).values_list(
         "packet_id", "helper_id", "owner_id", "day", "new_user_key")
     openids = {a.helper_openid for a in attempts}
     black = await BlacklistEntry.filter(openid__in=openids).using_db(conn).values_list("openid", flat=True)
     today = [(int(h), int(o), d) for _p, h, o, d, _k in mine if d in days]
     return _Batch(
-        packets={p.id: _PacketState.of(p) for p in rows},
-        helped={(int(p), int(h)) for p, h, _o, _d, _k in mine if int(p) in set(pids)},
+        packets={},
+        helped={(int(p), int(h)) for p, h, _o, _d, _k in mine if int(p) in pids},
         per_day=Counter((h, d) for h, _o, d in today),
         per_owner_day=Counter(today),
         used_new_keys={k for *_r, k in mine if k in set(keys)},
         blacklisted=set(black),
     )
+
+
+async def _lock_packets(conn, b: _Batch, attempts: list[HelpAttempt]) -> None:
+    """Lock the batch's packets in id order (so two batches never deadlock) and read them."""
+    pids = sorted({a.packet_id for a in attempts})
+    rows = await RedPacket.filter(id__in=pids).select_for_update().order_by("id").using_db(conn)
+    b.packets = {p.id: _PacketState.of(p) for p in rows}
 
 
 def _decide(b: _Batch, a: HelpAttempt, ctx: SplitContext, now: dt.datetime) -> HelpOutcome:
@@ -182,6 +195,9 @@ def _record(b: _Batch, st: _PacketState, a: HelpAttempt, kind: HelperKind, x: in
 
 
 async def _write(conn, b: _Batch) -> None:
+    if conn.capabilities.dialect == "postgres":
+        await _write_pg(conn, b)
+        return
     if b.helps:
         # helper-id order: concurrent batches take unique-index entries in one global order, so a
         # same-helper race ends in a wait and a unique violation, not a deadlock
@@ -197,6 +213,36 @@ async def _write(conn, b: _Batch) -> None:
             raise BatchConflict(f"packet {pid} moved during the batch")
 
 
+async def _write_pg(conn, b: _Batch) -> None:
+    """`_write` in ONE statement: helps, ledger and outbox inserted by data-modifying CTEs, the
+    packets moved by the statement itself. The hot packet stays locked from FOR UPDATE to COMMIT,
+    and each round trip in between waits for a busy event loop too: four statements took
+    7-10 ms per batch under the hot-packet benchmark; one statement is the cure."""
+    if not b.touched:
+        return
+    args: list[Any] = []
+    ctes = [f"{name} AS ({pg_unnest_insert(conn, model, rows, args)})"
+            for name, model, rows in (("h", Help, sorted(b.helps, key=lambda h: (h["helper_id"], h["packet_id"]))),
+                                      ("l", LedgerEntry, b.ledger), ("o", OutboxMessage, b.events)) if rows]
+    pids = sorted(b.touched)
+    sts = [b.packets[pid] for pid in pids]
+    for column in (pids, [st.split_read for st in sts], [st.split for st in sts], [st.count for st in sts],
+                   [int(st.status) for st in sts], [st.start_time for st in sts], [st.end_time for st in sts],
+                   sorted(int(s) for s in LIVE_STATUSES)):
+        args.append(column)
+    n = len(args)
+    sql = (("WITH " + ", ".join(ctes) + " ") if ctes else "") + (
+        f'UPDATE "{RedPacket._meta.db_table}" AS p SET split_fen = v.split, help_count = v.cnt, status = v.status, '
+        "start_time = v.st, end_time = v.et, version = p.version + 1 "
+        f"FROM unnest(${n - 7}::BIGINT[], ${n - 6}::BIGINT[], ${n - 5}::BIGINT[], ${n - 4}::INT[], "
+        f"${n - 3}::SMALLINT[], ${n - 2}::TIMESTAMPTZ[], ${n - 1}::TIMESTAMPTZ[]) AS v(id, split_read, split, cnt, "
+        f"status, st, et) WHERE p.id = v.id AND p.split_fen = v.split_read AND p.status = ANY(${n}::SMALLINT[]) "
+        "RETURNING p.id")
+    _count, moved = await conn.execute_query(sql, args)
+    if len(moved) != len(pids):
+        raise BatchConflict(f"packets {sorted(set(pids) - {int(r['id']) for r in moved})} moved during the batch")
+
+
 async def commit_batch(attempts: list[HelpAttempt], ctx: SplitContext, now: dt.datetime) -> list[HelpOutcome]:
     """Decide and commit every attempt in one transaction; outcomes in the same order.
 
@@ -205,7 +251,8 @@ async def commit_batch(attempts: list[HelpAttempt], ctx: SplitContext, now: dt.d
     """
     days = {local_day(now, ctx.tz)}
     async with in_transaction() as conn:
-        batch = await _read(conn, attempts, days, ctx.launch_date)
+        batch = await _read_helpers(conn, attempts, days, ctx.launch_date)
+        await _lock_packets(conn, batch, attempts)
         outcomes = [_decide(batch, a, ctx, now) for a in attempts]
         await _write(conn, batch)
     return outcomes

@@ -13,7 +13,10 @@ from tortoise.transactions import in_transaction
 from bot import outbox
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.protection import client_ip
+from bot.ratelimit import RateLimited
 from bot.session import current_user, require_user
+from handlers.helpcache import HelpAsk
 from handlers.helpsplit import HelpAttempt
 from handlers.redpacket import help_json, helps_of, iso
 from models.enums import DomainEvent, PacketStatus
@@ -95,9 +98,12 @@ async def share_view(request: Request, token: str) -> HTTPResponse:
 @bp.post("/share/<token:str>/help")
 async def help_split(request: Request, token: str) -> HTTPResponse:
     user = require_user(request)
-    now = utcnow()
     ctx = request.app.ctx
-    facts, code = await ctx.help_cache.precheck(token[:64], user.id, now, local_day(now, ctx.settings.campaign.tz))
+    screened = await ctx.help_screen.submit(HelpAsk(token[:64], user.id, client_ip(request)))
+    if screened.code == "rate_limited":  # the help route's limits are counted in its screen
+        request.ctx.refusal = "rate_limited"
+        raise RateLimited(screened.retry_after_s)
+    facts, code = screened.facts, screened.code
     if facts is not None and code == "expired":  # a packet split out or invalidated before its expiry keeps that answer
         status = await RedPacket.filter(id=facts.id).values_list("status", flat=True)
         code = PacketStatus(status[0]).wire if status and status[0] in (2, 4) else code

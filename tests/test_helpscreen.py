@@ -1,0 +1,89 @@
+"""The batched help screen (handlers/helpcache.py) on a real Redis and every database: many
+requests in one pipeline, each answered as if screened alone; Redis down degrades to the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot.keys import Keys
+from bot.ratelimit import RateLimiter
+from bot.settings import RateLimitSettings
+from handlers.helpcache import HelpAsk, HelpCache, PacketFacts
+from handlers.helpsplit import HelpOutcome
+from models.enums import PacketStatus
+from models.redpacket_rules import HelpRules, local_day
+from tests.test_storage import NOW, RP, SH, issue, users
+
+REDIS_DB = 12
+RULES = HelpRules(RP.old_user_range, RP.new_user_range, 3, 1)  # same-owner limit below the daily one
+
+
+def cache(redis: Any, keys: Keys, **limits: Any) -> HelpCache:
+    cfg = RateLimitSettings(exempt_networks=[], redis_timeout_s=5, **limits)
+    return HelpCache(redis, keys, RULES, SH, RateLimiter(redis, keys, cfg))
+
+
+async def test_one_batch_answers_each_request_as_if_alone(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
+    redis, keys = scratch_redis
+    hc = cache(redis, keys, help={"per_ip": {"limit": 100}, "per_user": {"limit": 1}})
+    p, other = await issue(), await issue()
+    stranger, fresh, helped, busy, greedy, loyal, loyal2 = await users(7)
+    day = local_day(NOW, SH)
+    await redis.sadd(keys.packet_helpers(p.share_token), str(helped.id))
+    await redis.set(keys.helps_today(busy.id, day), 3)
+    for u in (loyal, loyal2):  # one help today each; `loyal`'s was for this packet's owner
+        await redis.set(keys.helps_today(u.id, day), 1)
+    await redis.set(keys.helps_for_owner_today(loyal.id, p.owner_id, day), 1)
+    asks = [HelpAsk("no-such-token", stranger.id, "192.0.2.1"), HelpAsk(p.share_token, p.owner_id, "192.0.2.1"),
+            HelpAsk(p.share_token, fresh.id, "192.0.2.1"), HelpAsk(p.share_token, helped.id, "192.0.2.2"),
+            HelpAsk(p.share_token, busy.id, "192.0.2.3"), HelpAsk(p.share_token, greedy.id, "192.0.2.4"),
+            HelpAsk(other.share_token, greedy.id, "192.0.2.4"),  # second request of the same user: over 1
+            HelpAsk(p.share_token, loyal.id, None), HelpAsk(p.share_token, loyal2.id, None)]
+    out = await hc.screen(asks, NOW)
+    assert [s.code for s in out] == ["not_found", "self_help", None, "already_helped", "daily_limit", None,
+                                     "rate_limited", "daily_same_owner_limit", None]
+    assert out[6].retry_after_s >= 1
+    assert out[2].facts == PacketFacts(p.id, p.owner_id, p.amount_fen, p.expire_time, p.share_token)
+    assert await redis.exists(keys.packet_info(p.share_token))  # read from the database once, then cached
+    again = await hc.screen([HelpAsk(p.share_token, fresh.id, None)], NOW)
+    assert again[0].facts == out[2].facts
+
+
+async def test_terminal_and_expired_packets(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
+    redis, keys = scratch_redis
+    hc = cache(redis, keys)
+    p, q = await issue(), await issue()
+    (u,) = await users(1)
+    await hc.mark_terminal(p.share_token, "split_out")
+    late = p.expire_time + dt.timedelta(seconds=1)
+    out = await hc.screen([HelpAsk(p.share_token, u.id), HelpAsk(q.share_token, u.id)], late)
+    assert [s.code for s in out] == ["split_out", "expired"]  # split out stays split out after its expiry
+
+
+async def test_remembered_outcomes_refuse_the_next_batch(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
+    redis, keys = scratch_redis
+    hc = cache(redis, keys)
+    p = await issue()
+    a, b = await users(2)
+    day = local_day(NOW, SH)
+    done = HelpOutcome(amount=30, remaining=100, status=PacketStatus.SPLITTING, packet_id=p.id, owner_id=p.owner_id,
+                       token=p.share_token, day=day, helps_today=1, helps_for_owner_today=1)
+    await hc.remember([(a.id, done)], NOW)
+    out = await hc.screen([HelpAsk(p.share_token, a.id), HelpAsk(p.share_token, b.id)], NOW)
+    assert [s.code for s in out] == ["already_helped", None]
+
+
+async def test_redis_down_leaves_every_decision_to_the_database(orm: str) -> None:
+    import redis.asyncio as aioredis
+
+    from tests.service import free_port
+
+    dead = aioredis.from_url(f"redis://127.0.0.1:{free_port()}/0", decode_responses=True, socket_connect_timeout=1)
+    hc = cache(dead, Keys("down"), help={"per_ip": {"limit": 1}, "per_user": {"limit": 1}})
+    p = await issue()
+    (u,) = await users(1)
+    out = await hc.screen([HelpAsk(p.share_token, u.id, "192.0.2.9")] * 3 + [HelpAsk("nope", u.id, None)], NOW)
+    assert [s.code for s in out] == [None, None, None, "not_found"]  # limits fail open; facts from the database
+    assert out[0].facts is not None and out[0].facts.id == p.id
+    await dead.aclose()
