@@ -220,7 +220,7 @@ def main() -> None:
     args = ap.parse_args()
     fake = fakewx.FakeWeChat()
     fake.start()
-    svc = Service(fake.url, workers=2, redis_db=4)
+    svc = Service(fake.url, workers=2, redis_db=4, outbox={"run_in_server": False})  # notifications: main.py worker
     try:
         run(svc, args)
     finally:
