@@ -109,13 +109,27 @@ async def stop(app: Sanic) -> None:
 # ---- the use case: handle one delivery once --------------------------------------------------
 
 
-async def _claim(redis: Any, key: str) -> bool:
-    """True when this is the first delivery with `key` (or Redis cannot tell)."""
+async def _admit(app: Sanic, key: str, openid: str) -> str | None:
+    """Count the sender against its rate limit and claim this delivery, in one Redis round trip.
+    None: handle it; "limited" / "duplicate": answer `success` without handling. Redis down: handle
+    it (limits fail open, dedupe skipped)."""
+    limiter = ratelimit.limiter_of(app)
+    plan = limiter.plan("callbacks", None, openid)
     try:
-        return bool(await redis.set(key, "1", nx=True, ex=CALLBACK_DEDUPE_TTL_S))
+        async with app.ctx.redis.pipeline(transaction=False) as pipe:
+            limiter.queue(pipe, plan)
+            pipe.set(key, "1", nx=True, ex=CALLBACK_DEDUPE_TTL_S)
+            replies = await pipe.execute()
     except RedisError as e:
-        log.warning("callback dedupe skipped, redis unavailable: %s", e)
-        return True
+        log.warning("callback limits and dedupe skipped, redis unavailable: %s", e)
+        if plan:
+            limiter.failed(e)
+        return None
+    if not limiter.verdict_from(plan, replies[:-1]).allowed:
+        if replies[-1]:
+            await _release(app.ctx.redis, key)  # not handled: a later retry of it may be
+        return "limited"
+    return None if replies[-1] else "duplicate"
 
 
 async def _release(redis: Any, key: str) -> None:
@@ -131,10 +145,12 @@ async def handle_once(app: Sanic, channel: Channel, msg: WxMessage, now: datetim
     A handler error releases the claim (so WeChat's retry runs it again) and propagates.
     """
     redis, keys = app.ctx.redis, app.ctx.keys
-    if not await ratelimit.sender_allowed(app, msg.from_user):
-        return SUCCESS
     key = keys.dedupe(channel.scope, dedupe_key(msg))
-    if not await _claim(redis, key):
+    refused = await _admit(app, key, msg.from_user)
+    if refused == "limited":
+        log.info("callback from %s over its rate limit: answered success, not handled", msg.from_user)
+        return SUCCESS  # an HTTP error would only make WeChat retry the same message three more times
+    if refused == "duplicate":
         log.info("duplicate delivery %s answered success", key)
         return SUCCESS
     ctx = messages.MessageContext(app.ctx.settings, now)

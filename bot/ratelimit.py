@@ -13,8 +13,10 @@ Contract:
 - refused requests still count, so a flood stays refused until its window ends; the refusal is a
   `Verdict` carrying the seconds left in the longest exceeded window (for `Retry-After`);
 - the help route counts its rules inside its batched Redis screen (handlers/helpcache.py: `plan`,
-  `queue`, `verdict_from` — the same Lua, one pipeline for every request of a batch); the other
-  groups call `check` from the routing signal (bot/protection.py);
+  `queue`, `verdict_from` — the same Lua, one pipeline for every request of a batch), and a WeChat
+  callback counts its sender in the pipeline that claims the delivery (bot/callbacks.py); every
+  per-IP rule and the other groups are counted by `check` from the routing signal
+  (bot/protection.py);
 - Redis down, failing or slower than `ratelimit.redis_timeout_s`: every request passes (fail open).
   That is logged at most once per LOG_EVERY_S per process, and Redis is not asked again for
   BACKOFF_S, so an outage adds no latency to the requests it lets through. A slow count is left to
@@ -168,13 +170,3 @@ def limiter_of(app: Any) -> RateLimiter:
     if limiter is None or limiter.redis is not app.ctx.redis:
         limiter = app.ctx.limiter = RateLimiter(app.ctx.redis, app.ctx.keys, app.ctx.settings.ratelimit)
     return limiter
-
-
-async def sender_allowed(app: Any, openid: str) -> bool:
-    """Per-openid limit of the WeChat callbacks, checked after the signature (the openid is then
-    known to be WeChat's). The caller answers `success` when refused: an HTTP error would only
-    make WeChat retry the same message three more times."""
-    verdict = await limiter_of(app).check("callbacks", None, openid)
-    if not verdict.allowed:
-        log.info("callback from %s over its rate limit: answered success, not handled", openid)
-    return verdict.allowed

@@ -37,7 +37,7 @@ def test_migrate_twice_then_use_the_schema(backend: str, tmp_path: Path) -> None
 
 
 async def _use(url: str) -> None:
-    from tests.test_storage import HelpAttempt, commit_batch, ctx, issue, users
+    from tests.test_storage import NOW, HelpAttempt, commit_batch, ctx, issue, users
 
     executor.EXECUTOR_CACHE.clear()
     await dbmod.connect(DatabaseSettings(url=url))
@@ -47,7 +47,9 @@ async def _use(url: str) -> None:
         assert list(rows[0].values())[0] == 1  # one migration applied, once
         p = await issue()
         (u,) = await users(1)
-        out = await commit_batch([HelpAttempt(p.id, u.id, u.openid)], ctx(), p.created_at)
+        # at the clock the packet was issued with (created_at is the wall clock: a help at it
+        # failed as "expired" once the day passed NOW + the packet's ttl)
+        out = await commit_batch([HelpAttempt(p.id, u.id, u.openid)], ctx(), NOW)
         assert out[0].error is None
     finally:
         await dbmod.close()
