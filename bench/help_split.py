@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/help_split.py [--helpers 2000] [--packets 10000] [--connections 200]
 
-(a) one hot packet, N distinct helpers, C concurrent connections; (b) many packets with random
+(a) one hot packet, N distinct helpers, C concurrent connections (after a warm-up of --warmup helps
+on another packet: a running service has its pools open); (b) many packets with random
 helpers. Prints helps/s, p50/p99, peak RSS per worker, the ratio to /healthz req/s of the same
 service measured in the same run, then checks every SPEC §1.4 invariant in the database.
 Load comes from wrk (C), one request per helper session, so the client is not the bottleneck.
@@ -75,6 +76,16 @@ async def issue_many(svc: Service, n: int) -> float:
     return n / (time.perf_counter() - started)
 
 
+async def hot_packet_requests(svc: Service, n: int) -> list[tuple[str, str, str]]:
+    """A fresh shared packet and n help requests for it, each from its own helper session."""
+    owner = "obench-owner-" + uuid.uuid4().hex[:6]
+    hot = svc.order_event(openid=owner, **BIG_ORDER).json()["packet"]
+    phone = login(svc.base, owner)
+    token = phone.post(f"/api/packets/{hot['id']}/share").json()["share_token"]
+    phone.close()
+    return [("POST", f"/api/share/{token}/help", ck) for ck in await make_sessions(svc, n)]
+
+
 async def quiesce(svc: Service) -> None:
     """Wait until requests still in flight when wrk stopped have been committed."""
     await dbmod.connect(DatabaseSettings(url=svc.db_url))
@@ -111,6 +122,8 @@ def main() -> int:
     ap.add_argument("--helpers", type=int, default=2000)
     ap.add_argument("--packets", type=int, default=10000)
     ap.add_argument("--connections", type=int, default=200)
+    ap.add_argument("--warmup", type=int, default=2000,
+                    help="helps on another packet first: a running service has its pools and caches warm")
     args = ap.parse_args()
     fake = fakewx.FakeWeChat()
     fake.start()
@@ -126,13 +139,12 @@ async def run(svc: Service, args: argparse.Namespace) -> int:
     c = args.connections
     health = run_plain(svc.base + "/healthz", seconds=8, connections=c)
     print(f"{'/healthz':<34} {health.rps:>8.0f}/s  p50 {health.p50_ms:6.1f} ms  p99 {health.p99_ms:6.1f} ms")
-    owner = "obench-owner-" + uuid.uuid4().hex[:6]
-    hot = svc.order_event(openid=owner, **BIG_ORDER).json()["packet"]
-    phone = login(svc.base, owner)
-    token = phone.post(f"/api/packets/{hot['id']}/share").json()["share_token"]
-    phone.close()
-    cookies = await make_sessions(svc, args.helpers + 2 * c)
-    reqs = [("POST", f"/api/share/{token}/help", ck) for ck in cookies]
+    if args.warmup:
+        warm_r = run_requests(svc.base, await hot_packet_requests(svc, args.warmup + 2 * c), args.warmup,
+                              connections=c)
+        print(line(f"    warm-up: another packet, {args.warmup}", warm_r, health))
+    reqs = await hot_packet_requests(svc, args.helpers + 2 * c)
+    token = reqs[0][1].split("/")[3]
     hot_r = run_requests(svc.base, reqs, args.helpers, connections=c)
     print(line(f"(a) hot packet, {args.helpers} helpers", hot_r, health))
     rate = await issue_many(svc, args.packets)
