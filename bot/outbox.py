@@ -36,8 +36,3 @@ async def insert_values(conn: BaseDBAsyncClient, rows: list[dict[str, Any]]) -> 
 async def add(conn: BaseDBAsyncClient, key: str, kind: str, payload: dict[str, Any], now: dt.datetime) -> None:
     """Insert one event in the caller's transaction."""
     await outbox_row(key, kind, payload, now).save(using_db=conn)
-
-
-async def add_many(conn: BaseDBAsyncClient, rows: list[OutboxMessage]) -> None:
-    if rows:
-        await OutboxMessage.bulk_create(rows, using_db=conn)

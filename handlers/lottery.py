@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -26,7 +26,8 @@ from tortoise.transactions import in_transaction
 from bot import db
 from bot.errors import ErrorCode
 from bot.notices import NoticeKind
-from bot.outbox import add_many, outbox_row
+from bot.logs import current_request_id
+from bot.outbox import insert_values, outbox_values
 from handlers.coupon_grants import issue_coupon
 from handlers.lottery_batch import ActivityRow, Award, DrawBatch, read_batch
 from handlers.lottery_tables import PrizeEntry, PrizeTable, PrizeTables
@@ -34,7 +35,6 @@ from models.campaign_rules import FulfilmentStatus, PrizeKind, grant_refusal
 from models.coupon import CouponSource, CouponTemplate
 from models.lottery import LotteryDraw, LotteryPrize, UserPrize
 from models.lottery_rules import activity_open, may_win, resolve_stock, window_key
-from models.outbox import OutboxMessage
 from models.payment import OfferKind, PaymentNotification
 
 PRIZE_WON = NoticeKind.PRIZE_WON  # outbox kind: a template message to the winner (bot/notices.py)
@@ -48,6 +48,7 @@ class DrawConflict(Exception):
 class DrawRequest:
     user_id: int
     order_no: str
+    request_id: str | None = field(default_factory=current_request_id)  # of the request that asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +110,9 @@ async def _pick(b: DrawBatch, t: PrizeTable, act: ActivityRow, user_id: int, dra
         drawn = index
 
 
-def _take(b: DrawBatch, entry: PrizeEntry, act: ActivityRow, user_id: int, chance_id: int,
-          order_no: str) -> None:
+def _take(b: DrawBatch, entry: PrizeEntry, act: ActivityRow, req: DrawRequest, chance_id: int) -> None:
     """Count an award against stock, template stock and the user's limits in this batch."""
+    user_id = req.user_id
     if b.stock.get(entry.id) is not None:
         b.taken[entry.id] += 1
     grant_slot = None
@@ -124,7 +125,7 @@ def _take(b: DrawBatch, entry: PrizeEntry, act: ActivityRow, user_id: int, chanc
     if act.win_limit:
         win_slot = b.wins[(user_id, act.id)]
         b.wins[(user_id, act.id)] += 1
-    b.awards.append(Award(user_id, act.id, chance_id, order_no, entry, win_slot, grant_slot))
+    b.awards.append(Award(user_id, act.id, chance_id, req.order_no, entry, win_slot, grant_slot, req.request_id))
 
 
 async def _decide(b: DrawBatch, req: DrawRequest, drawn: int | None, ctx: DrawContext,
@@ -150,7 +151,7 @@ async def _decide(b: DrawBatch, req: DrawRequest, drawn: int | None, ctx: DrawCo
     entry = None if table is None or drawn is None else await _pick(b, table, act, req.user_id, drawn, ctx, now)
     won = entry is not None and entry.kind is not PrizeKind.NONE
     if entry is not None and won:
-        _take(b, entry, act, req.user_id, chance_id, req.order_no)
+        _take(b, entry, act, req, chance_id)
     b.draws.append({
         "user_id": req.user_id, "activity_id": act.id, "chance_id": chance_id, "payment_id": pay.id,
         "prize_id": entry.id if entry else None, "prize_kind": str(entry.kind) if entry else None, "won": won,
@@ -165,12 +166,13 @@ def _won_prize(a: Award, coupon_id: int | None, now: dt.datetime) -> dict[str, o
             "win_slot": a.win_slot, "note": "", "created_at": now, "updated_at": now}
 
 
-def _won_message(a: Award, coupon_id: int | None, now: dt.datetime) -> OutboxMessage:
-    """The winner's template message, keyed by the chance (one per draw, ever)."""
-    return outbox_row(f"prize:chance:{a.chance_id}:won", PRIZE_WON, {
+def _won_message(a: Award, coupon_id: int | None, now: dt.datetime) -> dict[str, Any]:
+    """The winner's template message, keyed by the chance (one per draw, ever), as plain values
+    carrying the id of the request that drew it."""
+    return outbox_values(f"prize:chance:{a.chance_id}:won", PRIZE_WON, {
         "owner_id": a.user_id, "chance_id": a.chance_id, "prize_id": a.entry.id, "prize_name": a.entry.name,
         "kind": str(a.entry.kind), "activity_id": a.activity_id, "order_no": a.order_no,
-        "coupon_id": coupon_id, "at": now.isoformat()}, now)
+        "coupon_id": coupon_id, "at": now.isoformat()}, now, request_id=a.request_id)
 
 
 async def _write_awards(b: DrawBatch, ctx: DrawContext, now: dt.datetime) -> None:
@@ -186,7 +188,7 @@ async def _write_awards(b: DrawBatch, ctx: DrawContext, now: dt.datetime) -> Non
         prizes.append(_won_prize(a, coupon_id, now))
         messages.append(_won_message(a, coupon_id, now))
     await db.insert_rows(b.conn, UserPrize, prizes)
-    await add_many(b.conn, messages)
+    await insert_values(b.conn, messages)
 
 
 def _row(row_id: int, column: str, floor: int | None) -> Q:

@@ -66,6 +66,7 @@ class Award:
     entry: PrizeEntry
     win_slot: int | None
     grant_slot: int | None
+    request_id: str | None = None  # of the request that drew it (into the winner's notice)
 
 
 @dataclass

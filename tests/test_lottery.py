@@ -10,6 +10,7 @@ import datetime as dt
 import httpx
 import pytest
 
+from bot import logs
 from bot.errors import ErrorCode
 from handlers.drawbatcher import DrawBatcher
 from handlers.lottery import DrawRequest, commit_draws
@@ -55,6 +56,18 @@ async def test_a_chance_is_drawn_once_and_every_draw_is_history(orm: str) -> Non
     assert third.error is ErrorCode.NO_CHANCE
     assert await used(pay) == 2
     assert await LotteryDraw.filter(user_id=user.id).count() == 2
+
+
+async def test_a_winners_notice_carries_the_drawing_requests_id(orm: str) -> None:
+    act = await activity([{"name": "保温杯", "kind": "goods", "weight": 1, "stock": 10}])
+    await lottery_config(act, chances=1)
+    user, pay = await paid()
+    with logs.bound_request_id("rid-draw-1"):
+        request = DrawRequest(user.id, pay.order_no)  # made in the request's context, committed in a batch
+    (outcome,) = await commit_draws([request], ctx(), NOW)
+    assert outcome.prize is not None
+    notice = await OutboxMessage.get(key__startswith="prize:chance:", kind="prize_won")
+    assert notice.payload["request_id"] == "rid-draw-1" and notice.payload["owner_id"] == user.id
 
 
 async def test_two_requests_in_one_batch_share_one_chance(orm: str) -> None:
