@@ -28,8 +28,8 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import ServiceUnavailable
 from sanic.response import HTTPResponse
 
-from bot.ratelimit import RateLimited, limiter_of
-from bot.session import current_user
+from bot.ratelimit import RateLimited, Verdict, limiter_of
+from bot.session import current_user, require_user
 
 KIB = 1024
 CALLBACK_ROUTES = ("wechat_callbacks.mp_message", "wechat_callbacks.mp_verify", "wechat_callbacks.work_message",
@@ -40,7 +40,9 @@ ROUTE_GROUPS: dict[str, str] = {
     **dict.fromkeys(CALLBACK_ROUTES, "callbacks"),
 }
 USER_GROUPS = ("help", "draw")  # groups whose per-user rule counts the session's user
-SCREENED_GROUPS = ("help",)  # counted by the route itself, batched with its Redis checks (handlers/helpcache.py)
+# routes counting their own limits, batched with their Redis checks (handlers/helpcache.py); their
+# requests without a session are counted per IP by `refuse_anonymous`
+SCREENED_ROUTES = ("share.help_split",)
 BODY_LIMITS: dict[str, int] = {
     **dict.fromkeys(CALLBACK_ROUTES, 64 * KIB),  # WeChat messages are a few KB; bot.wxmessages refuses > 64 KB too
     "orders.order_events": 64 * KIB, "payments.notify": 64 * KIB,  # signed webhooks: one small document each
@@ -78,12 +80,27 @@ async def on_routed(request: Request, route: Any, **_: Any) -> None:
     if body_limit is not None and stream is not None:
         stream.request_max_size = min(stream.request_max_size, body_limit)
     group = ROUTE_GROUPS.get(name)
-    if group is None or group in SCREENED_GROUPS:
+    if group is None or name in SCREENED_ROUTES:
         return
     verdict = await limiter_of(request.app).check(group, client_ip(request), _user_of(request, group))
     if not verdict.allowed:
         request.ctx.refusal = "rate_limited"
         raise RateLimited(verdict.retry_after_s)
+
+
+def refuse(request: Request, verdict: Verdict) -> None:
+    """Raise the 429 of a refused verdict (a route that counts its own limits)."""
+    if not verdict.allowed:
+        request.ctx.refusal = "rate_limited"
+        raise RateLimited(verdict.retry_after_s)
+
+
+async def refuse_anonymous(request: Request, group: str) -> None:
+    """A request to a SCREENED_ROUTES route without a session: count its client IP as the routing
+    signal would, then answer 401 (`require_user`) or 429."""
+    if current_user(request) is None:
+        refuse(request, await limiter_of(request.app).check(group, client_ip(request), None))
+        require_user(request)
 
 
 async def rate_limited(request: Request, e: RateLimited) -> HTTPResponse:

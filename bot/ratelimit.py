@@ -125,21 +125,30 @@ class RateLimiter:
 
     async def check(self, group: str, ip: str | None, user: str | None) -> Verdict:
         """Count this request against the group's per-IP and per-user rules; the verdict."""
-        todo = self.plan(group, ip, user)
-        if not todo:
-            return ALLOW
-        counting = asyncio.ensure_future(self._count(todo))
+        return (await self.check_many(group, [(ip, user)]))[0]
+
+    async def check_many(self, group: str, who: list[tuple[str | None, str | None]]) -> list[Verdict]:
+        """`check` for many requests of one group — (ip, user) each — in one round trip."""
+        plans = [self.plan(group, ip, user) for ip, user in who]
+        if not any(plans):
+            return [ALLOW] * len(who)
+        counting = asyncio.ensure_future(self._count([hit for plan in plans for hit in plan]))
         done, _ = await asyncio.wait({counting}, timeout=self.cfg.redis_timeout_s)
         if not done:  # too slow: let it finish on its own — cancelling redis-py mid-command breaks connections
             self._late.add(counting)
             counting.add_done_callback(self._forget)
             self.failed(TimeoutError(f"no answer in {self.cfg.redis_timeout_s}s"))
-            return ALLOW
+            return [ALLOW] * len(who)
         try:
-            return self.verdict_from(todo, counting.result())
+            replies = counting.result()
         except REDIS_FAILURES as e:
             self.failed(e)
-            return ALLOW
+            return [ALLOW] * len(who)
+        out, at = [], 0
+        for plan in plans:
+            out.append(self.verdict_from(plan, replies[at:at + len(plan)]))
+            at += len(plan)
+        return out
 
     def _forget(self, task: asyncio.Future[Any]) -> None:
         self._late.discard(task)
@@ -147,7 +156,7 @@ class RateLimiter:
             task.exception()  # retrieved: a late failure was already reported as the timeout
 
     async def _count(self, todo: list[tuple[str, Limit]]) -> list[Any]:
-        """One round trip: EVALSHA for one rule, a non-transactional pipeline for two."""
+        """One round trip: EVALSHA for one rule, a non-transactional pipeline for more."""
         if len(todo) == 1:
             key, rule = todo[0]
             return [await self._window(keys=[key], args=[rule.window_s * 1000])]

@@ -149,7 +149,9 @@ async def draw(request: Request, order_no: str) -> HTTPResponse:
     outcome = await request.app.ctx.draw_batcher.submit(DrawRequest(user.id, path_order_no(order_no)))
     if outcome.error is not None:
         raise FissionError(outcome.error)
-    return json({"prize": outcome.prize.wire() if outcome.prize else None, "chances": outcome.chances})
+    prize = outcome.prize.wire() if outcome.prize else None
+    request.ctx.draw_result = str(prize["kind"]) if prize else "none"  # the draws metric's label
+    return json({"prize": prize, "chances": outcome.chances})
 
 
 @bp.post("/<order_no:str>/claim")

@@ -13,8 +13,8 @@ from tortoise.transactions import in_transaction
 from bot import outbox
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.protection import client_ip
-from bot.ratelimit import RateLimited
+from bot.protection import client_ip, refuse, refuse_anonymous
+from bot.ratelimit import Verdict
 from bot.session import current_user, require_user
 from handlers.helpcache import HelpAsk
 from handlers.helpsplit import HelpAttempt
@@ -97,12 +97,12 @@ async def share_view(request: Request, token: str) -> HTTPResponse:
 
 @bp.post("/share/<token:str>/help")
 async def help_split(request: Request, token: str) -> HTTPResponse:
+    await refuse_anonymous(request, "help")
     user = require_user(request)
     ctx = request.app.ctx
     screened = await ctx.help_screen.submit(HelpAsk(token[:64], user.id, client_ip(request)))
     if screened.code == "rate_limited":  # the help route's limits are counted in its screen
-        request.ctx.refusal = "rate_limited"
-        raise RateLimited(screened.retry_after_s)
+        refuse(request, Verdict(False, screened.retry_after_s))
     facts, code = screened.facts, screened.code
     if facts is not None and code == "expired":  # a packet split out or invalidated before its expiry keeps that answer
         status = await RedPacket.filter(id=facts.id).values_list("status", flat=True)

@@ -82,6 +82,15 @@ async def test_per_user_window_refuses_past_limit_with_retry_after(rl: tuple[Any
     assert 0 < await client.pttl(key) <= 7000  # never a counter without its expiry
 
 
+async def test_a_batch_is_counted_in_order_in_one_go(rl: tuple[Any, Keys]) -> None:
+    client, keys = rl
+    lim = RateLimiter(client, keys, limits(draw={"per_ip": {"limit": 2}, "per_user": {"limit": 1, "window_s": 9}}))
+    got = await lim.check_many("draw", [("192.0.2.7", "1"), ("192.0.2.7", "2"), ("192.0.2.7", "1"),
+                                        ("192.0.2.8", None)])
+    assert [v.allowed for v in got] == [True, True, False, True]  # the 3rd: over both rules
+    assert 1 <= got[2].retry_after_s <= 60  # the longer of the two exceeded windows (per IP: 60 s)
+
+
 async def test_per_ip_window_and_its_end(rl: tuple[Any, Keys]) -> None:
     client, keys = rl
     lim = RateLimiter(client, keys, limits(oauth={"per_ip": {"limit": 2, "window_s": 1}}))
@@ -240,5 +249,19 @@ def test_service_fails_open_when_redis_is_down(fake: fakewx.FakeWeChat) -> None:
         with phone(s.base, "127.0.0.1", "orl-" + uuid.uuid4().hex[:8]) as me:  # two OAuth requests: over 1
             codes = [me.post("/api/share/no-such-token/help").status_code for _ in range(4)]
         assert codes == [404] * 4
+    finally:
+        s.stop()
+
+
+def test_help_without_a_session_is_still_counted_per_ip(fake: fakewx.FakeWeChat) -> None:
+    """The help route counts its limits itself (batched with its Redis checks); a request with no
+    session never reaches that batch, and must still count against its client IP."""
+    tight = {"exempt_networks": [], "help": {"per_ip": {"limit": 2}, "per_user": {"limit": 100}}}
+    s = Service(fake.url, workers=1, redis_db=REDIS_DB, ratelimit=tight, server={"proxies_count": 1})
+    try:
+        with phone(s.base, "192.0.2.99") as anon, phone(s.base, "192.0.2.98") as other:
+            codes = [anon.post("/api/share/no-such-token/help").status_code for _ in range(4)]
+            assert codes == [401, 401, 429, 429]
+            assert other.post("/api/share/no-such-token/help").status_code == 401
     finally:
         s.stop()
