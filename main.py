@@ -19,7 +19,7 @@ from functools import partial
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
 
-from bot import logs, metrics
+from bot import logs, metrics, protection
 from bot.app import create_app
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -40,6 +40,7 @@ def serve(settings: Settings, config_path: str) -> None:
     app = loader.load()
     app.prepare(host=settings.server.host, port=settings.server.port, workers=settings.server.workers,
                 access_log=settings.server.access_log, motd=False, single_process=settings.server.workers == 1)
+    protection.defer_manager_shutdown()
     Sanic.serve(primary=app, app_loader=loader)
 
 

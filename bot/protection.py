@@ -20,6 +20,7 @@ get `outbox.drain_s`, then their claims are handed back) and closes the shared r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 from typing import Any
@@ -138,3 +139,39 @@ def install(app: Sanic) -> None:
     app.signal("http.routing.after")(on_routed)
     app.exception(RateLimited)(rate_limited)
     app.before_server_stop(begin_draining)
+
+
+def defer_manager_shutdown() -> None:
+    """Make Sanic's main process stop its workers from its monitor loop, not from the signal handler.
+
+    Sanic 25.12's `WorkerManager.shutdown_signal` terminates the workers inside the SIGTERM
+    handler, which writes to the multiprocessing manager connection the interrupted monitor loop
+    may be in the middle of using (`_sync_states`): seen under load as TypeError / AttributeError
+    tracebacks and exit code 1 after the workers had drained cleanly. Here the handler only wakes
+    the monitor loop (as Sanic's own handler does too); `run` terminates the workers once the loop
+    has returned. A second signal still kills at once. Call before `Sanic.serve`."""
+    from sanic.exceptions import ServerKilled
+    from sanic.log import logger
+    from sanic.worker.manager import WorkerManager
+
+    def shutdown_signal(self: Any, signum: int, _frame: Any) -> None:
+        if self._shutting_down or getattr(self, "_stop_requested", False):
+            logger.info("Shutdown interrupted. Killing.")
+            with contextlib.suppress(ServerKilled):
+                self.kill()
+            return
+        logger.info("Received signal %s. Shutting down.", signal.Signals(signum).name)
+        self._stop_requested = True
+        self.monitor_publisher.send(None)
+
+    def run(self: Any) -> None:
+        self.start()
+        self.monitor()
+        if getattr(self, "_stop_requested", False):
+            self.shutdown()
+        self.join()
+        self.terminate()
+        self.cleanup()
+
+    WorkerManager.shutdown_signal = shutdown_signal  # type: ignore[method-assign]
+    WorkerManager.run = run  # type: ignore[method-assign]
