@@ -6,7 +6,7 @@ Cluster: `redis.url: redis+cluster://[user:password@]host:port[,host:port…]` (
 for TLS) seeds `redis.asyncio.cluster.RedisCluster`, which discovers every node and sends each
 command to the node owning its key's hash slot. Every script and MULTI of Fission keeps its keys in
 one slot (the hash tags of bot/keys.py); the non-transactional pipelines that read several slots
-at once (help prechecks) are split per node by the client. A node's connections are capped at
+at once (the batched help screen) are split per node by the client. A node's connections are capped at
 `redis.max_connections` per process; past that a command fails fast with a RedisError (help checks
 fall back to the database, rate limits fail open) rather than waiting as the single-server pool does.
 
