@@ -6,8 +6,9 @@ body is read — so a refused request costs no body read:
 - body limits (BODY_LIMITS, tighter than `server.max_body_bytes`) become the stream's size limit;
   a larger Content-Length, or a chunked body growing past it, is answered 413 `too_large`;
 - rate limits (ROUTE_GROUPS → `ratelimit.<group>`, bot/ratelimit.py) answer 429 `rate_limited`
-  with `Retry-After` (SCREENED_ROUTES count their own, batched with their other Redis checks). The client IP is `request.remote_addr` when `server.proxies_count` trusted
-  proxies add X-Forwarded-For (nginx in front: 1), else the peer address.
+  with `Retry-After` (SCREENED_ROUTES count their own, batched with their other Redis checks).
+  The client IP is `request.remote_addr` when `server.proxies_count` trusted proxies add
+  X-Forwarded-For (nginx in front: 1), else the peer address.
 
 Shutdown (SIGTERM): /readyz turns 503 and the server keeps accepting for `server.shutdown_delay_s`
 (`begin_draining`), then stops accepting, lets requests in flight finish for up to
