@@ -8,9 +8,11 @@ checks.
 
 "Once per delivery": WeChat retries a reply that took over 5 s up to 3 times. The first
 delivery claims `dedupe_key(msg)` in Redis (SET NX EX); a repeat answers `success` and runs
-nothing. A handler that fails releases its claim so WeChat's retry can run it again. If Redis is
-down the claim is skipped (logged): every handler is idempotent, and refusing service would be
-worse than answering a retry twice.
+nothing. The claim and the callback rate limits (per client IP → 429, per sender → `success`)
+are one Redis pipeline for all the deliveries that arrive together (bot/admission.py). A handler
+that fails releases its claim so WeChat's retry can run it again. If Redis is down the claim is
+skipped (logged): every handler is idempotent, and refusing service would be worse than
+answering a retry twice.
 
 Handlers run under `wechat.reply_deadline_s` (4 s); past it WeChat gets `success` and the reply,
 once ready, goes out through bot.wxgateway (`send_late_reply`: a customer-service message on the
@@ -26,15 +28,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from redis.exceptions import RedisError
 from sanic import Blueprint, Request, Sanic
 from sanic import json as json_response
 from sanic.response import HTTPResponse, text
 
 from bot import messages, ratelimit, wxgateway
+from bot.admission import DUPLICATE, IP_LIMITED, SENDER_LIMITED, Admitter, CallbackAdmission, Delivery
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.keys import CALLBACK_DEDUPE_TTL_S
+from bot.protection import client_ip
+from bot.ratelimit import RateLimited
 from bot.router import Router, dispatch
 from bot.settings import Settings
 from bot.wxcrypto import (
@@ -42,8 +45,8 @@ from bot.wxcrypto import (
     MalformedQuery,
     WorkAppKeys,
     WxAppKeys,
-    open_message,
-    open_work_message,
+    open_message_fields,
+    open_work_message_fields,
     seal_reply,
     seal_work_reply,
     verify_url,
@@ -82,9 +85,10 @@ class CallbackState:
     work: Channel
     mp_keys: WxAppKeys
     work_keys: WorkAppKeys | None
+    admission: CallbackAdmission
 
 
-def build_state(s: Settings) -> CallbackState:
+def build_state(s: Settings, admission: CallbackAdmission) -> CallbackState:
     """Crypto settings from config; WeCom stays closed (404) without an EncodingAESKey."""
     mp_aes = s.wechat.encoding_aes_key
     work_keys = (WorkAppKeys(s.wecom.token, s.wecom.encoding_aes_key, s.wecom.corpid)
@@ -93,64 +97,41 @@ def build_state(s: Settings) -> CallbackState:
         mp=Channel(MP_SCOPE, messages.mp_router, bool(mp_aes)),
         work=Channel(WORK_SCOPE, messages.work_router, work_keys is not None),
         mp_keys=WxAppKeys(s.wechat.token, mp_aes or _UNUSED_AES_KEY, s.wechat.appid),
-        work_keys=work_keys)
+        work_keys=work_keys, admission=admission)
 
 
 async def start(app: Sanic) -> None:
-    app.ctx.callbacks = build_state(app.ctx.settings)
+    admission = CallbackAdmission(Admitter(app.ctx.redis, ratelimit.limiter_of(app)))
+    admission.start()
+    app.ctx.callbacks = build_state(app.ctx.settings, admission)
 
 
 async def stop(app: Sanic) -> None:
     """Let handlers that missed WeChat's deadline finish (or cancel them) before resources close."""
     for channel in (app.ctx.callbacks.mp, app.ctx.callbacks.work):
         await channel.router.background.drain(DRAIN_TIMEOUT_S)
+    await app.ctx.callbacks.admission.stop()
 
 
 # ---- the use case: handle one delivery once --------------------------------------------------
 
 
-async def _admit(app: Sanic, key: str, openid: str) -> str | None:
-    """Count the sender against its rate limit and claim this delivery, in one Redis round trip.
-    None: handle it; "limited" / "duplicate": answer `success` without handling. Redis down: handle
-    it (limits fail open, dedupe skipped)."""
-    limiter = ratelimit.limiter_of(app)
-    plan = limiter.plan("callbacks", None, openid)
-    try:
-        async with app.ctx.redis.pipeline(transaction=False) as pipe:
-            limiter.queue(pipe, plan)
-            pipe.set(key, "1", nx=True, ex=CALLBACK_DEDUPE_TTL_S)
-            replies = await pipe.execute()
-    except RedisError as e:
-        log.warning("callback limits and dedupe skipped, redis unavailable: %s", e)
-        if plan:
-            limiter.failed(e)
-        return None
-    if not limiter.verdict_from(plan, replies[:-1]).allowed:
-        if replies[-1]:
-            await _release(app.ctx.redis, key)  # not handled: a later retry of it may be
-        return "limited"
-    return None if replies[-1] else "duplicate"
-
-
-async def _release(redis: Any, key: str) -> None:
-    try:
-        await redis.delete(key)
-    except RedisError as e:
-        log.warning("could not release callback claim %s: %s", key, e)
-
-
-async def handle_once(app: Sanic, channel: Channel, msg: WxMessage, now: datetime) -> str:
+async def handle_once(app: Sanic, channel: Channel, msg: WxMessage, now: datetime, ip: str | None) -> str:
     """Dispatch `msg` unless this delivery was seen before; return reply XML or `success`.
 
-    A handler error releases the claim (so WeChat's retry runs it again) and propagates.
+    Admission (bot/admission.py, batched with the deliveries arriving meanwhile) counts the client
+    IP — over its limit: 429 — and the sender — over its limit: `success`, not handled — and claims
+    the delivery. A handler error releases the claim (so WeChat's retry runs it again) and propagates.
     """
-    redis, keys = app.ctx.redis, app.ctx.keys
-    key = keys.dedupe(channel.scope, dedupe_key(msg))
-    refused = await _admit(app, key, msg.from_user)
-    if refused == "limited":
+    state: CallbackState = app.ctx.callbacks
+    key = app.ctx.keys.dedupe(channel.scope, dedupe_key(msg))
+    admission = await state.admission.submit(Delivery(key, ip, msg.from_user))
+    if admission.status == IP_LIMITED:
+        raise RateLimited(admission.retry_after_s)
+    if admission.status == SENDER_LIMITED:
         log.info("callback from %s over its rate limit: answered success, not handled", msg.from_user)
         return SUCCESS  # an HTTP error would only make WeChat retry the same message three more times
-    if refused == "duplicate":
+    if admission.status == DUPLICATE:
         log.info("duplicate delivery %s answered success", key)
         return SUCCESS
     ctx = messages.MessageContext(app.ctx.settings, now)
@@ -158,7 +139,7 @@ async def handle_once(app: Sanic, channel: Channel, msg: WxMessage, now: datetim
         return await dispatch(channel.router, msg, ctx, now=now, deadline_s=app.ctx.settings.wechat.reply_deadline_s,
                               on_late=lambda m, task: _when_done(app, channel, m, task))
     except Exception:
-        await _release(redis, key)
+        await state.admission.admitter.release(key)
         raise
 
 
@@ -239,8 +220,8 @@ async def mp_verify(request: Request) -> HTTPResponse:
 async def mp_message(request: Request) -> HTTPResponse:
     now, q, state = utcnow(), single_query(request), request.app.ctx.callbacks
     keys = mp_keys(state, q)
-    xml, encrypted = open_message(keys, q, request.body, now)
-    reply = await handle_once(request.app, state.mp, WxMessage.from_xml(xml), now)
+    _xml, fields, encrypted = open_message_fields(keys, q, request.body, now)
+    reply = await handle_once(request.app, state.mp, WxMessage.from_fields(fields), now, client_ip(request))
     return reply_response(seal_reply(keys, reply, q["nonce"], int(now.timestamp()), encrypted))
 
 
@@ -256,6 +237,6 @@ async def work_verify(request: Request) -> HTTPResponse:
 async def work_message(request: Request) -> HTTPResponse:
     now, q, state = utcnow(), single_query(request), request.app.ctx.callbacks
     keys = work_keys(state)
-    xml = open_work_message(keys, q, request.body, now)
-    reply = await handle_once(request.app, state.work, WxMessage.from_xml(xml), now)
+    _xml, fields = open_work_message_fields(keys, q, request.body, now)
+    reply = await handle_once(request.app, state.work, WxMessage.from_fields(fields), now, client_ip(request))
     return reply_response(seal_work_reply(keys, reply, q["nonce"], int(now.timestamp())))

@@ -45,6 +45,8 @@ USER_GROUPS = ("help", "draw")  # groups whose per-user rule counts the session'
 # routes counting their own limits, batched with their Redis checks (handlers/helpcache.py); their
 # requests without a session are counted per IP by `refuse_anonymous`
 SCREENED_ROUTES = ("share.help_split",)
+# message callbacks count theirs after the signature check, batched with the dedupe claim (bot/admission.py)
+ADMITTED_ROUTES = ("wechat_callbacks.mp_message", "wechat_callbacks.work_message")
 BODY_LIMITS: dict[str, int] = {
     **dict.fromkeys(CALLBACK_ROUTES, 64 * KIB),  # WeChat messages are a few KB; bot.wxmessages refuses > 64 KB too
     "orders.order_events": 64 * KIB, "payments.notify": 64 * KIB,  # signed webhooks: one small document each
@@ -82,7 +84,7 @@ async def on_routed(request: Request, route: Any, **_: Any) -> None:
     if body_limit is not None and stream is not None:
         stream.request_max_size = min(stream.request_max_size, body_limit)
     group = ROUTE_GROUPS.get(name)
-    if group is None or name in SCREENED_ROUTES:
+    if group is None or name in SCREENED_ROUTES or name in ADMITTED_ROUTES:
         return
     verdict = await limiter_of(request.app).check(group, client_ip(request), _user_of(request, group))
     if not verdict.allowed:

@@ -31,8 +31,11 @@ import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
+from wechatpy.crypto import PrpCrypto as _MpPrp
 from wechatpy.crypto import WeChatCrypto as _MpCrypto
+from wechatpy.enterprise.crypto import PrpCrypto as _WorkPrp
 from wechatpy.enterprise.crypto import WeChatCrypto as _WorkCrypto
 from wechatpy.exceptions import WeChatException
 from wechatpy.utils import WeChatSigner
@@ -55,7 +58,8 @@ from bot.wxmessages import (
 __all__ = [
     "MAX_BODY_BYTES", "MAX_CLOCK_SKEW_S", "SUCCESS", "BadSignature", "CallbackError",
     "CallbackErrorCode", "DecryptFailed", "MalformedQuery", "MalformedXml", "StaleTimestamp",
-    "TooLarge", "WorkAppKeys", "WxAppKeys", "open_message", "open_work_message",
+    "TooLarge", "WorkAppKeys", "WxAppKeys", "open_message", "open_message_fields", "open_work_message",
+    "open_work_message_fields",
     "parse_xml_fields", "seal_reply", "seal_work_reply", "verify_url", "verify_url_work",
 ]
 
@@ -80,6 +84,22 @@ def _check_aes_key(encoding_aes_key: str) -> None:
         raise ValueError("encoding_aes_key must be 43 chars decoding to 32 bytes")
 
 
+class _Sealer:
+    """wechatpy's crypto for one account, its AES cipher built once (keys come from config and
+    never change while the process runs; wechatpy would build a cipher for every message)."""
+
+    def __init__(self, crypto: _MpCrypto | _WorkCrypto, prp: _MpPrp | _WorkPrp, own_id: str):
+        self.crypto, self.prp, self.own_id = crypto, prp, own_id
+
+    def open(self, encrypt: str) -> str:
+        """The plaintext of an ``Encrypt`` whose signature was already checked (constant time)."""
+        return str(self.prp.decrypt(encrypt, self.own_id))
+
+    def seal(self, reply_xml: str, nonce: str, timestamp: str) -> str:
+        """wechatpy's reply envelope (Encrypt, MsgSignature, TimeStamp, Nonce) with our cipher."""
+        return str(self.crypto._encrypt_message(reply_xml, nonce, timestamp, lambda _key: self.prp))  # noqa: SLF001
+
+
 @dataclass(frozen=True)
 class WxAppKeys:
     """Official Account callback settings (mp.weixin.qq.com → 基本配置)."""
@@ -90,6 +110,11 @@ class WxAppKeys:
 
     def __post_init__(self) -> None:
         _check_aes_key(self.encoding_aes_key)
+
+    @cached_property
+    def sealer(self) -> _Sealer:
+        crypto = _MpCrypto(self.token, self.encoding_aes_key, self.appid)
+        return _Sealer(crypto, _MpPrp(crypto.key), self.appid)
 
 
 @dataclass(frozen=True)
@@ -103,11 +128,16 @@ class WorkAppKeys:
     def __post_init__(self) -> None:
         _check_aes_key(self.encoding_aes_key)
 
+    @cached_property
+    def sealer(self) -> _Sealer:
+        crypto = _WorkCrypto(self.token, self.encoding_aes_key, self.corpid)
+        return _Sealer(crypto, _WorkPrp(crypto.key), self.corpid)
 
-def _decode_xml(body: bytes | str) -> str:
-    """Validate ``body`` with parse_xml_fields and return it as text."""
-    parse_xml_fields(body)
-    return body if isinstance(body, str) else body.decode("utf-8")
+
+def _decode_xml(body: bytes | str) -> tuple[str, dict[str, str]]:
+    """``body`` as text with its parse_xml_fields (parsed once; callers use both)."""
+    fields = parse_xml_fields(body)
+    return (body if isinstance(body, str) else body.decode("utf-8")), fields
 
 
 # ---- query, signature, time ---------------------------------------------
@@ -162,11 +192,10 @@ def _open_envelope(
     return encrypt, msg_signature, timestamp, nonce
 
 
-def _decrypt(crypto: _MpCrypto | _WorkCrypto, env: tuple[str, str, str, str]) -> str:
-    """Decrypt a checked envelope and validate the inner XML."""
-    encrypt, signature, timestamp, nonce = env
+def _decrypt(sealer: _Sealer, env: tuple[str, str, str, str]) -> tuple[str, dict[str, str]]:
+    """Decrypt a checked envelope; the inner XML and its fields."""
     try:
-        xml = crypto.decrypt_message({"Encrypt": encrypt}, signature, timestamp, nonce)
+        xml = sealer.open(env[0])
     except _DECRYPT_ERRORS as exc:
         raise DecryptFailed(f"cannot decrypt: {type(exc).__name__}") from exc
     return _decode_xml(xml)
@@ -201,19 +230,26 @@ def open_message(
     ``Encrypt``, then AES decryption. The returned XML has passed
     parse_xml_fields. Raises CallbackError.
     """
+    xml, _fields, encrypted = open_message_fields(cfg, query, body, now)
+    return xml, encrypted
+
+
+def open_message_fields(
+    cfg: WxAppKeys, query: Mapping[str, str], body: bytes | str, now: datetime
+) -> tuple[str, dict[str, str], bool]:
+    """`open_message` plus the message's parse_xml_fields, so nobody parses it twice."""
     check_size(body)
     mode = query.get("encrypt_type") or "raw"
     if mode == "aes":
         env = _open_envelope(cfg.token, query, body, now)
-        crypto = _MpCrypto(cfg.token, cfg.encoding_aes_key, cfg.appid)
-        return _decrypt(crypto, env), True
+        return (*_decrypt(cfg.sealer, env), True)
     if mode != "raw":
         raise MalformedQuery("unsupported encrypt_type")
     timestamp = _param(query, "timestamp")
     _check_signature(_param(query, "signature"), cfg.token, timestamp,
                      _param(query, "nonce"))
     _check_fresh(timestamp, now)
-    return _decode_xml(body), False
+    return (*_decode_xml(body), False)
 
 
 def seal_reply(
@@ -228,8 +264,7 @@ def seal_reply(
     if not is_encrypted or reply_xml in ("", SUCCESS):
         return reply_xml
     nonce, timestamp = _reply_params(nonce, timestamp)
-    crypto = _MpCrypto(cfg.token, cfg.encoding_aes_key, cfg.appid)
-    return str(crypto.encrypt_message(reply_xml, nonce, timestamp))
+    return cfg.sealer.seal(reply_xml, nonce, timestamp)
 
 
 # ---- WeCom --------------------------------------------------------------
@@ -266,10 +301,15 @@ def open_work_message(
     WeCom always encrypts. The returned XML has passed parse_xml_fields.
     Raises CallbackError.
     """
+    return open_work_message_fields(cfg, query, body, now)[0]
+
+
+def open_work_message_fields(
+    cfg: WorkAppKeys, query: Mapping[str, str], body: bytes | str, now: datetime
+) -> tuple[str, dict[str, str]]:
+    """`open_work_message` plus the message's parse_xml_fields."""
     check_size(body)
-    env = _open_envelope(cfg.token, query, body, now)
-    crypto = _WorkCrypto(cfg.token, cfg.encoding_aes_key, cfg.corpid)
-    return _decrypt(crypto, env)
+    return _decrypt(cfg.sealer, _open_envelope(cfg.token, query, body, now))
 
 
 def seal_work_reply(
@@ -283,5 +323,4 @@ def seal_work_reply(
     if reply_xml in ("", SUCCESS):
         return ""
     nonce, timestamp = _reply_params(nonce, timestamp)
-    crypto = _WorkCrypto(cfg.token, cfg.encoding_aes_key, cfg.corpid)
-    return str(crypto.encrypt_message(reply_xml, nonce, timestamp))
+    return cfg.sealer.seal(reply_xml, nonce, timestamp)
