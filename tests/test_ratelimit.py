@@ -220,6 +220,29 @@ def test_callback_sender_limit_answers_success_without_handling(svc: Service) ->
     assert other.fields.get("MsgType") == "text"
 
 
+def test_callback_ip_limit_answers_429_and_counts_only_signed_deliveries(fake: fakewx.FakeWeChat) -> None:
+    """Message callbacks count their client IP after the signature check (bot/admission.py)."""
+    tight = {"exempt_networks": [], "callbacks": {"per_ip": {"limit": 2}, "per_user": {"limit": 100}}}
+    s = Service(fake.url, workers=1, redis_db=REDIS_DB, ratelimit=tight, server={"proxies_count": 1})
+    try:
+        mp = mp_server(s.base, s.config)
+
+        def post(ip: str, *, forged: bool = False) -> httpx.Response:
+            xml = fixture_xml("text_help.xml", FromUserName="orl-" + uuid.uuid4().hex[:8], MsgId=unique_msg_id())
+            params, body = mp.signed(xml, signature="0" * 40 if forged else None)
+            return httpx.post(f"{s.base}/wechat/mp", params=params, content=body, timeout=10,
+                              headers={"X-Forwarded-For": ip})
+
+        assert [post("192.0.2.70", forged=True).status_code for _ in range(3)] == [403] * 3
+        codes = [post("192.0.2.70").status_code for _ in range(4)]
+        assert codes == [200, 200, 429, 429]
+        refused = post("192.0.2.70")
+        assert refused.json()["error"] == "rate_limited" and int(refused.headers["Retry-After"]) >= 1
+        assert post("192.0.2.71").status_code == 200  # another client
+    finally:
+        s.stop()
+
+
 def test_body_limits_refuse_before_reading(svc: Service) -> None:
     mp = mp_server(svc.base, svc.config)
     params, _ = mp.signed("<xml/>")
