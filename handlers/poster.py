@@ -19,7 +19,10 @@ suffix `-d` and is kept only `POSTER_DEGRADED_TTL_S`, so the real picture replac
 
 The route needs no session: WeChat's servers fetch the JS-SDK share image without cookies, and
 the share token is unguessable. Rendering (CPU-bound) runs in a worker thread; concurrent misses
-for one key in a process share a single render.
+for one key in a process share a single render, and the requests for one poster in flight
+together share one Redis read (request coalescing: nothing is kept after the read returns, so this
+is no per-process cache — a shared poster going viral costs Redis one read per overlap, not one
+per request).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from redis.exceptions import RedisError
 from sanic import Blueprint, Request, Sanic
@@ -47,6 +50,7 @@ from models.redpacket import RedPacket
 from models.redpacket_rules import effective_status
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 bp = Blueprint("poster", url_prefix="/api")
 
@@ -129,7 +133,7 @@ class Posters:
 
     def __init__(self, redis: Any, keys: Keys, images: ImageSource, public_url: str):
         self.redis, self.keys, self.images, self.public_url = redis, keys, images, public_url
-        self._inflight: dict[str, asyncio.Future[tuple[str, bytes]]] = {}
+        self._inflight: dict[str, asyncio.Future[Any]] = {}
 
     async def serve(self, token: str, now: dt.datetime, asked: str | None) -> tuple[str, bytes | None]:
         """(ETag, PNG) of the packet's poster at `now`; PNG None when `asked` (If-None-Match)
@@ -140,9 +144,11 @@ class Posters:
         etag, png = await self._once(f"refresh:{token}", lambda: self._refresh(token, now))
         return (etag, None) if etag_matches(asked, etag) else (etag, png)
 
-    async def _once(self, key: str, work: Callable[[], Awaitable[tuple[str, bytes]]]) -> tuple[str, bytes]:
+    async def _once(self, key: str, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work` once for concurrent callers with the same `key` in this process (when the
-        `current` entry lapses, the requests then in flight share one refresh, not one each)."""
+        `current` entry lapses, the requests then in flight share one refresh, not one each; the
+        requests for one poster in flight together share one Redis read). Nothing is kept once
+        `work` is done: this coalesces, it does not cache."""
         task = self._inflight.get(key)
         if task is None:
             task = asyncio.ensure_future(work())
@@ -215,6 +221,11 @@ class Posters:
             expire_time=p.expire_time, now=moment.render_now)
 
     async def _get(self, key: str, header_only: bool = False) -> bytes | None:
+        """One Redis read of `key` (its header line only: `header_only`), shared by the requests in
+        flight for it: a viral poster costs one 70 KB read per moment of overlap, not one per request."""
+        return await self._once(("head:" if header_only else "read:") + key, lambda: self._read(key, header_only))
+
+    async def _read(self, key: str, header_only: bool) -> bytes | None:
         try:
             value = await (self.redis.getrange(key, 0, HEADER_MAX_BYTES) if header_only else self.redis.get(key))
         except RedisError as e:
