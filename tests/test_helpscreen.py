@@ -13,9 +13,13 @@ from handlers.helpcache import HelpAsk, HelpCache, PacketFacts
 from handlers.helpsplit import HelpOutcome
 from models.enums import PacketStatus
 from models.redpacket_rules import HelpRules, local_day
-from tests.test_storage import NOW, RP, SH, issue, users
+from bot.clock import utcnow
+from tests.test_storage import RP, SH, issue, users
 
 REDIS_DB = 12
+# Redis expires cached packet facts at the packet's expiry + a day by the real clock: the packets of
+# these tests are issued now (a fixed date stopped working once it was more than a day old).
+NOW = utcnow().replace(microsecond=0)
 RULES = HelpRules(RP.old_user_range, RP.new_user_range, 3, 1)  # same-owner limit below the daily one
 
 
@@ -27,7 +31,7 @@ def cache(redis: Any, keys: Keys, **limits: Any) -> HelpCache:
 async def test_one_batch_answers_each_request_as_if_alone(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
     redis, keys = scratch_redis
     hc = cache(redis, keys, help={"per_ip": {"limit": 100}, "per_user": {"limit": 1}})
-    p, other = await issue(), await issue()
+    p, other = await issue(NOW), await issue(NOW)
     stranger, fresh, helped, busy, greedy, loyal, loyal2 = await users(7)
     day = local_day(NOW, SH)
     await redis.sadd(keys.packet_helpers(p.share_token), str(helped.id))
@@ -53,7 +57,7 @@ async def test_one_batch_answers_each_request_as_if_alone(orm: str, scratch_redi
 async def test_terminal_and_expired_packets(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
     redis, keys = scratch_redis
     hc = cache(redis, keys)
-    p, q = await issue(), await issue()
+    p, q = await issue(NOW), await issue(NOW)
     (u,) = await users(1)
     await hc.mark_terminal(p.share_token, "split_out")
     late = p.expire_time + dt.timedelta(seconds=1)
@@ -64,7 +68,7 @@ async def test_terminal_and_expired_packets(orm: str, scratch_redis: tuple[Any, 
 async def test_remembered_outcomes_refuse_the_next_batch(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
     redis, keys = scratch_redis
     hc = cache(redis, keys)
-    p = await issue()
+    p = await issue(NOW)
     a, b = await users(2)
     day = local_day(NOW, SH)
     done = HelpOutcome(amount=30, remaining=100, status=PacketStatus.SPLITTING, packet_id=p.id, owner_id=p.owner_id,
@@ -81,7 +85,7 @@ async def test_redis_down_leaves_every_decision_to_the_database(orm: str) -> Non
 
     dead = aioredis.from_url(f"redis://127.0.0.1:{free_port()}/0", decode_responses=True, socket_connect_timeout=1)
     hc = cache(dead, Keys("down"), help={"per_ip": {"limit": 1}, "per_user": {"limit": 1}})
-    p = await issue()
+    p = await issue(NOW)
     (u,) = await users(1)
     out = await hc.screen([HelpAsk(p.share_token, u.id, "192.0.2.9")] * 3 + [HelpAsk("nope", u.id, None)], NOW)
     assert [s.code for s in out] == [None, None, None, "not_found"]  # limits fail open; facts from the database
