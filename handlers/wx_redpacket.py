@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.router import Router
+from bot.router import Router, inline
 from bot.wxmessages import Article, NewsReply, ReplyLike, TextReply, WxMessage, share_token_from_event_key
 from handlers.redpacket import countdown_text, yuan
 from models.enums import LIVE_STATUSES, PacketStatus
@@ -117,16 +117,19 @@ async def on_my_packets(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
 
 
 @router.event("subscribe")
+@inline
 async def on_subscribe(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
     return TextReply(WELCOME_TEXT)
 
 
 @router.text("帮助", "help", "?", "？")
+@inline
 async def on_help(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
     return TextReply(HELP_TEXT)
 
 
 @router.default
+@inline
 async def on_anything_else(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
     """Events we do not handle (unsubscribe, VIEW, LOCATION…) need no reply; messages get a pointer."""
     return None if msg.is_event else TextReply(DEFAULT_TEXT)

@@ -13,7 +13,7 @@ from typing import Any
 import defusedxml.ElementTree as safe_et
 import pytest
 
-from bot.router import BackgroundTasks, Router, dispatch
+from bot.router import BackgroundTasks, Router, dispatch, inline
 from bot.wxcrypto import MalformedXml, parse_xml_fields
 from bot.wxmessages import (
     Article,
@@ -292,6 +292,28 @@ def test_no_reply_is_success_and_wecom_reply_has_agent() -> None:
 async def test_dispatch_renders_a_fast_reply() -> None:
     xml = await dispatch(build_router(), load("text_hongbao.xml"), None, now=NOW)
     assert parse_xml_fields(xml)["Content"] == "packets"
+
+
+@pytest.mark.asyncio
+async def test_inline_handlers_run_in_the_callers_task_and_others_in_their_own() -> None:
+    r, ran_in = Router(), {}
+
+    @r.text("fixed")
+    @inline
+    async def fixed(msg: WxMessage, ctx: Any) -> ReplyLike:
+        ran_in["fixed"] = asyncio.current_task()
+        return TextReply("fixed reply")
+
+    @r.text("slow")
+    async def slow(msg: WxMessage, ctx: Any) -> ReplyLike:
+        ran_in["slow"] = asyncio.current_task()
+        return TextReply("slow reply")
+
+    assert parse_xml_fields(await dispatch(r, text("fixed"), None, now=NOW))["Content"] == "fixed reply"
+    assert parse_xml_fields(await dispatch(r, text("slow"), None, now=NOW))["Content"] == "slow reply"
+    assert ran_in["fixed"] is asyncio.current_task() and ran_in["slow"] is not asyncio.current_task()
+    with pytest.raises(TypeError):
+        inline(lambda m, c: None)  # type: ignore[arg-type]
 
 
 @pytest.mark.asyncio
