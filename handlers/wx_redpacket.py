@@ -49,18 +49,34 @@ def help_link(public_url: str, token: str) -> str:
     return f"{public_url}/p/{token}"
 
 
-def _left(p: RedPacket, now: dt.datetime) -> tuple[str, str]:
+@dataclass(frozen=True, slots=True)
+class PacketLine:
+    """What a `红包` reply shows of one packet (plain values: no model objects on this hot path)."""
+
+    goods_name: str
+    goods_thumbnail_url: str
+    share_token: str
+    amount_fen: int
+    split_fen: int
+    expire_time: dt.datetime
+
+
+LINE_FIELDS = tuple(PacketLine.__dataclass_fields__)
+
+
+def _left(p: RedPacket | PacketLine, now: dt.datetime) -> tuple[str, str]:
     """(remaining yuan, countdown text) of a live packet."""
     return yuan(int(p.amount_fen) - int(p.split_fen)), countdown_text(int((p.expire_time - now).total_seconds()))
 
 
-async def live_packets(openid: str, now: dt.datetime, limit: int = LIST_LIMIT) -> list[RedPacket]:
+async def live_packets(openid: str, now: dt.datetime, limit: int = LIST_LIMIT) -> list[PacketLine]:
     """The owner's packets still live at `now`, soonest to expire first."""
-    return await RedPacket.filter(owner__openid=openid, status__in=list(LIVE_STATUSES),
-                                  expire_time__gt=now).order_by("expire_time", "id").limit(limit)
+    rows = await RedPacket.filter(owner__openid=openid, status__in=list(LIVE_STATUSES), expire_time__gt=now
+                                  ).order_by("expire_time", "id").limit(limit).values(*LINE_FIELDS)
+    return [PacketLine(**row) for row in rows]
 
 
-def packets_reply(packets: list[RedPacket], public_url: str, now: dt.datetime) -> ReplyLike:
+def packets_reply(packets: list[PacketLine], public_url: str, now: dt.datetime) -> ReplyLike:
     """No packets: a pointer; one: a news card; several: one text line with a link each."""
     if not packets:
         return TextReply(NO_PACKETS_TEXT)
