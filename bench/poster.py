@@ -110,7 +110,8 @@ def spread_run(svc: Service, paths: list[str], seconds: int, connections: int) -
     return run_requests(svc.base, reqs, count, connections=connections, timeout_s=120)
 
 
-def serving_figures(svc: Service, url: str, spread: list[str], seconds: int, connections: int, rounds: int) -> None:
+def serving_figures(svc: Service, url: str, spread: list[str], seconds: int, connections: int,  # noqa: PLR0913, PLR0917
+                    rounds: int) -> None:
     """wrk on /healthz, the cached poster and its revalidation, interleaved `rounds` times (this
     machine is shared, so each figure is the median of its rounds, taken side by side)."""
     first = httpx.get(url, timeout=30)

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 import redis.asyncio as aioredis
 
 from bot.admission import (
@@ -25,8 +22,8 @@ from bot.admission import (
 from bot.keys import Keys
 from bot.ratelimit import RateLimiter
 from bot.settings import RateLimitSettings
-from tests import dbs
 from tests.service import free_port
+from tests.test_ratelimit import rl  # noqa: F401 - the fixture: a scratch key space on Redis db 4
 
 REDIS_DB = 4
 NOW = dt.datetime(2026, 12, 3, 12, tzinfo=dt.UTC)
@@ -36,16 +33,6 @@ def limiter(client: Any, keys: Keys, per_ip: int = 1000, per_user: int = 1000) -
     cfg = RateLimitSettings.model_validate({"exempt_networks": [], "callbacks": {
         "per_ip": {"limit": per_ip, "window_s": 30}, "per_user": {"limit": per_user, "window_s": 30}}})
     return RateLimiter(client, keys, cfg)
-
-
-@pytest.fixture
-async def rl() -> AsyncIterator[tuple[Any, Keys]]:
-    client = aioredis.from_url(f"{dbs.REDIS}/{REDIS_DB}", decode_responses=True)
-    keys = Keys("tadm" + uuid.uuid4().hex[:8])
-    yield client, keys
-    async for k in client.scan_iter(match=f"{keys.p}:*", count=500):
-        await client.delete(k)
-    await client.aclose()
 
 
 def delivery(keys: Keys, n: int, ip: str = "198.51.100.1", sender: str = "o-a") -> Delivery:
@@ -100,5 +87,5 @@ async def test_concurrent_deliveries_share_pipelines(rl: tuple[Any, Keys]) -> No
         got = await asyncio.gather(*[admission.submit(d) for d in items])
     finally:
         await admission.stop()
-    assert [a.status for a in got].count(HANDLE) == 200 and got[-1].status == DUPLICATE
+    assert [a.status for a in got].count(HANDLE) == 200 and got[-1].status == DUPLICATE  # noqa: PLR2004
     assert admission.requests == 201 and admission.batches < 20  # noqa: PLR2004 - far fewer round trips
