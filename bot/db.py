@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from asyncpg.exceptions import TransactionRollbackError
@@ -113,3 +114,16 @@ def pg_unnest_insert(conn: Any, model: Any, rows: list[dict[str, Any]], args: li
         casts.append(f"${len(args)}::{f.get_for_dialect('postgres', 'SQL_TYPE')}[]")
     names = ", ".join(f'"{model._meta.fields_db_projection[c]}"' for c in columns)
     return f'INSERT INTO "{model._meta.db_table}" ({names}) SELECT * FROM unnest({", ".join(casts)})'
+
+
+def pg_unnest_add(model: Any, column: str, amounts: Mapping[int, int], sign: int, args: list[Any]) -> str:
+    """PostgreSQL: `UPDATE t SET column = column + sign*k` for every (id, k) of `amounts`, rows taken
+    in id order, a decrement only where column >= k; RETURNING the ids moved. Two array parameters
+    appended to `args`; usable inside a data-modifying CTE."""
+    ids = sorted(amounts)
+    args.extend([ids, [sign * amounts[i] for i in ids]])
+    col = model._meta.fields_db_projection[column]
+    guard = f' AND t."{col}" + v.k >= 0' if sign < 0 else ""
+    return (f'UPDATE "{model._meta.db_table}" AS t SET "{col}" = t."{col}" + v.k '
+            f"FROM unnest(${len(args) - 1}::BIGINT[], ${len(args)}::BIGINT[]) AS v(id, k) "
+            f"WHERE t.id = v.id{guard} RETURNING t.id")

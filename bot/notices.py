@@ -24,7 +24,7 @@ class NoticeKind(StrEnum):
 
     EXPIRING = "expiring"  # written by bot/scheduler.py
     ALERT = "alert"  # written by bot/alerts.py
-    PRIZE_WON = "prize_won"  # written by handlers/lottery.py
+    PRIZE_WON = "prize_won"  # written by handlers/lottery_write.py
 
 
 class NoticeError(Exception):

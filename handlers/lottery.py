@@ -2,9 +2,9 @@
 
 For a batch of requests one transaction reads what the draws need (lottery_batch.read_batch: a
 fixed number of queries), decides every draw in order with the pure rules (alias table, stock
-fallback, win limit), then writes: the payments' chances_used counters, prize and template
-stock by conditional decrements, draw history rows (one per chance: unique), won prizes,
-coupons and outbox rows. The database is the only judge: unique keys (draw per chance,
+fallback, win limit), then writes it all (lottery_write.write_batch: the payments' chances_used
+counters, prize and template stock by conditional decrements, draw history rows (one per
+chance: unique), won prizes, coupons and outbox rows). The database is the only judge: unique keys (draw per chance,
 (user, activity, window_key), (user, activity, win_slot), coupon grant slot) and conditional
 updates make a race with another transaction fail loudly; `commit_draws` then raises, nothing
 is written, and the caller retries. One chance is never drawn twice; stock never goes negative.
@@ -14,34 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import Case, F, Q, When
-from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from bot import db
 from bot.errors import ErrorCode
-from bot.notices import NoticeKind
 from bot.logs import current_request_id
-from bot.outbox import insert_values, outbox_values
-from handlers.coupon_grants import issue_coupon
 from handlers.lottery_batch import ActivityRow, Award, DrawBatch, read_batch
 from handlers.lottery_tables import PrizeEntry, PrizeTable, PrizeTables
-from models.campaign_rules import FulfilmentStatus, PrizeKind, grant_refusal
-from models.coupon import CouponSource, CouponTemplate
-from models.lottery import LotteryDraw, LotteryPrize, UserPrize
+from handlers.lottery_write import DrawConflict, write_batch
+from models.campaign_rules import PrizeKind, grant_refusal
 from models.lottery_rules import activity_open, may_win, resolve_stock, window_key
-from models.payment import OfferKind, PaymentNotification
+from models.payment import OfferKind
 
-PRIZE_WON = NoticeKind.PRIZE_WON  # outbox kind: a template message to the winner (bot/notices.py)
-
-
-class DrawConflict(Exception):
-    """Another transaction moved a chance or a stock under this batch; nothing was written."""
+__all__ = ["DrawConflict", "DrawContext", "DrawOutcome", "DrawRequest", "commit_draws"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,82 +145,6 @@ async def _decide(b: DrawBatch, req: DrawRequest, drawn: int | None, ctx: DrawCo
     return DrawOutcome(prize=entry, chances=left - 1)
 
 
-def _won_prize(a: Award, coupon_id: int | None, now: dt.datetime) -> dict[str, object]:
-    status = FulfilmentStatus.GRANTED if coupon_id else FulfilmentStatus.PENDING
-    return {"user_id": a.user_id, "activity_id": a.activity_id, "prize_id": a.entry.id, "chance_id": a.chance_id,
-            "name": a.entry.name, "kind": a.entry.kind, "status": status, "coupon_id": coupon_id,
-            "win_slot": a.win_slot, "note": "", "created_at": now, "updated_at": now}
-
-
-def _won_message(a: Award, coupon_id: int | None, now: dt.datetime) -> dict[str, Any]:
-    """The winner's template message, keyed by the chance (one per draw, ever), as plain values
-    carrying the id of the request that drew it."""
-    return outbox_values(f"prize:chance:{a.chance_id}:won", PRIZE_WON, {
-        "owner_id": a.user_id, "chance_id": a.chance_id, "prize_id": a.entry.id, "prize_name": a.entry.name,
-        "kind": str(a.entry.kind), "activity_id": a.activity_id, "order_no": a.order_no,
-        "coupon_id": coupon_id, "at": now.isoformat()}, now, request_id=a.request_id)
-
-
-async def _write_awards(b: DrawBatch, ctx: DrawContext, now: dt.datetime) -> None:
-    """Won prizes in one insert; a coupon prize first grants its coupon (row by row, rare)."""
-    prizes, messages = [], []
-    for a in b.awards:
-        coupon_id = None
-        if a.entry.kind is PrizeKind.COUPON:
-            tpl = b.templates[a.entry.coupon_template_id or 0]
-            assert tpl is not None, "a coupon prize is awarded only with its template loaded"
-            coupon_id = (await issue_coupon(b.conn, tpl, a.user_id, CouponSource.LOTTERY, f"chance:{a.chance_id}",
-                                            a.grant_slot, now, ctx.tz)).id
-        prizes.append(_won_prize(a, coupon_id, now))
-        messages.append(_won_message(a, coupon_id, now))
-    await db.insert_rows(b.conn, UserPrize, prizes)
-    await insert_values(b.conn, messages)
-
-
-def _row(row_id: int, column: str, floor: int | None) -> Q:
-    """This row, and only while column >= floor (when given)."""
-    match: dict[str, Any] = {"id": row_id}
-    if floor is not None:
-        match[f"{column}__gte"] = floor
-    return Q(**match)
-
-
-async def _add_each(model: type[Model], conn: BaseDBAsyncClient, amounts: Counter[int], column: str,
-                    sign: int) -> int:
-    """column += sign * k for every id, in ONE update (its rows are locked in one scan order, so
-    two racing batches wait for each other instead of deadlocking); a decrement only where
-    column >= k. One amount for all (the usual case) is a plain IN update, mixed ones a CASE.
-    Returns the rows changed."""
-    if not amounts:
-        return 0
-    ids, ks = sorted(amounts), set(amounts.values())
-    if len(ks) == 1:
-        k = ks.pop()
-        query = model.filter(id__in=ids)
-        query = query.filter(**{f"{column}__gte": k}) if sign < 0 else query
-        return await query.using_db(conn).update(**{column: F(column) + sign * k})
-    guard = [_row(i, column, amounts[i] if sign < 0 else None) for i in ids]
-    value = Case(*[When(id=i, then=F(column) + sign * amounts[i]) for i in ids], default=F(column))
-    return await model.filter(Q(*guard, join_type="OR")).using_db(conn).update(**{column: value})
-
-
-async def _take_stock(b: DrawBatch) -> None:
-    """Prize stock, then coupon template stock, decremented by what the batch took; any row
-    short of it (another transaction took it first) aborts the batch."""
-    if await _add_each(LotteryPrize, b.conn, b.taken, "stock", -1) != len(b.taken):
-        raise DrawConflict("a prize ran short under the batch")
-    if await _add_each(CouponTemplate, b.conn, b.template_taken, "stock_left", -1) != len(b.template_taken):
-        raise DrawConflict("a coupon template ran short under the batch")
-
-
-async def _write(b: DrawBatch, ctx: DrawContext, now: dt.datetime) -> None:
-    await _add_each(PaymentNotification, b.conn, b.drawn, "chances_used", 1)
-    await _take_stock(b)
-    # in chance order, so two batches racing for the same chances wait rather than deadlock
-    await db.insert_rows(b.conn, LotteryDraw, sorted(b.draws, key=lambda d: int(d["chance_id"])))
-    await _write_awards(b, ctx, now)
-
-
 async def commit_draws(reqs: list[DrawRequest], ctx: DrawContext, now: dt.datetime) -> list[DrawOutcome]:
     """Decide and commit every request in one transaction; outcomes in the same order.
 
@@ -244,7 +154,7 @@ async def commit_draws(reqs: list[DrawRequest], ctx: DrawContext, now: dt.dateti
     async with in_transaction() as conn:
         batch, firsts = await read_batch(conn, reqs, ctx, now)
         outcomes = [await _decide(batch, r, first, ctx, now) for r, first in zip(reqs, firsts, strict=True)]
-        await _write(batch, ctx, now)
+        await write_batch(batch, ctx.tz, now)
     for pid, (table, index) in batch.prize_slots.items():
         left = batch.stock.get(pid)
         if left is not None and left - batch.taken[pid] <= 0:
