@@ -41,14 +41,22 @@ from bot.settings import Limit, RateLimitSettings
 
 log = logging.getLogger(__name__)
 
-# KEYS[1] window counter; ARGV[1] window ms. -> {count after this request, ms left in the window}
-WINDOW_LUA = """
-local n = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if n == 1 or ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
+# One hit on a window counter (`key`, window `ms`) -> count after this request, ms left in the window.
+# A Lua function, so that scripts counting many windows at once (bot/admission.py) count the same way.
+WINDOW_FN_LUA = """
+local function window(key, ms)
+  local n = redis.call('INCR', key)
+  local ttl = redis.call('PTTL', key)
+  if n == 1 or ttl < 0 then
+    redis.call('PEXPIRE', key, ms)
+    ttl = tonumber(ms)
+  end
+  return n, ttl
 end
+"""
+# KEYS[1] window counter; ARGV[1] window ms. -> {count after this request, ms left in the window}
+WINDOW_LUA = WINDOW_FN_LUA + """
+local n, ttl = window(KEYS[1], ARGV[1])
 return {n, ttl}
 """
 BACKOFF_S = 1.0  # after a Redis failure, let requests through without asking for this long

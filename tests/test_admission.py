@@ -1,6 +1,7 @@
 """Callback admission (bot/admission.py) on the real Redis (db 4): the per-IP and per-sender
-counts and the dedupe claims of a batch in one pipeline, the verdict order, claims given back when
-a delivery is refused, fail open when Redis is down, and batching under concurrency."""
+counts and the dedupe claims of a batch in one round trip — one script call on a Redis server, a
+pipeline on a Redis Cluster, both run here with the same expectations — the verdict order, claims
+given back when a delivery is refused, fail open when Redis is down, and batching under concurrency."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+import pytest
 import redis.asyncio as aioredis
 
 from bot.admission import (
@@ -35,13 +37,18 @@ def limiter(client: Any, keys: Keys, per_ip: int = 1000, per_user: int = 1000) -
     return RateLimiter(client, keys, cfg)
 
 
+@pytest.fixture(params=[True, False], ids=["one-script", "pipeline"])
+def one_script(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
 def delivery(keys: Keys, n: int, ip: str = "198.51.100.1", sender: str = "o-a") -> Delivery:
     return Delivery(keys.dedupe("wxmp", f"gh:{n}"), ip, sender)
 
 
-async def test_a_batch_claims_each_delivery_once(rl: tuple[Any, Keys]) -> None:
+async def test_a_batch_claims_each_delivery_once(rl: tuple[Any, Keys], one_script: bool) -> None:
     client, keys = rl
-    adm = Admitter(client, limiter(client, keys))
+    adm = Admitter(client, limiter(client, keys), one_script=one_script)
     first, again = delivery(keys, 1), delivery(keys, 1)
     got = await adm.admit([first, delivery(keys, 2), again], NOW)
     assert [a.status for a in got] == [HANDLE, HANDLE, DUPLICATE]  # the same delivery twice in one batch
@@ -49,9 +56,10 @@ async def test_a_batch_claims_each_delivery_once(rl: tuple[Any, Keys]) -> None:
     assert 0 < await client.ttl(first.key) <= 600
 
 
-async def test_over_the_ip_limit_is_refused_first_and_gives_the_claim_back(rl: tuple[Any, Keys]) -> None:
+async def test_over_the_ip_limit_is_refused_first_and_gives_the_claim_back(rl: tuple[Any, Keys],
+                                                                           one_script: bool) -> None:
     client, keys = rl
-    adm = Admitter(client, limiter(client, keys, per_ip=2, per_user=1))
+    adm = Admitter(client, limiter(client, keys, per_ip=2, per_user=1), one_script=one_script)
     got = await adm.admit([delivery(keys, i, sender=f"o-{i}") for i in range(3)], NOW)
     assert [a.status for a in got] == [HANDLE, HANDLE, IP_LIMITED]
     assert 1 <= got[2].retry_after_s <= 30
@@ -60,27 +68,28 @@ async def test_over_the_ip_limit_is_refused_first_and_gives_the_claim_back(rl: t
     assert other_ip[0].status == HANDLE
 
 
-async def test_over_the_sender_limit_is_not_handled_and_gives_the_claim_back(rl: tuple[Any, Keys]) -> None:
+async def test_over_the_sender_limit_is_not_handled_and_gives_the_claim_back(rl: tuple[Any, Keys],
+                                                                             one_script: bool) -> None:
     client, keys = rl
-    adm = Admitter(client, limiter(client, keys, per_user=2))
+    adm = Admitter(client, limiter(client, keys, per_user=2), one_script=one_script)
     got = await adm.admit([delivery(keys, i) for i in range(3)] + [delivery(keys, 9, sender="o-b")], NOW)
     assert [a.status for a in got] == [HANDLE, HANDLE, SENDER_LIMITED, HANDLE]
     assert await client.exists(delivery(keys, 2).key) == 0
     assert await client.exists(delivery(keys, 1).key) == 1
 
 
-async def test_redis_down_handles_everything() -> None:
+async def test_redis_down_handles_everything(one_script: bool) -> None:
     down = aioredis.from_url(f"redis://127.0.0.1:{free_port()}/{REDIS_DB}", decode_responses=True)
     keys = Keys("x")
-    adm = Admitter(down, limiter(down, keys, per_ip=1, per_user=1))
+    adm = Admitter(down, limiter(down, keys, per_ip=1, per_user=1), one_script=one_script)
     got = await adm.admit([delivery(keys, 1), delivery(keys, 1)], NOW)
     assert [a.status for a in got] == [HANDLE, HANDLE]
     await down.aclose()
 
 
-async def test_concurrent_deliveries_share_pipelines(rl: tuple[Any, Keys]) -> None:
+async def test_concurrent_deliveries_share_pipelines(rl: tuple[Any, Keys], one_script: bool) -> None:
     client, keys = rl
-    admission = CallbackAdmission(Admitter(client, limiter(client, keys)))
+    admission = CallbackAdmission(Admitter(client, limiter(client, keys), one_script=one_script))
     admission.start()
     try:
         items = [delivery(keys, i, sender=f"o-{i % 7}") for i in range(200)] + [delivery(keys, 5)]
