@@ -17,6 +17,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tortoise import Tortoise
+
 from bot.router import Router, inline
 from bot.wxmessages import Article, NewsReply, ReplyLike, TextReply, WxMessage, share_token_from_event_key
 from handlers.redpacket import countdown_text, yuan
@@ -69,8 +71,20 @@ def _left(p: RedPacket | PacketLine, now: dt.datetime) -> tuple[str, str]:
     return yuan(int(p.amount_fen) - int(p.split_fen)), countdown_text(int((p.expire_time - now).total_seconds()))
 
 
+# PostgreSQL: `live_packets` as a query text written once — tortoise built it anew for every message,
+# ~35% of this reply's samples.
+_LIVE_PG = (f"SELECT {', '.join('p.' + f for f in LINE_FIELDS)} FROM \"{RedPacket._meta.db_table}\" AS p "
+            f"JOIN \"{User._meta.db_table}\" AS u ON u.id = p.owner_id WHERE u.openid = $1 "
+            "AND p.status = ANY($2::SMALLINT[]) AND p.expire_time > $3 ORDER BY p.expire_time, p.id LIMIT $4")
+_LIVE = sorted(int(s) for s in LIVE_STATUSES)
+
+
 async def live_packets(openid: str, now: dt.datetime, limit: int = LIST_LIMIT) -> list[PacketLine]:
     """The owner's packets still live at `now`, soonest to expire first."""
+    conn = Tortoise.get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        _n, found = await conn.execute_query(_LIVE_PG, [openid, _LIVE, now, limit])
+        return [PacketLine(*r) for r in found]
     rows = await RedPacket.filter(owner__openid=openid, status__in=list(LIVE_STATUSES), expire_time__gt=now
                                   ).order_by("expire_time", "id").limit(limit).values(*LINE_FIELDS)
     return [PacketLine(**row) for row in rows]

@@ -263,3 +263,23 @@ async def test_a_raced_batch_is_bisected_and_only_the_loser_is_refused(orm: str)
         await batcher.stop()
     assert [o.error for o in out] == ["daily_limit", None, None, None]
     assert await Help.filter(packet_id=p1.id).count() == 3
+
+
+async def test_live_packets_for_the_hongbao_reply(orm: str) -> None:
+    """The `红包` reply's read (a query text of its own on PostgreSQL): the owner's live packets only,
+    soonest to expire first, at most `limit`."""
+    from handlers.wx_redpacket import live_packets
+
+    owner = "o-" + uuid.uuid4().hex[:8]
+    hour = dt.timedelta(hours=1)
+    later, sooner = await issue(openid=owner, goods_name="后到期"), await issue(NOW - hour, openid=owner)
+    await issue(NOW - dt.timedelta(seconds=RP.ttl_seconds), openid=owner)  # expires exactly at NOW
+    gone = await issue(openid=owner)
+    await RedPacket.filter(id=gone.id).update(status=PacketStatus.INVALID)
+    await issue(openid="o-someone-else")
+    got = await live_packets(owner, NOW)
+    assert [p.share_token for p in got] == [sooner.share_token, later.share_token]
+    first = got[1]
+    assert (first.goods_name, first.amount_fen, first.split_fen, first.expire_time) == (
+        "后到期", later.amount_fen, 0, later.expire_time)
+    assert len(await live_packets(owner, NOW, limit=1)) == 1
