@@ -26,9 +26,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from redis.asyncio.cluster import RedisCluster
-
 from bot.batching import GroupCommitter
+from bot.cache import is_cluster_client
 from bot.keys import CALLBACK_DEDUPE_TTL_S
 from bot.ratelimit import ALLOW, REDIS_FAILURES, WINDOW_FN_LUA, RateLimiter, Verdict
 
@@ -75,7 +74,7 @@ class Admitter:
     def __init__(self, redis: Any, limiter: RateLimiter, *, one_script: bool | None = None):
         """`one_script`: a batch in one script call (default: unless `redis` is a Redis Cluster)."""
         self.redis, self.limiter = redis, limiter
-        self.cluster = not one_script if one_script is not None else isinstance(redis, RedisCluster)
+        self.cluster = not one_script if one_script is not None else is_cluster_client(redis)
         self._admit = None if self.cluster else redis.register_script(ADMIT_LUA)
 
     async def _pipeline(self, batch: list[Delivery], plans: list[tuple[list[Any], list[Any]]]) -> list[Any]:

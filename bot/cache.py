@@ -135,3 +135,8 @@ def connect(cfg: RedisSettings, *, decode: bool = True) -> Any:
         timeout=cfg.pool_timeout_s, socket_connect_timeout=cfg.connect_timeout_s,
         retry=Retry(NoBackoff(), 1), retry_on_error=[ConnectionError, TimeoutError])
     return aioredis.Redis(connection_pool=pool)
+
+
+def is_cluster_client(client: Any) -> bool:
+    """A Redis Cluster client: one script or MULTI may touch keys of one hash slot only."""
+    return isinstance(client, RedisCluster)

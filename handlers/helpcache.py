@@ -6,11 +6,13 @@ A cached refusal is therefore always right; a missing key only means "ask the da
 Redis failure degrades to the database path — Redis may be flushed or restarted at any moment.
 
 Screening is batched like the commits (`HelpScreen`, a bot/batching.py GroupCommitter): the help
-requests that arrive together are checked in ONE non-transactional pipeline — packet facts and
-terminal state once per distinct packet, helped/day-count per request, and the help route's rate
-limits (bot/ratelimit.py counters, per client IP and per user) — instead of one pipeline per
-request plus one Lua call per rate rule. Profiled on the hot packet, the per-request Redis calls
-were about 40% of a worker's CPU (redis-py's fixed cost per pipeline, not Redis itself).
+requests that arrive together are checked in ONE round trip — packet facts and terminal state once
+per distinct packet, helped/day-count per request, and the help route's rate limits
+(bot/ratelimit.py counters, per client IP and per user) — instead of one pipeline per request plus
+one Lua call per rate rule. Profiled on the hot packet, the per-request Redis calls were about 40%
+of a worker's CPU (redis-py's fixed cost per pipeline, not Redis itself). On one Redis server that
+round trip, and the writes after commit, are one script call each (handlers/helpscripts.py); on a
+Redis Cluster, non-transactional pipelines.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from bot.cache import is_cluster_client
 from bot.keys import PACKET_INFO_GRACE_S, TERMINAL_TTL_S, Keys
 from bot.ratelimit import RateLimiter
 from bot.settings import Limit
+from handlers.helpscripts import REMEMBER_LUA, SCREEN_LUA, RememberWrites, as_pipeline_replies, screen_call
 from handlers.helpsplit import HelpOutcome
 from models.redpacket import RedPacket
 from models.redpacket_rules import HelpRules, local_day, next_local_midnight
@@ -64,8 +68,14 @@ class Screened:
 
 class HelpCache:
     def __init__(self, redis: Any, keys: Keys, rules: HelpRules, tz: dt.tzinfo,
-                 limiter: RateLimiter | None = None):
+                 limiter: RateLimiter | None = None, *, one_script: bool | None = None) -> None:
+        """`one_script`: a batch's reads, and its writes after commit, as one script call each
+        (handlers/helpscripts.py; default: unless `redis` is a Redis Cluster) — else pipelines."""
         self.redis, self.keys, self.rules, self.tz, self.limiter = redis, keys, rules, tz, limiter
+        self.scripts = not is_cluster_client(redis) if one_script is None else one_script
+        if self.scripts:
+            self._screen_script = redis.register_script(SCREEN_LUA)
+            self._remember_script = redis.register_script(REMEMBER_LUA)
 
     @staticmethod
     def _facts(token: str, h: dict[str, str]) -> PacketFacts:
@@ -131,6 +141,11 @@ class HelpCache:
                     day: dt.date) -> list[Any] | None:
         k = self.keys
         try:
+            if self.scripts:
+                keys, args = screen_call([(k.packet_info(t), k.packet_terminal(t)) for t in tokens], [
+                    (k.packet_helpers(a.token), k.helps_today(a.helper_id, day), str(a.helper_id), plan)
+                    for a, plan in zip(asks, plans, strict=True)])
+                return as_pipeline_replies(await self._screen_script(keys=keys, args=args), len(tokens))
             async with self.redis.pipeline(transaction=False) as pipe:
                 for t in tokens:
                     pipe.hgetall(k.packet_info(t))
@@ -193,14 +208,24 @@ class HelpCache:
         midnight = int(next_local_midnight(now, self.tz).timestamp()) + 60
         tokens = {o.token for _h, o in attempts_outcomes if o.token}
         try:
+            if self.scripts:
+                writes = RememberWrites()
+                self._queue_remembered(writes, attempts_outcomes, tokens, midnight)
+                if writes.keys:
+                    await self._remember_script(keys=writes.keys, args=writes.args)
+                return
             async with self.redis.pipeline(transaction=False) as pipe:
-                for helper_id, o in attempts_outcomes:
-                    self._remember_one(pipe, helper_id, o, midnight)
-                for token in tokens:
-                    pipe.expire(self.keys.packet_helpers(token), TERMINAL_TTL_S)
+                self._queue_remembered(pipe, attempts_outcomes, tokens, midnight)
                 await pipe.execute()
         except RedisError as e:
             log.warning("redis unavailable, help facts not cached: %s", e)
+
+    def _queue_remembered(self, pipe: Any, attempts_outcomes: list[tuple[int, HelpOutcome]], tokens: set[str],
+                          midnight: int) -> None:
+        for helper_id, o in attempts_outcomes:
+            self._remember_one(pipe, helper_id, o, midnight)
+        for token in tokens:
+            pipe.expire(self.keys.packet_helpers(token), TERMINAL_TTL_S)
 
     def _remember_one(self, pipe: Any, helper_id: int, o: HelpOutcome, midnight: int) -> None:
         if not o.token or o.day is None:

@@ -1,18 +1,22 @@
 """The batched help screen (handlers/helpcache.py) on a real Redis and every database: many
-requests in one pipeline, each answered as if screened alone; Redis down degrades to the database."""
+requests in one round trip — one script call on a Redis server, a pipeline on a Redis Cluster, both
+run here with the same expectations — each answered as if screened alone; what is remembered after
+commit; Redis down degrades to the database."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from bot.keys import Keys
+import pytest
+
+from bot.keys import TERMINAL_TTL_S, Keys
 from bot.ratelimit import RateLimiter
 from bot.settings import RateLimitSettings
 from handlers.helpcache import HelpAsk, HelpCache, PacketFacts
 from handlers.helpsplit import HelpOutcome
 from models.enums import PacketStatus
-from models.redpacket_rules import HelpRules, local_day
+from models.redpacket_rules import HelpRules, local_day, next_local_midnight
 from bot.clock import utcnow
 from tests.test_storage import RP, SH, issue, users
 
@@ -23,14 +27,20 @@ NOW = utcnow().replace(microsecond=0)
 RULES = HelpRules(RP.old_user_range, RP.new_user_range, 3, 1)  # same-owner limit below the daily one
 
 
-def cache(redis: Any, keys: Keys, **limits: Any) -> HelpCache:
+@pytest.fixture(params=[True, False], ids=["one-script", "pipeline"])
+def one_script(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
+def cache(redis: Any, keys: Keys, one_script: bool, **limits: Any) -> HelpCache:
     cfg = RateLimitSettings(exempt_networks=[], redis_timeout_s=5, **limits)
-    return HelpCache(redis, keys, RULES, SH, RateLimiter(redis, keys, cfg))
+    return HelpCache(redis, keys, RULES, SH, RateLimiter(redis, keys, cfg), one_script=one_script)
 
 
-async def test_one_batch_answers_each_request_as_if_alone(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
+async def test_one_batch_answers_each_request_as_if_alone(orm: str, scratch_redis: tuple[Any, Keys],
+                  one_script: bool) -> None:
     redis, keys = scratch_redis
-    hc = cache(redis, keys, help={"per_ip": {"limit": 100}, "per_user": {"limit": 1}})
+    hc = cache(redis, keys, one_script, help={"per_ip": {"limit": 100}, "per_user": {"limit": 1}})
     p, other = await issue(NOW), await issue(NOW)
     stranger, fresh, helped, busy, greedy, loyal, loyal2 = await users(7)
     day = local_day(NOW, SH)
@@ -54,9 +64,10 @@ async def test_one_batch_answers_each_request_as_if_alone(orm: str, scratch_redi
     assert again[0].facts == out[2].facts
 
 
-async def test_terminal_and_expired_packets(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
+async def test_terminal_and_expired_packets(orm: str, scratch_redis: tuple[Any, Keys],
+                  one_script: bool) -> None:
     redis, keys = scratch_redis
-    hc = cache(redis, keys)
+    hc = cache(redis, keys, one_script)
     p, q = await issue(NOW), await issue(NOW)
     (u,) = await users(1)
     await hc.mark_terminal(p.share_token, "split_out")
@@ -65,26 +76,37 @@ async def test_terminal_and_expired_packets(orm: str, scratch_redis: tuple[Any, 
     assert [s.code for s in out] == ["split_out", "expired"]  # split out stays split out after its expiry
 
 
-async def test_remembered_outcomes_refuse_the_next_batch(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
+async def test_remembered_outcomes_refuse_the_next_batch(orm: str, scratch_redis: tuple[Any, Keys],
+                  one_script: bool) -> None:
     redis, keys = scratch_redis
-    hc = cache(redis, keys)
+    hc = cache(redis, keys, one_script)
     p = await issue(NOW)
     a, b = await users(2)
     day = local_day(NOW, SH)
     done = HelpOutcome(amount=30, remaining=100, status=PacketStatus.SPLITTING, packet_id=p.id, owner_id=p.owner_id,
                        token=p.share_token, day=day, helps_today=1, helps_for_owner_today=1)
+    last = HelpOutcome(amount=100, remaining=0, status=PacketStatus.SPLIT_OUT, last=True, packet_id=p.id,
+                       owner_id=p.owner_id, token=p.share_token, day=day, helps_today=2, helps_for_owner_today=1)
     await hc.remember([(a.id, done)], NOW)
     out = await hc.screen([HelpAsk(p.share_token, a.id), HelpAsk(p.share_token, b.id)], NOW)
     assert [s.code for s in out] == ["already_helped", None]
+    midnight = next_local_midnight(NOW, SH).timestamp() + 60
+    assert await redis.get(keys.helps_today(a.id, day)) == "1"
+    assert await redis.get(keys.helps_for_owner_today(a.id, p.owner_id, day)) == "1"
+    assert abs(await redis.expiretime(keys.helps_today(a.id, day)) - midnight) <= 1  # gone with the local day
+    assert 0 < await redis.ttl(keys.packet_helpers(p.share_token)) <= TERMINAL_TTL_S
+    await hc.remember([(b.id, last)], NOW)
+    assert await redis.get(keys.packet_terminal(p.share_token)) == "split_out"
+    assert [s.code for s in await hc.screen([HelpAsk(p.share_token, a.id)], NOW)] == ["split_out"]
 
 
-async def test_redis_down_leaves_every_decision_to_the_database(orm: str) -> None:
+async def test_redis_down_leaves_every_decision_to_the_database(orm: str, one_script: bool) -> None:
     import redis.asyncio as aioredis
 
     from tests.service import free_port
 
     dead = aioredis.from_url(f"redis://127.0.0.1:{free_port()}/0", decode_responses=True, socket_connect_timeout=1)
-    hc = cache(dead, Keys("down"), help={"per_ip": {"limit": 1}, "per_user": {"limit": 1}})
+    hc = cache(dead, Keys("down"), one_script, help={"per_ip": {"limit": 1}, "per_user": {"limit": 1}})
     p = await issue(NOW)
     (u,) = await users(1)
     out = await hc.screen([HelpAsk(p.share_token, u.id, "192.0.2.9")] * 3 + [HelpAsk("nope", u.id, None)], NOW)
