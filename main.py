@@ -39,7 +39,8 @@ def serve(settings: Settings, config_path: str) -> None:
     loader = AppLoader(factory=partial(app_factory, config_path))
     app = loader.load()
     app.prepare(host=settings.server.host, port=settings.server.port, workers=settings.server.workers,
-                access_log=settings.server.access_log, motd=False, single_process=settings.server.workers == 1)
+                access_log=settings.server.access_log, motd=False, single_process=settings.server.workers == 1,
+                backlog=settings.server.backlog)
     protection.defer_manager_shutdown()
     Sanic.serve(primary=app, app_loader=loader)
 

@@ -113,7 +113,7 @@ def worker_rss_mb(svc: Service) -> list[float]:
 
 
 def line(name: str, r: WrkResult, health: WrkResult) -> str:
-    return (f"{name:<34} {r.rps:>8.0f}/s  p50 {r.p50_ms:6.1f} ms  p99 {r.p99_ms:6.1f} ms  "
+    return (f"{name:<34} {r.rps:>8.0f}/s  p50 {r.p50_ms:6.1f} ms  p99 {r.p99_ms:6.1f} ms  max {r.max_ms:6.1f} ms  "
             f"ok {r.ok} 4xx {r.c4xx} 5xx {r.c5xx} sockerr {r.errors}  ratio to /healthz {r.rps / health.rps:5.1%}")
 
 

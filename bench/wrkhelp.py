@@ -84,9 +84,9 @@ function done(summary, latency, requests)
     if b > t1 then t1 = b end
   end
   io.write(string.format("FXRESULT {\"requests\": %d, \"duration_us\": %d, \"ok\": %d, \"c4xx\": %d, " ..
-    "\"c5xx\": %d, \"p50_us\": %d, \"p99_us\": %d, \"errors\": %d, \"bare\": %d}\n", summary.requests,
-    t1 - t0, o, f, s, latency:percentile(50), latency:percentile(99),
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, n))
+    "\"c5xx\": %d, \"p50_us\": %d, \"p99_us\": %d, \"errors\": %d, \"bare\": %d, \"max_us\": %d}\n",
+    summary.requests, t1 - t0, o, f, s, latency:percentile(50), latency:percentile(99),
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, n, latency.max))
 end
 """
 
@@ -102,6 +102,7 @@ class WrkResult:
     p99_ms: float
     errors: int
     bare: int = 0  # 200 answers whose body was exactly "success" (e.g. a WeChat callback deduplicated)
+    max_ms: float = 0.0  # the slowest answer: a short run's rate hangs on it
 
     @property
     def rps(self) -> float:
@@ -145,7 +146,7 @@ def run_requests(base: str, reqs: Sequence[Req], count: int, connections: int = 
     out = proc.communicate(timeout=30)[0]
     data = json.loads(re.search(r"FXRESULT (\{.*\})", out).group(1))  # type: ignore[union-attr]
     return WrkResult(data["requests"], data["duration_us"] / 1e6, data["ok"], data["c4xx"], data["c5xx"],
-                     data["p50_us"] / 1000, data["p99_us"] / 1000, data["errors"], data["bare"])
+                     data["p50_us"] / 1000, data["p99_us"] / 1000, data["errors"], data["bare"], data["max_us"] / 1000)
 
 
 def run_plain(url: str, seconds: int = 8, connections: int = 200, threads: int = 2) -> WrkResult:

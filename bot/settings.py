@@ -31,6 +31,9 @@ class ServerSettings(_Section):
     log_format: Literal["json", "text"] = "json"  # json: one object per line with the request id (bot/logs.py)
     port: int = Field(8000, ge=1, le=65535)
     workers: int = Field(1, ge=1, le=64)
+    # connections the kernel queues before a worker accepts them; Sanic's own default (100) overflowed
+    # when 200 clients connected at once, and a dropped SYN is retried only after a second
+    backlog: int = Field(1024, ge=16, le=65535)
     public_url: str = "http://127.0.0.1:8000"
     secret_key: str = Field(min_length=16)
     max_body_bytes: int = Field(1_048_576, ge=1024)

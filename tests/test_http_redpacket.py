@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -53,6 +54,16 @@ def err(r: httpx.Response, status: int, code: str) -> None:
 def test_health_and_readiness(svc: Service) -> None:
     assert httpx.get(svc.base + "/healthz").json() == {"status": "ok"}
     assert httpx.get(svc.base + "/readyz").status_code == 200
+
+
+def test_listen_backlog_is_the_configured_one(svc: Service) -> None:
+    """Regression: Sanic listened with its default backlog of 100; 200 clients connecting at once
+    overflowed it and the dropped connections were retried a second later (ListenOverflows)."""
+    with open("/proc/sys/net/core/somaxconn") as f:
+        cap = int(f.read())
+    out = subprocess.run(["ss", "-Hltn", f"sport = :{svc.port}"], capture_output=True, text=True, check=True).stdout
+    backlogs = {int(line.split()[2]) for line in out.splitlines() if line.startswith("LISTEN")}
+    assert backlogs == {min(1024, cap)}
 
 
 def test_order_event_signature_and_body_are_checked(svc: Service) -> None:
