@@ -17,6 +17,13 @@ from urllib.parse import parse_qs, urlencode, urlparse
 XSS_NICK = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
 
+class _Server(ThreadingHTTPServer):
+    """The standard threading server with a listen queue for bursts: its default of 5 overflowed when
+    two processes sent 50 calls at once, and the dropped connections surfaced as ReadError."""
+
+    request_queue_size = 256
+
+
 @dataclass
 class Fault:
     errcode: int | None = None
@@ -52,7 +59,7 @@ class FakeWeChat:
         class Handler(_Handler):
             owner = fake
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -189,7 +196,7 @@ if __name__ == "__main__":  # python -m tests.fakewx [PORT]: a stand-in WeChat f
     import sys
 
     fake = FakeWeChat()
-    fake.server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 9999),
+    fake.server = _Server(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 9999),
                                       type("H", (_Handler,), {"owner": fake}))
     print(f"fake WeChat on {fake.url}", flush=True)
     fake.server.serve_forever()
