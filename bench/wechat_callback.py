@@ -19,7 +19,9 @@ runs. The 1-minute load average is printed at start (other processes only) and a
 (then it includes this benchmark: 2 workers + wrk on 2 cores is ~3-4). Figures only; nothing is
 asserted on time. The replies of a sample are decrypted and checked first. "service CPU us/req"
 is the CPU the service's processes spent per answer (from /proc): it does not depend on what else
-runs on the machine, so its ratio to /healthz's is the fairest figure on a shared box.
+runs on the machine, so its ratio to /healthz's is the fairest figure on a shared box. "wrk CPU
+us/req" is the load generator's own share of the same two cores (its script formats every request
+before the first is sent, so only sending and reading count).
 """
 
 from __future__ import annotations
@@ -142,12 +144,22 @@ class Phase:
 
     r: WrkResult
     cpu_us: float
+    client_us: float = 0.0  # wrk's own CPU per answer: it runs on the same cores as the service
 
 
 def timed(svc: Service, run: Callable[[], WrkResult]) -> Phase:
-    before = service_cpu_s(svc)
+    before, client_before = service_cpu_s(svc), _children_cpu_s()
     r = run()
-    return Phase(r, (service_cpu_s(svc) - before) * 1e6 / max(1, r.ok + r.c4xx + r.c5xx))
+    answers = max(1, r.ok + r.c4xx + r.c5xx)
+    # wrk with a script reports its CPU while measuring (its start reads the request file); plain wrk
+    # has no start-up work, so its whole CPU as a child process is the figure
+    client = r.client_cpu_s or (_children_cpu_s() - client_before)
+    return Phase(r, (service_cpu_s(svc) - before) * 1e6 / answers, client * 1e6 / answers)
+
+
+def _children_cpu_s() -> float:
+    t = os.times()
+    return t.children_user + t.children_system
 
 
 def complete(r: WrkResult, n: int) -> bool:
@@ -157,7 +169,7 @@ def complete(r: WrkResult, n: int) -> bool:
 
 def line(name: str, p: Phase, health: Phase | None = None) -> str:
     r = p.r
-    cpu = f"  service CPU {p.cpu_us:5.0f} us/req"
+    cpu = f"  service CPU {p.cpu_us:5.0f} us/req  wrk CPU {p.client_us:3.0f} us/req"
     ratio = f"  {r.rps / health.r.rps:6.1%} of /healthz" if health else ""
     counts = f"  ok {r.ok} 4xx {r.c4xx} 5xx {r.c5xx} 'success' {r.bare} sockerr {r.errors}" if health else ""
     return (f"{name:<26} {r.rps:>7.0f} req/s  p50 {r.p50_ms:6.1f} ms  p99 {r.p99_ms:6.1f} ms{cpu}{ratio}{counts}"
@@ -178,7 +190,7 @@ def mean(a: Phase, b: Phase) -> Phase:
     """The two /healthz runs as one: mean rate, mean CPU per request, worse p50/p99."""
     rps, seconds = (a.r.rps + b.r.rps) / 2, 1000.0
     r = WrkResult(round(rps * seconds), seconds, 0, 0, 0, max(a.r.p50_ms, b.r.p50_ms), max(a.r.p99_ms, b.r.p99_ms), 0)
-    return Phase(r, (a.cpu_us + b.cpu_us) / 2)
+    return Phase(r, (a.cpu_us + b.cpu_us) / 2, (a.client_us + b.client_us) / 2)
 
 
 def run_phases(svc: Service, mp: MpServer, owners: list[str], args: argparse.Namespace) -> dict[str, Phase]:

@@ -47,15 +47,7 @@ function setup(thread)
   thread:set("tid", #threads)
   table.insert(threads, thread)
 end
-function init(args)
-  idx = tid + 1
-  answered, ok, c4, c5, bare, t_first, t_last = 0, 0, 0, 0, 0, 0, 0
-end
-function request()
-  if t_first == 0 then t_first = now_us() end
-  local r = reqs[idx]
-  idx = idx + nthreads
-  if r == nil then r = reqs[1] end
+local function format(r)  -- method, path, cookie[, body] -> the request as sent
   if r[4] then
     local h = {["Content-Type"] = CONTENT_TYPE}
     if r[3] ~= "" then h["Cookie"] = r[3] end
@@ -63,12 +55,24 @@ function request()
   end
   return wrk.format(r[1], r[2], {["Cookie"] = r[3], ["Content-Length"] = "0"})
 end
+function init(args)
+  idx = tid + 1
+  raw = {}  -- this thread's requests, formatted before the first is sent (not while measuring)
+  for i = idx, #reqs, nthreads do raw[i] = format(reqs[i]) end
+  answered, ok, c4, c5, bare, t_first, t_last, cpu_first, cpu_last = 0, 0, 0, 0, 0, 0, 0, 0, 0
+end
+function request()
+  if t_first == 0 then t_first, cpu_first = now_us(), os.clock() end
+  local s = raw[idx]
+  idx = idx + nthreads
+  return s or format(reqs[1])
+end
 function response(status, headers, body)
   answered = answered + 1
   if status == 200 then ok = ok + 1 elseif status >= 500 then c5 = c5 + 1 else c4 = c4 + 1 end
   if status == 200 and body == "success" then bare = bare + 1 end
   if answered == per_thread then
-    t_last = now_us()
+    t_last, cpu_last = now_us(), os.clock()  -- os.clock: the whole wrk process's CPU
     local f = io.open(signal_dir .. "/done-" .. tid, "w")
     f:write("1")
     f:close()
@@ -76,17 +80,21 @@ function response(status, headers, body)
   end
 end
 function done(summary, latency, requests)
-  local o, f, s, n, t0, t1 = 0, 0, 0, 0, nil, 0
+  local o, f, s, n, t0, t1, c0, c1 = 0, 0, 0, 0, nil, 0, nil, 0
   for _, t in ipairs(threads) do
     o = o + t:get("ok"); f = f + t:get("c4"); s = s + t:get("c5"); n = n + t:get("bare")
     local a, b = t:get("t_first"), t:get("t_last")
     if t0 == nil or a < t0 then t0 = a end
     if b > t1 then t1 = b end
+    a, b = t:get("cpu_first"), t:get("cpu_last")
+    if c0 == nil or a < c0 then c0 = a end
+    if b > c1 then c1 = b end
   end
   io.write(string.format("FXRESULT {\"requests\": %d, \"duration_us\": %d, \"ok\": %d, \"c4xx\": %d, " ..
-    "\"c5xx\": %d, \"p50_us\": %d, \"p99_us\": %d, \"errors\": %d, \"bare\": %d, \"max_us\": %d}\n",
+    "\"c5xx\": %d, \"p50_us\": %d, \"p99_us\": %d, \"errors\": %d, \"bare\": %d, \"max_us\": %d, " ..
+    "\"client_cpu_us\": %d}\n",
     summary.requests, t1 - t0, o, f, s, latency:percentile(50), latency:percentile(99),
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, n, latency.max))
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, n, latency.max, (c1 - c0) * 1e6))
 end
 """
 
@@ -103,6 +111,7 @@ class WrkResult:
     errors: int
     bare: int = 0  # 200 answers whose body was exactly "success" (e.g. a WeChat callback deduplicated)
     max_ms: float = 0.0  # the slowest answer: a short run's rate hangs on it
+    client_cpu_s: float = 0.0  # CPU wrk itself used while measuring (it shares the machine's cores)
 
     @property
     def rps(self) -> float:
@@ -146,7 +155,8 @@ def run_requests(base: str, reqs: Sequence[Req], count: int, connections: int = 
     out = proc.communicate(timeout=30)[0]
     data = json.loads(re.search(r"FXRESULT (\{.*\})", out).group(1))  # type: ignore[union-attr]
     return WrkResult(data["requests"], data["duration_us"] / 1e6, data["ok"], data["c4xx"], data["c5xx"],
-                     data["p50_us"] / 1000, data["p99_us"] / 1000, data["errors"], data["bare"], data["max_us"] / 1000)
+                     data["p50_us"] / 1000, data["p99_us"] / 1000, data["errors"], data["bare"], data["max_us"] / 1000,
+                     data["client_cpu_us"] / 1e6)
 
 
 def run_plain(url: str, seconds: int = 8, connections: int = 200, threads: int = 2) -> WrkResult:
