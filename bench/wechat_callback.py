@@ -52,7 +52,7 @@ from tests.wxclient import MpServer, mp_server  # noqa: E402
 REDIS_DB = 13
 TARGET_RATIO, TARGET_P99_MS = 0.40, 50.0
 WARMUP = 2000
-KEYWORDS = ("红包", "帮助")
+KEYWORDS = tuple(os.environ.get("FX_KEYWORDS", "红包,帮助").split(","))
 # Every message still passes both callback limits (two Redis round trips), but the per-IP one is
 # raised: all of wrk's traffic comes from 127.0.0.1, and the default 60000/min would cap the run.
 LIMITS = {"callbacks": {"per_ip": {"limit": 100_000_000}, "per_user": {"limit": 300}}}

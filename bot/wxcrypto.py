@@ -5,9 +5,10 @@ the raw body bytes and the request's ``now``; it gets back plain XML text
 or a :class:`CallbackError` whose ``code``/``http_status`` it maps to a 4xx.
 
 Hostile input is refused before any work is spent on it: the body size is
-checked before parsing, XML is parsed only with defusedxml with DTDs
-forbidden (so no entity expansion, no external entities), signatures are
-compared in constant time, and timestamps outside +-5 minutes are refused.
+checked before parsing, XML is parsed only by expat with defusedxml's guards
+(bot/wxxml.py: DTDs forbidden, so no entity expansion, no external entities),
+signatures are compared in constant time, and timestamps outside +-5 minutes
+are refused.
 
 wechatpy does the AES work. Its ``decrypt_message`` would run
 ``xmltodict.parse`` (expat) on a raw body, and it compares signatures with

@@ -1,8 +1,9 @@
 """The wire format of WeChat/WeCom callbacks: safe XML, messages, replies.
 
-- ``parse_xml_fields``: size check first, then defusedxml with DTDs
-  forbidden; every refusal is a ``CallbackError`` with a stable ``code``
-  and a 4xx ``http_status`` (``bot.wxcrypto`` re-exports them).
+- ``parse_xml_fields``: size check first, then expat with defusedxml's guards
+  (bot/wxxml.py: DTDs, entities and external references forbidden); every
+  refusal is a ``CallbackError`` with a stable ``code`` and a 4xx
+  ``http_status`` (``bot.wxcrypto`` re-exports them).
 - ``WxMessage``: our own small value built from those fields. We do not use
   ``wechatpy.parse_message``: it runs ``xmltodict`` (expat) on raw text and
   rewrites ``subscribe`` + ``qrscene_`` events into ``subscribe_scan``.
@@ -25,12 +26,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
-from xml.etree.ElementTree import ParseError
-
-import defusedxml.ElementTree as safe_et
-from defusedxml import DefusedXmlException
 from wechatpy import replies as mp_replies
 from wechatpy.enterprise import replies as work_replies
+
+from bot.wxxml import XmlRefused, xml_fields
 
 MAX_BODY_BYTES = 64 * 1024
 SUCCESS = "success"
@@ -118,23 +117,15 @@ def parse_xml_fields(body: bytes | str) -> dict[str, str]:
     refused (hence no entities, external or not). Top-level children map to
     their text as sent ("" when empty); their own children are added as
     ``"Parent.Child"`` (one level only, first wins). A repeated top-level
-    tag is refused. Raises TooLarge or MalformedXml.
+    tag is refused. Raises TooLarge or MalformedXml (bot/wxxml.py parses).
     """
     data = check_size(body)
     try:
-        root = safe_et.fromstring(data.decode("utf-8"), forbid_dtd=True)
-    except (ParseError, DefusedXmlException, UnicodeDecodeError) as exc:
-        raise MalformedXml(f"unreadable XML: {type(exc).__name__}") from exc
-    if root.tag != "xml":
-        raise MalformedXml("root element must be <xml>")
-    fields: dict[str, str] = {}
-    for child in root:
-        if child.tag in fields:
-            raise MalformedXml(f"repeated element <{child.tag}>")
-        fields[child.tag] = child.text or ""
-        for grand in child:
-            fields.setdefault(f"{child.tag}.{grand.tag}", grand.text or "")
-    return fields
+        return xml_fields(body if isinstance(body, str) else data.decode("utf-8"))
+    except XmlRefused as exc:
+        raise MalformedXml(f"unreadable XML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise MalformedXml("unreadable XML: not UTF-8") from exc
 
 
 # ---- messages -----------------------------------------------------------
