@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 from sanic import Blueprint, Request, Sanic
 from sanic import json as json_response
@@ -180,8 +181,12 @@ async def send_late_reply(app: Sanic, channel: Channel, msg: WxMessage, reply: R
 
 
 def single_query(request: Request) -> dict[str, str]:
-    """The query as WeChat sends it: one value per name (the first)."""
-    return {name: values[0] for name, values in request.args.items() if values}
+    """The query as WeChat sends it: one value per name (the first). Read with parse_qsl, as
+    Sanic's `request.args` would, without building its multi-valued mapping."""
+    query: dict[str, str] = {}
+    for name, value in parse_qsl(request.query_string):
+        query.setdefault(name, value)
+    return query
 
 
 def mp_keys(state: CallbackState, query: Mapping[str, str]) -> WxAppKeys:

@@ -64,7 +64,10 @@ def route_key(route_name: str) -> str:
 
 
 def client_ip(request: Request) -> str:
-    return request.remote_addr or request.ip
+    cfg = request.app.config
+    if cfg.PROXIES_COUNT or cfg.REAL_IP_HEADER or cfg.FORWARDED_SECRET:
+        return request.remote_addr or request.ip
+    return request.ip  # no proxy trusted: Sanic's forwarded-header parsing could only find nothing
 
 
 def _user_of(request: Request, group: str) -> str | None:

@@ -104,6 +104,8 @@ class RateLimiter:
         self._logged_at = -math.inf
 
     def is_exempt(self, ip: str) -> bool:
+        if not self.exempt:
+            return False
         try:
             addr = ipaddress.ip_address(ip)
         except ValueError:

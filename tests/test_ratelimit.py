@@ -288,3 +288,21 @@ def test_help_without_a_session_is_still_counted_per_ip(fake: fakewx.FakeWeChat)
             assert other.post("/api/share/no-such-token/help").status_code == 401
     finally:
         s.stop()
+
+
+def test_without_a_trusted_proxy_a_forwarded_header_is_not_the_client(fake: fakewx.FakeWeChat) -> None:
+    """No `server.proxies_count`: the peer address is counted, whatever X-Forwarded-For claims, so a
+    client cannot dodge its per-IP limit by writing a new header on every request."""
+    tight = {"exempt_networks": [], "callbacks": {"per_ip": {"limit": 2}, "per_user": {"limit": 100}}}
+    s = Service(fake.url, workers=1, redis_db=REDIS_DB, ratelimit=tight)
+    try:
+        mp = mp_server(s.base, s.config)
+        codes = []
+        for i in range(4):
+            xml = fixture_xml("text_help.xml", FromUserName="orl-" + uuid.uuid4().hex[:8], MsgId=unique_msg_id())
+            params, body = mp.signed(xml)
+            codes.append(httpx.post(f"{s.base}/wechat/mp", params=params, content=body, timeout=10,
+                                    headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code)
+        assert codes == [200, 200, 429, 429]
+    finally:
+        s.stop()

@@ -9,8 +9,10 @@ computed here independently with hashlib.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import xmltodict
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -222,6 +225,22 @@ def test_seal_then_open_round_trip_safe_mode() -> None:
              "msg_signature": fields["MsgSignature"]}
     xml, encrypted = open_message(MP, query, sealed.encode(), at(1700000000))
     assert (xml, encrypted) == (reply, True)
+
+
+def test_sealed_replies_open_with_wechatpy_and_start_with_fresh_random_bytes() -> None:
+    """Every ciphertext opens with 16 random characters (drawn from `secrets`): two seals of one
+    reply differ, and wechatpy's own crypto, built apart from ours, opens both."""
+    reply = "<xml><Content><![CDATA[同一个回复]]></Content></xml>"
+    theirs = WeChatCrypto(MP.token, MP.encoding_aes_key, MP.appid)
+    prefixes = set()
+    for _ in range(20):
+        sealed = parse_xml_fields(seal_reply(MP, reply, "n0nce", "1700000000", is_encrypted=True))
+        assert theirs.decrypt_message(envelope(sealed["Encrypt"]), sealed["MsgSignature"], "1700000000",
+                                      "n0nce") == reply
+        plain = PrpCrypto(theirs.key).cipher.decrypt(base64.b64decode(sealed["Encrypt"]))
+        assert re.fullmatch(rb"[A-Za-z0-9_-]{16}", plain[:16])
+        prefixes.add(plain[:16])
+    assert len(prefixes) == 20  # noqa: PLR2004
 
 
 def test_seal_reply_leaves_plain_and_success_alone() -> None:
