@@ -70,6 +70,7 @@ AES_KEY_CHARS = 43
 AES_KEY_BYTES = 32
 _NONCE_RE = re.compile(r"[0-9A-Za-z_-]{1,64}")
 _TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")
+_SHAPES = {"nonce": _NONCE_RE, "timestamp": _TIMESTAMP_RE}
 _MAX_PARAM_CHARS = 1024
 # What wechatpy's decrypt lets escape: base64/AES/struct/utf-8 errors, or
 # InvalidAppIdException / InvalidCorpIdException (WeChatException).
@@ -168,7 +169,7 @@ def _param(query: Mapping[str, str], name: str) -> str:
     value = query.get(name)
     if not value or len(value) > _MAX_PARAM_CHARS:
         raise MalformedQuery(f"missing or oversized query parameter {name!r}")
-    shape = {"nonce": _NONCE_RE, "timestamp": _TIMESTAMP_RE}.get(name)
+    shape = _SHAPES.get(name)
     if shape is not None and not shape.fullmatch(value):
         raise MalformedQuery(f"{name} has an unexpected shape")
     return value

@@ -219,6 +219,9 @@ class TextReply:
     content: str
 
 
+_NO_TEXT = TextReply("")
+
+
 @dataclass(frozen=True)
 class Article:
     title: str
@@ -263,7 +266,7 @@ def render_reply(reply: ReplyLike, msg: WxMessage, now: datetime) -> str:
     ``msg`` carries an AgentID. Raises ValueError for a news reply with no
     or more than MAX_NEWS_ARTICLES articles, TypeError for anything else.
     """
-    if reply is None or reply == "" or reply == TextReply(""):
+    if reply is None or reply == "" or reply == _NO_TEXT:
         return SUCCESS
     if isinstance(reply, str):
         reply = TextReply(reply)
