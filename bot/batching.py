@@ -57,7 +57,7 @@ class GroupCommitter(Generic[Req, Out]):
     async def submit(self, request: Req) -> Out:
         """The committed outcome of one request (raises what the commit raised for it)."""
         fut: asyncio.Future[Out] = asyncio.get_running_loop().create_future()
-        await self.queue.put((request, fut))
+        self.queue.put_nowait((request, fut))  # unbounded: never waits
         return await fut
 
     async def _gather(self) -> list[tuple[Req, asyncio.Future[Out]]]:
