@@ -6,6 +6,9 @@ requests. A request is answered only after its transaction committed. When a bat
 transaction (unique key, a moved row, a deadlock) nothing of it was written: it is bisected, so the
 conflicting request ends up alone (about 2·log2(n) transactions, not n) while the rest commit
 together; a request alone is retried a bounded number of times, then answered "busy".
+
+`ReadBatcher` is the same idea for reads: the callers that ask while one read is in flight share
+the next (the `红包` reply's live packets: one query for every sender of a moment).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import datetime as dt
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.clock import utcnow
 
@@ -126,3 +129,73 @@ class GroupCommitter(Generic[Req, Out]):
                 await asyncio.sleep(random.uniform(0.002, 0.02) * (n + 1))
         log.warning("%s: a request lost every retry; answered busy", self.name)
         return self.busy(request)
+
+
+class ReadBatcher(Generic[Req, Out]):
+    """Reads by key coalesced, per worker process: the callers that ask while one read is in flight
+    are answered together by the next, `read_many(keys, now)` once for all their keys (`now`: the
+    earliest caller's). Nothing is kept between reads. One instance may serve event loops one after
+    another (tests): a new loop starts from nothing."""
+
+    def __init__(self, read_many: Callable[[list[Req], dt.datetime], Awaitable[dict[Req, Out]]], missing: Out):
+        self.read_many, self.missing = read_many, missing
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: dict[Req, list[asyncio.Future[Out]]] = {}
+        self._since: dt.datetime | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.reads = 0
+
+    async def get(self, key: Req, now: dt.datetime) -> Out:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._waiting, self._since, self._task = loop, {}, None, None
+        fut: asyncio.Future[Out] = loop.create_future()
+        self._waiting.setdefault(key, []).append(fut)
+        self._since = now if self._since is None else min(self._since, now)
+        if self._task is None:
+            self._task = loop.create_task(self._drain())
+        return await fut
+
+    async def _drain(self) -> None:
+        me = asyncio.current_task()
+        try:
+            while self._waiting:
+                await asyncio.sleep(0)  # the callers of this tick join the read
+                waiting, since = self._waiting, self._since or utcnow()
+                self._waiting, self._since = {}, None
+                await self._read(waiting, since)
+        except asyncio.CancelledError:  # shutdown: nobody is left waiting for ever
+            if self._task is me:
+                _settle(self._waiting, None)
+                self._waiting = {}
+            raise
+        finally:
+            if self._task is me:  # (a read left behind by an ended loop must not touch the new one's)
+                self._task = None
+
+    async def _read(self, waiting: dict[Req, list[asyncio.Future[Out]]], now: dt.datetime) -> None:
+        self.reads += 1
+        try:
+            found = await self.read_many(list(waiting), now)
+        except asyncio.CancelledError:
+            _settle(waiting, None)
+            raise
+        except Exception as e:  # every caller of this read gets the error; the next read starts afresh
+            _settle(waiting, e)
+            return
+        for key, futs in waiting.items():
+            for f in futs:
+                if not f.done():
+                    f.set_result(found.get(key, self.missing))
+
+
+def _settle(waiting: dict[Any, list[asyncio.Future[Any]]], error: Exception | None) -> None:
+    """Fail every waiting caller with `error`, or cancel them (None)."""
+    for futs in waiting.values():
+        for f in futs:
+            if f.done():
+                continue
+            if error is None:
+                f.cancel()
+            else:
+                f.set_exception(error)

@@ -36,8 +36,9 @@ def _forbid_dtd(name: str, sysid: str | None, pubid: str | None, _has_internal_s
     raise DTDForbidden(name, sysid, pubid)
 
 
-def _forbid_entity(name: str, _is_param: bool, value: str | None, base: str | None, sysid: str | None,
-                   pubid: str | None, notation: str | None = None) -> NoReturn:
+def _forbid_entity(  # noqa: PLR0913, PLR0917 - the parameters expat passes
+        name: str, _is_param: bool, value: str | None, base: str | None, sysid: str | None, pubid: str | None,
+        notation: str | None = None) -> NoReturn:
     raise EntitiesForbidden(name, value, base, sysid, pubid, notation)
 
 

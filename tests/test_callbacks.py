@@ -12,6 +12,7 @@ import random
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -128,6 +129,23 @@ def test_hongbao_with_one_packet_is_a_news_reply_with_the_help_link(svc: Service
     assert article["Url"] == f"{svc.base}/p/{token}"
     assert article["Title"] == f"你的购物红包还差{p['amount'] // 100}.{p['amount'] % 100:02d}元拆完"
     assert "保温杯" in article["Description"]
+
+
+def test_hongbao_from_many_owners_at_once_each_get_their_own(svc: Service, mp: MpServer) -> None:
+    """Concurrent `红包` messages share reads (bot/batching.py ReadBatcher): each reply still carries
+    its sender's packet and no one else's, and an owner without packets gets the pointer."""
+    owners = ["o-many-" + uuid.uuid4().hex[:8] for _ in range(40)]
+    tokens = {o: share(svc, o, issue(svc, o)["id"]) for o in owners[:-1]}
+
+    def ask(owner: str) -> Any:
+        return mp.send(fixture_xml("text_hongbao.xml", FromUserName=owner, MsgId=unique_msg_id()))
+
+    with ThreadPoolExecutor(len(owners)) as pool:
+        replies = dict(zip(owners, pool.map(ask, owners), strict=True))
+    for owner, token in tokens.items():
+        [article] = replies[owner].articles
+        assert article["Url"] == f"{svc.base}/p/{token}"
+    assert replies[owners[-1]].fields["Content"] == wx_redpacket.NO_PACKETS_TEXT
 
 
 def test_hongbao_in_safe_mode_is_answered_encrypted(svc: Service, mp: MpServer) -> None:

@@ -283,3 +283,23 @@ async def test_live_packets_for_the_hongbao_reply(orm: str) -> None:
     assert (first.goods_name, first.amount_fen, first.split_fen, first.expire_time) == (
         "后到期", later.amount_fen, 0, later.expire_time)
     assert len(await live_packets(owner, NOW, limit=1)) == 1
+
+
+async def test_live_packets_of_many_owners_in_one_read(orm: str) -> None:
+    """The batched `红包` read (one LATERAL query on PostgreSQL): each owner's own packets, in the
+    order and up to the limit of `live_packets`; owners without any are left out."""
+    from handlers.wx_redpacket import live_packets, live_packets_of
+
+    hour = dt.timedelta(hours=1)
+    owners = ["o-" + uuid.uuid4().hex[:8] for _ in range(3)]
+    for i in range(3):
+        await issue(NOW - hour * i, openid=owners[0])
+    await issue(openid=owners[1])
+    gone = await issue(openid=owners[1])
+    await RedPacket.filter(id=gone.id).update(status=PacketStatus.SPLIT_OUT)
+    nobody = "o-none-" + uuid.uuid4().hex[:8]
+    got = await live_packets_of([*owners, nobody], NOW, limit=2)
+    assert set(got) == {owners[0], owners[1]}
+    for owner in owners[:2]:
+        assert got[owner] == await live_packets(owner, NOW, limit=2)
+    assert len(got[owners[0]]) == 2 and len(got[owners[1]]) == 1  # noqa: PLR2004
