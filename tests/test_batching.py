@@ -72,8 +72,11 @@ async def test_a_request_that_keeps_losing_is_answered_busy() -> None:
 # ---- ReadBatcher -------------------------------------------------------------------------------
 
 
-def _recording_reader(gate: asyncio.Event | None = None) -> tuple[ReadBatcher[str, str], list[tuple[list[str], dt.datetime]]]:
-    reads: list[tuple[list[str], dt.datetime]] = []
+Reads = list[tuple[list[str], dt.datetime]]
+
+
+def _recording_reader(gate: asyncio.Event | None = None) -> tuple[ReadBatcher[str, str], Reads]:
+    reads: Reads = []
 
     async def read_many(keys: list[str], now: dt.datetime) -> dict[str, str]:
         reads.append((sorted(keys), now))
