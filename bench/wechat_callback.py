@@ -1,6 +1,7 @@
 """WeChat callback benchmark: safe-mode (AES) text messages to `/wechat/mp` beside `/healthz`.
 
     .venv/bin/python bench/wechat_callback.py [--messages 20000] [--connections 100] [--owners 500]
+    FX_KEYWORDS=帮助 .venv/bin/python bench/wechat_callback.py   # one path only
 
 A 2-worker service on PostgreSQL + Redis (db 13) with the fake WeChat; its outbox worker is off
 (the issued-packet notifications must not run during the measurement) and the per-IP callback
@@ -10,8 +11,8 @@ ciphertext, pre-generated with wechatpy on the client side and driven by wrk (be
 reads them from a file), so the client is not the bottleneck. Two paths:
 
 - `红包` from owners who each hold one or two live packets: verify, decrypt, parse, the callback
-  rate limits and the dedupe claim in Redis, one PostgreSQL query, a news (or text) reply,
-  encrypted back;
+  rate limits and the dedupe claim in Redis, the live packets read (one PostgreSQL query shared by
+  the senders of a moment), a news (or text) reply, encrypted back;
 - `帮助`: the same edge without the database.
 
 Order: warm-up, /healthz, 红包, 帮助, /healthz again; ratios are to the mean of the two /healthz
