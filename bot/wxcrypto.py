@@ -10,11 +10,11 @@ checked before parsing, XML is parsed only by expat with defusedxml's guards
 signatures are compared in constant time, and timestamps outside +-5 minutes
 are refused.
 
-wechatpy does the AES work. Its ``decrypt_message`` would run
-``xmltodict.parse`` (expat) on a raw body, and it compares signatures with
-``!=``; so we parse the envelope ourselves, check the signature with
-``hmac.compare_digest`` first and hand wechatpy a dict holding only
-``Encrypt``.
+wechatpy does the AES work (one cipher per account: bot/wxkeys.py). Its
+``decrypt_message`` would run ``xmltodict.parse`` (expat) on a raw body, and
+it compares signatures with ``!=``; so we parse the envelope ourselves, check
+the signature with ``hmac.compare_digest`` first and hand wechatpy only the
+checked ``Encrypt``.
 
 Official docs:
 - OA access / URL check: https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html
@@ -24,24 +24,17 @@ Official docs:
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 import re
-import secrets
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 
-from wechatpy.crypto import PrpCrypto as _MpPrp
-from wechatpy.crypto import WeChatCrypto as _MpCrypto
-from wechatpy.enterprise.crypto import PrpCrypto as _WorkPrp
 from wechatpy.enterprise.crypto import WeChatCrypto as _WorkCrypto
 from wechatpy.exceptions import WeChatException
 from wechatpy.utils import WeChatSigner
 
+from bot.wxkeys import Sealer, WorkAppKeys, WxAppKeys
 from bot.wxmessages import (
     MAX_BODY_BYTES,
     SUCCESS,
@@ -66,8 +59,6 @@ __all__ = [
 ]
 
 MAX_CLOCK_SKEW_S = 300
-AES_KEY_CHARS = 43
-AES_KEY_BYTES = 32
 _NONCE_RE = re.compile(r"[0-9A-Za-z_-]{1,64}")
 _TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")
 _SHAPES = {"nonce": _NONCE_RE, "timestamp": _TIMESTAMP_RE}
@@ -75,83 +66,6 @@ _MAX_PARAM_CHARS = 1024
 # What wechatpy's decrypt lets escape: base64/AES/struct/utf-8 errors, or
 # InvalidAppIdException / InvalidCorpIdException (WeChatException).
 _DECRYPT_ERRORS = (ValueError, TypeError, IndexError, struct.error, WeChatException)
-
-
-def _check_aes_key(encoding_aes_key: str) -> None:
-    """EncodingAESKey is 43 base64 chars that decode to a 32-byte AES key."""
-    try:
-        raw = base64.b64decode(encoding_aes_key + "=", validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("encoding_aes_key is not base64") from exc
-    if len(encoding_aes_key) != AES_KEY_CHARS or len(raw) != AES_KEY_BYTES:
-        raise ValueError("encoding_aes_key must be 43 chars decoding to 32 bytes")
-
-
-class _SecretPrefix:
-    """wechatpy's PrpCrypto with the 16 random bytes that open every ciphertext drawn from `secrets`:
-    wechatpy's own `random_string` samples Python's Mersenne Twister (predictable) and cost
-    4.3 µs against 0.6 µs here, one in every sealed reply."""
-
-    def get_random_string(self) -> str:
-        return secrets.token_urlsafe(12)  # 16 characters of [A-Za-z0-9_-]
-
-
-class _MpPrpSecret(_SecretPrefix, _MpPrp):
-    pass
-
-
-class _WorkPrpSecret(_SecretPrefix, _WorkPrp):
-    pass
-
-
-class _Sealer:
-    """wechatpy's crypto for one account, its AES cipher built once (keys come from config and
-    never change while the process runs; wechatpy would build a cipher for every message)."""
-
-    def __init__(self, crypto: _MpCrypto | _WorkCrypto, prp: _MpPrpSecret | _WorkPrpSecret, own_id: str):
-        self.crypto, self.prp, self.own_id = crypto, prp, own_id
-
-    def open(self, encrypt: str) -> str:
-        """The plaintext of an ``Encrypt`` whose signature was already checked (constant time)."""
-        return str(self.prp.decrypt(encrypt, self.own_id))
-
-    def seal(self, reply_xml: str, nonce: str, timestamp: str) -> str:
-        """wechatpy's reply envelope (Encrypt, MsgSignature, TimeStamp, Nonce) with our cipher."""
-        return str(self.crypto._encrypt_message(reply_xml, nonce, timestamp, lambda _key: self.prp))  # noqa: SLF001
-
-
-@dataclass(frozen=True)
-class WxAppKeys:
-    """Official Account callback settings (mp.weixin.qq.com → 基本配置)."""
-
-    token: str
-    encoding_aes_key: str
-    appid: str
-
-    def __post_init__(self) -> None:
-        _check_aes_key(self.encoding_aes_key)
-
-    @cached_property
-    def sealer(self) -> _Sealer:
-        crypto = _MpCrypto(self.token, self.encoding_aes_key, self.appid)
-        return _Sealer(crypto, _MpPrpSecret(crypto.key), self.appid)
-
-
-@dataclass(frozen=True)
-class WorkAppKeys:
-    """WeCom app callback settings (接收消息 → Token, EncodingAESKey)."""
-
-    token: str
-    encoding_aes_key: str
-    corpid: str
-
-    def __post_init__(self) -> None:
-        _check_aes_key(self.encoding_aes_key)
-
-    @cached_property
-    def sealer(self) -> _Sealer:
-        crypto = _WorkCrypto(self.token, self.encoding_aes_key, self.corpid)
-        return _Sealer(crypto, _WorkPrpSecret(crypto.key), self.corpid)
 
 
 def _decode_xml(body: bytes | str) -> tuple[str, dict[str, str]]:
@@ -212,7 +126,7 @@ def _open_envelope(
     return encrypt, msg_signature, timestamp, nonce
 
 
-def _decrypt(sealer: _Sealer, env: tuple[str, str, str, str]) -> tuple[str, dict[str, str]]:
+def _decrypt(sealer: Sealer, env: tuple[str, str, str, str]) -> tuple[str, dict[str, str]]:
     """Decrypt a checked envelope; the inner XML and its fields."""
     try:
         xml = sealer.open(env[0])
