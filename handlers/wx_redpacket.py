@@ -13,6 +13,7 @@ Handlers only read; helping happens on the H5 page after OAuth.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -103,14 +104,12 @@ async def live_packets(openid: str, now: dt.datetime, limit: int = LIST_LIMIT) -
 async def live_packets_of(openids: list[str], now: dt.datetime,
                           limit: int = LIST_LIMIT) -> dict[str, list[PacketLine]]:
     """`live_packets` of several owners (those without any left out): one query on PostgreSQL,
-    one per owner elsewhere."""
+    elsewhere one per owner, run side by side on the pool as they were before they were batched."""
     conn = Tortoise.get_connection("default")
     out: dict[str, list[PacketLine]] = {}
     if conn.capabilities.dialect != "postgres":
-        for openid in openids:
-            if lines := await live_packets(openid, now, limit):
-                out[openid] = lines
-        return out
+        found_each = await asyncio.gather(*[live_packets(o, now, limit) for o in openids])
+        return {o: lines for o, lines in zip(openids, found_each, strict=True) if lines}
     _n, found = await conn.execute_query(_LIVE_MANY_PG, [openids, _LIVE, now, limit])
     for r in found:
         out.setdefault(r[0], []).append(PacketLine(*tuple(r)[1:]))
