@@ -35,11 +35,12 @@ log = logging.getLogger(__name__)
 GROUP = "callbacks"
 HANDLE, DUPLICATE, SENDER_LIMITED, IP_LIMITED = "handle", "duplicate", "sender_limited", "ip_limited"
 # KEYS: ARGV[1] window counters, then the dedupe keys; ARGV[2] the claims' ttl s, ARGV[3…] each
-# counter's window ms. -> {count, ms left} per counter, then 1 (claimed) / 0 per dedupe key.
+# counter's window ms and its number of hits. -> {count after its hits, ms left} per counter, then
+# 1 (claimed) / 0 per dedupe key.
 ADMIT_LUA = WINDOW_FN_LUA + """
 local counters, out = tonumber(ARGV[1]), {}
 for i = 1, counters do
-  local n, ttl = window(KEYS[i], ARGV[2 + i])
+  local n, ttl = window(KEYS[i], ARGV[1 + 2 * i], ARGV[2 + 2 * i])
   out[#out + 1] = n
   out[#out + 1] = ttl
 end
@@ -87,18 +88,25 @@ class Admitter:
             return list(await pipe.execute())
 
     async def _script(self, batch: list[Delivery], plans: list[tuple[list[Any], list[Any]]]) -> list[Any]:
-        """The same counts and claims in one script call, its replies laid out as `_pipeline`'s."""
-        counters = [hit for per_ip, per_sender in plans for hit in (*per_ip, *per_sender)]
-        flat = await self._admit(keys=[k for k, _rule in counters] + [d.key for d in batch],  # type: ignore[misc]
-                                 args=[len(counters), CALLBACK_DEDUPE_TTL_S,
-                                       *[rule.window_s * 1000 for _k, rule in counters]])
+        """The same counts and claims in one script call, its replies laid out as `_pipeline`'s. A
+        counter that several deliveries hit (WeChat's servers are a few IPs) is counted once by
+        their number; each delivery's count is recovered in batch order, as if counted alone."""
+        hits: dict[str, list[Any]] = {}  # counter key -> [rule, deliveries hitting it]
+        for per_ip, per_sender in plans:
+            for key, rule in (*per_ip, *per_sender):
+                hits.setdefault(key, [rule, 0])[1] += 1
+        keys = list(hits)
+        flat = await self._admit(keys=keys + [d.key for d in batch],  # type: ignore[misc]
+                                 args=[len(keys), CALLBACK_DEDUPE_TTL_S,
+                                       *[x for k in keys for x in (hits[k][0].window_s * 1000, hits[k][1])]])
+        counted = {k: [int(flat[2 * i]) - hits[k][1], flat[2 * i + 1]] for i, k in enumerate(keys)}
         replies: list[Any] = []
-        at, claims = 0, 2 * len(counters)
+        claims = 2 * len(keys)
         for i, (per_ip, per_sender) in enumerate(plans):
-            hits = len(per_ip) + len(per_sender)
-            replies += [flat[j:j + 2] for j in range(at, at + 2 * hits, 2)]
+            for key, _rule in (*per_ip, *per_sender):
+                counted[key][0] += 1  # this delivery's count: the one before it, plus one
+                replies.append(list(counted[key]))
             replies.append(flat[claims + i])
-            at += 2 * hits
         return replies
 
     async def admit(self, batch: list[Delivery], _now: dt.datetime) -> list[Admission]:

@@ -41,13 +41,15 @@ from bot.settings import Limit, RateLimitSettings
 
 log = logging.getLogger(__name__)
 
-# One hit on a window counter (`key`, window `ms`) -> count after this request, ms left in the window.
-# A Lua function, so that scripts counting many windows at once (bot/admission.py) count the same way.
+# `by` hits (default 1) on a window counter (`key`, window `ms`) -> count after them, ms left in the
+# window. A Lua function, so that scripts counting many windows at once (bot/admission.py) count the
+# same way.
 WINDOW_FN_LUA = """
-local function window(key, ms)
-  local n = redis.call('INCR', key)
+local function window(key, ms, by)
+  by = tonumber(by or 1)
+  local n = redis.call('INCRBY', key, by)
   local ttl = redis.call('PTTL', key)
-  if n == 1 or ttl < 0 then
+  if n == by or ttl < 0 then
     redis.call('PEXPIRE', key, ms)
     ttl = tonumber(ms)
   end

@@ -68,6 +68,24 @@ async def test_over_the_ip_limit_is_refused_first_and_gives_the_claim_back(rl: t
     assert other_ip[0].status == HANDLE
 
 
+async def test_a_counter_hit_by_many_deliveries_counts_each_in_order_and_keeps_its_window(
+        rl: tuple[Any, Keys], one_script: bool) -> None:
+    """One IP's deliveries in a batch (the script counts them with one INCRBY): each gets the count
+    it would have had alone, the next batch goes on from there, the window is never extended."""
+    client, keys = rl
+    lim = limiter(client, keys, per_ip=5)
+    adm = Admitter(client, lim, one_script=one_script)
+    first = await adm.admit([delivery(keys, i, sender=f"o-{i}") for i in range(4)], NOW)
+    assert [a.status for a in first] == [HANDLE] * 4
+    [(ip_key, _rule)] = lim.plan("callbacks", "198.51.100.1", None)
+    assert int(await client.get(ip_key)) == 4  # noqa: PLR2004
+    ttl = await client.pttl(ip_key)
+    assert 0 < ttl <= 30_000  # noqa: PLR2004
+    second = await adm.admit([delivery(keys, i, sender=f"o-{i}") for i in range(4, 8)], NOW)
+    assert [a.status for a in second] == [HANDLE, IP_LIMITED, IP_LIMITED, IP_LIMITED]
+    assert int(await client.get(ip_key)) == 8 and 0 < await client.pttl(ip_key) <= ttl  # noqa: PLR2004
+
+
 async def test_over_the_sender_limit_is_not_handled_and_gives_the_claim_back(rl: tuple[Any, Keys],
                                                                              one_script: bool) -> None:
     client, keys = rl
