@@ -216,7 +216,8 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--payers", type=int, default=2000)
-    ap.add_argument("--chances", type=int, default=100, help="chances per payer (each draw uses one)")
+    ap.add_argument("--chances", type=int, default=200,  # 2,000 x 100 ran out at ~7.5k draws/s
+                    help="chances per payer (each draw uses one)")
     args = ap.parse_args()
     fake = fakewx.FakeWeChat()
     fake.start()
