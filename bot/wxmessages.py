@@ -179,7 +179,7 @@ class WxMessage:
 
     @classmethod
     def from_xml(cls, xml: str | bytes) -> WxMessage:
-        """Parse callback XML (size-checked, defusedxml) into a message."""
+        """Parse callback XML (size-checked, expat with defusedxml's guards) into a message."""
         return cls.from_fields(parse_xml_fields(xml))
 
 
