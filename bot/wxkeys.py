@@ -9,6 +9,7 @@ import binascii
 import secrets
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 from wechatpy.crypto import PrpCrypto as _MpPrp
 from wechatpy.crypto import WeChatCrypto as _MpCrypto
@@ -63,34 +64,40 @@ class Sealer:
 
 
 @dataclass(frozen=True)
-class WxAppKeys:
-    """Official Account callback settings (mp.weixin.qq.com → 基本配置)."""
+class _AppKeys:
+    """What both callback doors are configured with; a subclass names its app id and wechatpy classes."""
+
+    _crypto: ClassVar[type[_MpCrypto] | type[_WorkCrypto]]
+    _prp: ClassVar[type[_MpPrpSecret] | type[_WorkPrpSecret]]
+    _id_field: ClassVar[str]  # the app's own id: appid (Official Account) or corpid (WeCom)
 
     token: str
     encoding_aes_key: str
-    appid: str
 
     def __post_init__(self) -> None:
         _check_aes_key(self.encoding_aes_key)
 
+    @property
+    def own_id(self) -> str:
+        return str(getattr(self, self._id_field))
+
     @cached_property
     def sealer(self) -> Sealer:
-        crypto = _MpCrypto(self.token, self.encoding_aes_key, self.appid)
-        return Sealer(crypto, _MpPrpSecret(crypto.key), self.appid)
+        crypto = self._crypto(self.token, self.encoding_aes_key, self.own_id)
+        return Sealer(crypto, self._prp(crypto.key), self.own_id)
 
 
 @dataclass(frozen=True)
-class WorkAppKeys:
+class WxAppKeys(_AppKeys):
+    """Official Account callback settings (mp.weixin.qq.com → 基本配置)."""
+
+    _crypto, _prp, _id_field = _MpCrypto, _MpPrpSecret, "appid"
+    appid: str
+
+
+@dataclass(frozen=True)
+class WorkAppKeys(_AppKeys):
     """WeCom app callback settings (接收消息 → Token, EncodingAESKey)."""
 
-    token: str
-    encoding_aes_key: str
+    _crypto, _prp, _id_field = _WorkCrypto, _WorkPrpSecret, "corpid"
     corpid: str
-
-    def __post_init__(self) -> None:
-        _check_aes_key(self.encoding_aes_key)
-
-    @cached_property
-    def sealer(self) -> Sealer:
-        crypto = _WorkCrypto(self.token, self.encoding_aes_key, self.corpid)
-        return Sealer(crypto, _WorkPrpSecret(crypto.key), self.corpid)
