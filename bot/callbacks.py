@@ -26,15 +26,21 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from urllib.parse import parse_qsl
 
 from sanic import Blueprint, Request, Sanic
 from sanic import json as json_response
 from sanic.response import HTTPResponse, text
 
-from bot import messages, ratelimit, wxgateway
-from bot.admission import DUPLICATE, IP_LIMITED, SENDER_LIMITED, Admitter, CallbackAdmission, Delivery
+from bot import messages, metrics, ratelimit, wxgateway
+from bot.admission import (
+    HANDLE,
+    IP_LIMITED,
+    SENDER_LIMITED,
+    Admitter,
+    CallbackAdmission,
+    Delivery,
+)
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.protection import client_ip
@@ -123,25 +129,38 @@ async def handle_once(app: Sanic, channel: Channel, msg: WxMessage, now: datetim
     Admission (bot/admission.py, batched with the deliveries arriving meanwhile) counts the client
     IP — over its limit: 429 — and the sender — over its limit: `success`, not handled — and claims
     the delivery. A handler error releases the claim (so WeChat's retry runs it again) and propagates.
+    Every delivery's outcome is counted (`fission_wechat_callbacks_total{door, outcome}`): `reply`,
+    `no_reply` (nothing to say), `late` (past the deadline: `success` now, the reply sent later),
+    `duplicate`, `sender_limited`, `ip_limited`, `failed`.
     """
     state: CallbackState = app.ctx.callbacks
     key = app.ctx.keys.dedupe(channel.scope, dedupe_key(msg))
     admission = await state.admission.submit(Delivery(key, ip, msg.from_user))
-    if admission.status == IP_LIMITED:
-        raise RateLimited(admission.retry_after_s)
-    if admission.status == SENDER_LIMITED:
-        log.info("callback from %s over its rate limit: answered success, not handled", msg.from_user)
+    if admission.status != HANDLE:
+        metrics.callback_answered(channel.scope, admission.status)
+        if admission.status == IP_LIMITED:
+            raise RateLimited(admission.retry_after_s)
+        if admission.status == SENDER_LIMITED:
+            log.info("callback from %s over its rate limit: answered success, not handled", msg.from_user)
+        else:
+            log.info("duplicate delivery %s answered success", key)
         return SUCCESS  # an HTTP error would only make WeChat retry the same message three more times
-    if admission.status == DUPLICATE:
-        log.info("duplicate delivery %s answered success", key)
-        return SUCCESS
     ctx = messages.MessageContext(app.ctx.settings, now)
+    late: list[WxMessage] = []
+
+    def on_late(m: WxMessage, task: asyncio.Task[ReplyLike]) -> None:
+        late.append(m)
+        _when_done(app, channel, m, task)
+
     try:
-        return await dispatch(channel.router, msg, ctx, now=now, deadline_s=app.ctx.settings.wechat.reply_deadline_s,
-                              on_late=lambda m, task: _when_done(app, channel, m, task))
+        reply = await dispatch(channel.router, msg, ctx, now=now, deadline_s=app.ctx.settings.wechat.reply_deadline_s,
+                               on_late=on_late)
     except Exception:
+        metrics.callback_answered(channel.scope, "failed")
         await state.admission.admitter.release(key)
         raise
+    metrics.callback_answered(channel.scope, "late" if late else "no_reply" if reply == SUCCESS else "reply")
+    return reply
 
 
 def _when_done(app: Sanic, channel: Channel, msg: WxMessage, task: asyncio.Task[ReplyLike]) -> None:

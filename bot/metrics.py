@@ -10,6 +10,8 @@ What is counted, and where:
 - helps accepted / refused by reason, draws by result — the same middleware, from the help and
   draw routes' answers (`request.ctx.refusal`, the error code or the prize kind);
 - outbox deliveries by kind and outcome — bot/outbox_worker.py;
+- WeChat / WeCom callback deliveries by door and outcome (a reply, nothing to say, answered late,
+  a duplicate, over a rate limit) — bot/callbacks.py;
 - access-token / ticket refreshes and WeChat / WeCom API errors by errcode — bot/wxgateway.py;
 - outbox backlog, dead letters and prize / coupon stock — gauges read from the database when
   scraped, cached for SNAPSHOT_TTL_S per process so a burst of scrapes costs one set of queries.
@@ -24,10 +26,10 @@ import asyncio
 import atexit
 import glob
 import json
+import logging
 import os
 import shutil
 import tempfile
-import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,6 +73,7 @@ class Metrics:
     token_refreshes: Any
     wechat_errors: Any
     outbox_deliveries: Any
+    callbacks: Any
     children: dict[tuple[int, tuple[str, ...]], Any] = field(default_factory=dict)
 
     def child(self, metric: Any, *labels: str) -> Any:
@@ -116,7 +119,9 @@ def metrics() -> Metrics:
             wechat_errors=Counter("fission_wechat_api_errors", "WeChat / WeCom API failures by errcode",
                                   ["api", "errcode"], registry=reg),
             outbox_deliveries=Counter("fission_outbox_deliveries", "Outbox delivery outcomes",
-                                      ["kind", "outcome"], registry=reg))
+                                      ["kind", "outcome"], registry=reg),
+            callbacks=Counter("fission_wechat_callbacks", "Callback deliveries by door (mp, work) and outcome",
+                              ["door", "outcome"], registry=reg))
     return _metrics
 
 
@@ -135,6 +140,11 @@ def outbox_delivered(kind: str, outcome: str) -> None:
     metrics().outbox_deliveries.labels(kind, outcome).inc()
 
 
+def callback_answered(door: str, outcome: str) -> None:
+    m = metrics()
+    m.child(m.callbacks, door, outcome).inc()
+
+
 # ---- HTTP middleware ---------------------------------------------------------------------------
 
 
@@ -144,7 +154,7 @@ def route_label(request: Request) -> str:
     if route is None:
         return "unmatched"
     prefix = request.app.name + "."
-    return route.name[len(prefix):] if route.name.startswith(prefix) else route.name
+    return route.name.removeprefix(prefix)
 
 
 def _error_code(response: HTTPResponse) -> str:

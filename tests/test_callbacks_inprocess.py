@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sanic_testing.reusable import ReusableClient
 
-from bot import migrate
+from bot import metrics, migrate
 from bot.app import create_app
 from bot.callbacks import reply_text
 from bot.wxmessages import Article, NewsReply, TextReply
@@ -55,6 +55,11 @@ def _post(client: Any, mp: MpServer, xml: str, **how: Any) -> Any:
     return response
 
 
+def _counted(outcome: str) -> float:
+    """This process's count of `/wechat/mp` deliveries with `outcome` (the in-process app's metrics)."""
+    return float(metrics.metrics().callbacks.labels("wxmp", outcome)._value.get())  # noqa: SLF001
+
+
 def _settle(client: Any, seconds: float) -> None:
     """Let the in-process server's loop run (late handlers, their sends)."""
     client._loop.run_until_complete(asyncio.sleep(seconds))  # noqa: SLF001
@@ -69,9 +74,11 @@ def test_late_reply_answers_success_in_time_then_sends_a_customer_service_messag
         return []
 
     monkeypatch.setattr(wx_redpacket, "live_packets", slow_packets)
+    late_before = _counted("late")
     started = time.perf_counter()
     response = _post(client, mp, fixture_xml("text_hongbao.xml", FromUserName="o-late", MsgId=unique_msg_id()))
     assert (response.status, response.text) == (200, "success")
+    assert _counted("late") == late_before + 1
     assert time.perf_counter() - started < 0.5
     assert fake_wechat.calls_to("/cgi-bin/message/custom/send") == []
     _settle(client, 1.0)
@@ -108,10 +115,12 @@ def test_a_failing_handler_releases_its_claim_so_the_retry_runs(local_app: Any,
         raise RuntimeError("database went away")
 
     xml = fixture_xml("text_hongbao.xml", FromUserName="o-retry", MsgId=unique_msg_id())
+    failed_before = _counted("failed")
     with monkeypatch.context() as m:
         m.setattr(wx_redpacket, "live_packets", broken)
         failed = _post(client, mp, xml)
     assert failed.status == 500 and failed.json["error"] == "internal"
+    assert _counted("failed") == failed_before + 1
     retried = _post(client, mp, xml)
     assert retried.status == 200 and wx_redpacket.NO_PACKETS_TEXT in retried.text
 

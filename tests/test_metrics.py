@@ -1,5 +1,5 @@
 """Observability on the real service (PostgreSQL, Redis, two Sanic workers, the fake WeChat):
-/metrics sums every worker, counts helps, draws, WeChat errors and token refreshes, reads outbox and
+/metrics sums every worker, counts helps, draws, callback outcomes, WeChat errors and token refreshes, reads outbox and
 stock gauges from the database; JSON logs carry the request id from the HTTP request into the
 outbox row and the worker's delivery; /readyz checks RabbitMQ when it is configured."""
 
@@ -23,6 +23,7 @@ from bot import logs, metrics
 from tests.fakewx import Fault, FakeWeChat
 from tests.paykit import WINDOW, admin_client
 from tests.service import Service, login
+from tests.wxclient import fixture_xml, mp_server, unique_msg_id
 
 REDIS_DB = 2
 AMQP_URL = os.environ.get("FISSION_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")
@@ -148,6 +149,23 @@ def test_wechat_errors_by_errcode_and_token_refreshes(svc: Service, fake: FakeWe
     retried = [line for line in text.splitlines()
                if line.startswith("fission_outbox_deliveries_total{") and 'outcome="pending"' in line]
     assert retried, "the 45009 answer was retried later"
+
+
+def test_callback_outcomes(svc: Service) -> None:
+    """Each delivery counted once by what it got: a reply, nothing, or `success` for a repeat."""
+    mp = mp_server(svc.base, svc.config)
+    before = scrape(svc)
+    helped = fixture_xml("text_help.xml", FromUserName="o-cb-metrics", MsgId=unique_msg_id())
+    for _ in range(3):  # WeChat's first delivery and two retries of it
+        assert mp.send(helped, aes=True).status == 200
+    assert mp.send(fixture_xml("event_unsubscribe.xml", FromUserName="o-cb-metrics"), aes=True).body == "success"
+    after = scrape(svc)
+
+    def grew(outcome: str) -> float:
+        return (sample(after, "fission_wechat_callbacks_total", door="wxmp", outcome=outcome)
+                - sample(before, "fission_wechat_callbacks_total", door="wxmp", outcome=outcome))
+
+    assert (grew("reply"), grew("duplicate"), grew("no_reply"), grew("late")) == (1, 2, 1, 0)
 
 
 def test_draws_and_stock(svc: Service) -> None:
