@@ -7,8 +7,8 @@
 - ``WxMessage``: our own small value built from those fields. We do not use
   ``wechatpy.parse_message``: it runs ``xmltodict`` (expat) on raw text and
   rewrites ``subscribe`` + ``qrscene_`` events into ``subscribe_scan``.
-- Replies are rendered with ``wechatpy.replies``, whose fields wrap values
-  in CDATA without escaping, so every value is made CDATA-safe first.
+- Replies: the values handlers return (``TextReply``, ``NewsReply``);
+  bot/wxreplies.py renders them in wechatpy's format.
 
 Official docs:
 - 接收普通消息: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html
@@ -23,20 +23,15 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
-from wechatpy import replies as mp_replies
-from wechatpy.enterprise import replies as work_replies
+from typing import ClassVar
 
 from bot.wxxml import XmlRefused, xml_fields
 
 MAX_BODY_BYTES = 64 * 1024
 SUCCESS = "success"
 QRSCENE_PREFIX = "qrscene_"
-MAX_NEWS_ARTICLES = 8
 _SHARE_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_XML_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # ---- refusals -----------------------------------------------------------
@@ -219,8 +214,6 @@ class TextReply:
     content: str
 
 
-_NO_TEXT = TextReply("")
-
 
 @dataclass(frozen=True)
 class Article:
@@ -239,48 +232,3 @@ class NewsReply:
 
 Reply = TextReply | NewsReply
 ReplyLike = Reply | str | None
-
-
-def cdata_safe(value: str) -> str:
-    """Make ``value`` safe inside ``<![CDATA[...]]>``: split ``]]>`` and drop
-    characters XML 1.0 forbids."""
-    return _XML_ILLEGAL_RE.sub("", value).replace("]]>", "]]]]><![CDATA[>")
-
-
-def _reply_header(msg: WxMessage, now: datetime) -> dict[str, Any]:
-    header: dict[str, Any] = {
-        "source": cdata_safe(msg.to_user),
-        "target": cdata_safe(msg.from_user),
-        "time": int(now.timestamp()),
-    }
-    if msg.agent_id and msg.agent_id.isascii() and msg.agent_id.isdigit():
-        header["agent"] = int(msg.agent_id)
-    return header
-
-
-def render_reply(reply: ReplyLike, msg: WxMessage, now: datetime) -> str:
-    """Render a handler result as passive-reply XML answering ``msg``.
-
-    ``None`` and empty text give the literal ``success``; a ``str`` is a
-    text reply. Uses wechatpy's WeCom reply classes (with AgentID) when
-    ``msg`` carries an AgentID. Raises ValueError for a news reply with no
-    or more than MAX_NEWS_ARTICLES articles, TypeError for anything else.
-    """
-    if reply is None or reply == "" or reply == _NO_TEXT:
-        return SUCCESS
-    if isinstance(reply, str):
-        reply = TextReply(reply)
-    header = _reply_header(msg, now)
-    kinds = work_replies if "agent" in header else mp_replies
-    if isinstance(reply, TextReply):
-        return str(kinds.TextReply(content=cdata_safe(reply.content), **header).render())
-    if not isinstance(reply, NewsReply):
-        raise TypeError(f"a handler returned {type(reply).__name__}, not a reply")
-    if not 1 <= len(reply.articles) <= MAX_NEWS_ARTICLES:
-        raise ValueError(f"news reply needs 1..{MAX_NEWS_ARTICLES} articles")
-    articles = [
-        {"title": cdata_safe(a.title), "description": cdata_safe(a.description),
-         "image": cdata_safe(a.image), "url": cdata_safe(a.url)}
-        for a in reply.articles
-    ]
-    return str(kinds.ArticlesReply(articles=articles, **header).render())

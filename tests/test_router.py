@@ -22,9 +22,9 @@ from bot.wxmessages import (
     TextReply,
     WxMessage,
     dedupe_key,
-    render_reply,
     share_token_from_event_key,
 )
+from bot.wxreplies import render_reply
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
