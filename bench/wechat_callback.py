@@ -26,8 +26,8 @@ a sample are decrypted and checked first. Figures only; nothing is asserted on t
 The 1-minute load average is printed at start (other processes only) and after each phase (then
 it includes this benchmark: 2 workers + wrk on 2 cores is ~3-4). "service CPU us/req" is the CPU
 the service's processes spent per answer (from /proc): it does not depend on what else runs on
-the machine, so its ratio to /healthz's is the fairest figure on a shared box. "wrk CPU us/req" is
-the load generator's own share of the same two cores.
+the machine, so its ratio to /healthz's is the fairest figure on a shared box. "wrk" and
+"PG+Redis" are the load generator's and the two stores' CPU per answer, in µs: the same two cores.
 """
 
 from __future__ import annotations
@@ -129,11 +129,8 @@ def check_sample(mp: MpServer, owners: list[str], ids: Iterator[int]) -> None:
     print("  sample replies decrypted and checked: 红包 → news card / text with 2 links, 帮助 → help text")
 
 
-def service_cpu_s(svc: Service) -> float:
-    """CPU seconds (user + system) used so far by the service's processes (main + workers)."""
-    assert svc.proc is not None
-    pids = subprocess.run(["pgrep", "-g", str(svc.proc.pid)], capture_output=True, text=True,
-                          check=False).stdout.split()
+def _cpu_s(pids: list[str]) -> float:
+    """CPU seconds (user + system) used so far by these processes (those gone are skipped)."""
     total = 0
     for pid in pids:
         try:
@@ -143,6 +140,22 @@ def service_cpu_s(svc: Service) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def _pgrep(*args: str) -> list[str]:
+    return subprocess.run(["pgrep", *args], capture_output=True, text=True, check=False).stdout.split()
+
+
+def service_cpu_s(svc: Service) -> float:
+    """CPU seconds used so far by the service's processes (main + workers)."""
+    assert svc.proc is not None
+    return _cpu_s(_pgrep("-g", str(svc.proc.pid)))
+
+
+def stores_cpu_s() -> float:
+    """CPU seconds used so far by PostgreSQL's and Redis's processes (the service's pooled database
+    connections live through a run, so the difference over a run is what it cost them)."""
+    return _cpu_s(_pgrep("-x", "postgres") + _pgrep("-x", "redis-server"))
 
 
 def outcomes(svc: Service) -> dict[str, float]:
@@ -162,6 +175,7 @@ class Phase:
     p99_ms: float
     cpu_us: float
     client_us: float
+    stores_us: float = 0.0  # PostgreSQL + Redis CPU per answer (they share the cores too)
     answers: int = 0
     non2xx: int = 0
     sockerr: int = 0
@@ -182,24 +196,25 @@ def _children_cpu_s() -> float:
 
 def healthz(svc: Service, seconds: int, connections: int) -> Phase:
     """Plain wrk (no script) on /healthz; its whole CPU as a child process is wrk's share."""
-    before, client_before = service_cpu_s(svc), _children_cpu_s()
+    before, client_before, stores_before = service_cpu_s(svc), _children_cpu_s(), stores_cpu_s()
     r = run_plain(svc.base + "/healthz", seconds, connections)
-    cpu, client = service_cpu_s(svc) - before, _children_cpu_s() - client_before
-    return Phase(r.rps, r.p50_ms, r.p99_ms, cpu * 1e6 / r.requests, client * 1e6 / r.requests, r.requests)
+    cpu, client, stores = service_cpu_s(svc) - before, _children_cpu_s() - client_before, stores_cpu_s() - stores_before
+    return Phase(r.rps, r.p50_ms, r.p99_ms, cpu * 1e6 / r.requests, client * 1e6 / r.requests,
+                 stores * 1e6 / r.requests, r.requests)
 
 
 def callbacks(svc: Service, reqs: list[Req], seconds: int, connections: int) -> Phase:
     """Timed wrk on `/wechat/mp` (bench/wrkhelp.run_timed) with the service's outcome counts around it."""
-    served_before, before = outcomes(svc), service_cpu_s(svc)
+    served_before, before, stores_before = outcomes(svc), service_cpu_s(svc), stores_cpu_s()
     r = run_timed(svc.base, reqs, seconds, connections)
-    cpu, served_after = service_cpu_s(svc) - before, outcomes(svc)
+    cpu, stores, served_after = service_cpu_s(svc) - before, stores_cpu_s() - stores_before, outcomes(svc)
     served = {k: n - served_before.get(k, 0) for k, n in served_after.items() if n != served_before.get(k, 0)}
-    return Phase(r.rps, r.p50_ms, r.p99_ms, cpu * 1e6 / r.requests, r.client_cpu_s * 1e6 / r.requests, r.requests,
-                 r.non2xx, r.errors, r.over, served)
+    return Phase(r.rps, r.p50_ms, r.p99_ms, cpu * 1e6 / r.requests, r.client_cpu_s * 1e6 / r.requests,
+                 stores * 1e6 / r.requests, r.requests, r.non2xx, r.errors, r.over, served)
 
 
 def line(name: str, p: Phase, health: Phase | None = None) -> str:
-    cpu = f"  service CPU {p.cpu_us:5.0f} us/req  wrk CPU {p.client_us:3.0f} us/req"
+    cpu = f"  service CPU {p.cpu_us:5.0f} us/req  wrk {p.client_us:3.0f}  PG+Redis {p.stores_us:3.0f}"
     ratio = f"  {p.rps / health.rps:6.1%} of /healthz" if health else ""
     counts = ""
     if p.served or p.non2xx or p.over:
@@ -219,7 +234,7 @@ def verdict(name: str, p: Phase, health: Phase) -> str:
 def mean(a: Phase, b: Phase) -> Phase:
     """The two /healthz runs as one: mean rate, mean CPU per request, worse p50/p99."""
     return Phase((a.rps + b.rps) / 2, max(a.p50_ms, b.p50_ms), max(a.p99_ms, b.p99_ms),
-                 (a.cpu_us + b.cpu_us) / 2, (a.client_us + b.client_us) / 2)
+                 (a.cpu_us + b.cpu_us) / 2, (a.client_us + b.client_us) / 2, (a.stores_us + b.stores_us) / 2)
 
 
 def run_phases(svc: Service, mp: MpServer, owners: list[str], args: argparse.Namespace) -> dict[str, Phase]:
