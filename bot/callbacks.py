@@ -42,10 +42,11 @@ from bot.admission import (
     Delivery,
 )
 from bot.clock import utcnow
+from bot.dispatch import dispatch
 from bot.errors import ErrorCode, FissionError
 from bot.protection import client_ip
 from bot.ratelimit import RateLimited
-from bot.router import Router, dispatch
+from bot.router import Router
 from bot.settings import Settings
 from bot.wxcrypto import (
     CallbackError,

@@ -13,7 +13,8 @@ from typing import Any
 import defusedxml.ElementTree as safe_et
 import pytest
 
-from bot.router import BackgroundTasks, Router, dispatch, inline
+from bot.dispatch import BackgroundTasks, dispatch
+from bot.router import Router, inline
 from bot.wxcrypto import MalformedXml, parse_xml_fields
 from bot.wxmessages import (
     Article,
