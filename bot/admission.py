@@ -29,7 +29,14 @@ from typing import Any
 from bot.batching import GroupCommitter
 from bot.cache import is_cluster_client
 from bot.keys import CALLBACK_DEDUPE_TTL_S
-from bot.ratelimit import ALLOW, REDIS_FAILURES, WINDOW_FN_LUA, RateLimiter, Verdict
+from bot.ratelimit import (
+    REDIS_FAILURES,
+    WINDOW_FN_LUA,
+    RateLimiter,
+    Verdict,
+    verdict_of,
+)
+from bot.settings import Limit
 
 log = logging.getLogger(__name__)
 GROUP = "callbacks"
@@ -67,6 +74,13 @@ class Admission:
 
 
 ADMITTED = Admission(HANDLE)
+Plans = tuple[list[tuple[str, Limit]], list[tuple[str, Limit]]]  # a delivery's (per-IP, per-sender) counters
+Counted = tuple[list[tuple[int, int, int]], list[tuple[int, int, int]], bool]  # their hits (bot.ratelimit.verdict_of), claimed
+
+
+def _hits(plan: list[tuple[str, Limit]], replies: list[Any]) -> list[tuple[int, int, int]]:
+    """(count, ms left, limit) per counter, from a pipeline's window-script replies."""
+    return [(int(r[0]), int(r[1]), rule.limit) for (_k, rule), r in zip(plan, replies, strict=True)]
 
 
 class Admitter:
@@ -78,19 +92,26 @@ class Admitter:
         self.cluster = not one_script if one_script is not None else is_cluster_client(redis)
         self._admit = None if self.cluster else redis.register_script(ADMIT_LUA)
 
-    async def _pipeline(self, batch: list[Delivery], plans: list[tuple[list[Any], list[Any]]]) -> list[Any]:
+    async def _pipeline(self, batch: list[Delivery], plans: list[Plans]) -> list[Counted]:
         """Per delivery: its IP's and sender's counts, then its claim."""
         async with self.redis.pipeline(transaction=False) as pipe:
             for d, (per_ip, per_sender) in zip(batch, plans, strict=True):
                 self.limiter.queue(pipe, per_ip)
                 self.limiter.queue(pipe, per_sender)
                 pipe.set(d.key, "1", nx=True, ex=CALLBACK_DEDUPE_TTL_S)
-            return list(await pipe.execute())
+            replies = list(await pipe.execute())
+        out, at = [], 0
+        for per_ip, per_sender in plans:
+            n_ip, n_sender = len(per_ip), len(per_sender)
+            out.append((_hits(per_ip, replies[at:at + n_ip]), _hits(per_sender, replies[at + n_ip:at + n_ip + n_sender]),
+                        bool(replies[at + n_ip + n_sender])))
+            at += n_ip + n_sender + 1
+        return out
 
-    async def _script(self, batch: list[Delivery], plans: list[tuple[list[Any], list[Any]]]) -> list[Any]:
-        """The same counts and claims in one script call, its replies laid out as `_pipeline`'s. A
-        counter that several deliveries hit (WeChat's servers are a few IPs) is counted once by
-        their number; each delivery's count is recovered in batch order, as if counted alone."""
+    async def _script(self, batch: list[Delivery], plans: list[Plans]) -> list[Counted]:
+        """The same counts and claims in one script call. A counter that several deliveries hit
+        (WeChat's servers are a few IPs) is counted once by their number; each delivery's count is
+        recovered in batch order, as if counted alone."""
         hits: dict[str, list[Any]] = {}  # counter key -> [rule, deliveries hitting it]
         for per_ip, per_sender in plans:
             for key, rule in (*per_ip, *per_sender):
@@ -99,42 +120,44 @@ class Admitter:
         flat = await self._admit(keys=keys + [d.key for d in batch],  # type: ignore[misc]
                                  args=[len(keys), CALLBACK_DEDUPE_TTL_S,
                                        *[x for k in keys for x in (hits[k][0].window_s * 1000, hits[k][1])]])
-        counted = {k: [int(flat[2 * i]) - hits[k][1], flat[2 * i + 1]] for i, k in enumerate(keys)}
-        replies: list[Any] = []
+        # per counter: [count before this batch's hits, ms left]; each delivery adds its one hit
+        counted = {k: [int(flat[2 * i]) - hits[k][1], int(flat[2 * i + 1])] for i, k in enumerate(keys)}
+
+        def each(plan: list[tuple[str, Limit]]) -> list[tuple[int, int, int]]:
+            out = []
+            for key, rule in plan:
+                c = counted[key]
+                c[0] += 1
+                out.append((c[0], c[1], rule.limit))
+            return out
+
         claims = 2 * len(keys)
-        for i, (per_ip, per_sender) in enumerate(plans):
-            for key, _rule in (*per_ip, *per_sender):
-                counted[key][0] += 1  # this delivery's count: the one before it, plus one
-                replies.append(list(counted[key]))
-            replies.append(flat[claims + i])
-        return replies
+        return [(each(per_ip), each(per_sender), bool(flat[claims + i])) for i, (per_ip, per_sender) in enumerate(plans)]
 
     async def admit(self, batch: list[Delivery], _now: dt.datetime) -> list[Admission]:
-        plans = [(self.limiter.plan(GROUP, d.ip, None), self.limiter.plan(GROUP, None, d.sender)) for d in batch]
+        by_ip: dict[str | None, list[tuple[str, Limit]]] = {}  # a batch's deliveries share a few IPs
+        plans = []
+        for d in batch:
+            per_ip = by_ip.get(d.ip)
+            if per_ip is None:
+                per_ip = by_ip[d.ip] = self.limiter.plan(GROUP, d.ip, None)
+            plans.append((per_ip, self.limiter.plan(GROUP, None, d.sender)))
         try:
-            replies = await (self._pipeline if self.cluster else self._script)(batch, plans)
+            counted = await (self._pipeline if self.cluster else self._script)(batch, plans)
         except REDIS_FAILURES as e:
             log.warning("callback limits and dedupe skipped, redis unavailable: %s", e)
             if any(a or b for a, b in plans):
                 self.limiter.failed(e)
             return [ADMITTED] * len(batch)
-        out, release, at = [], [], 0
-        for d, (per_ip, per_sender) in zip(batch, plans, strict=True):
-            by_ip = self._verdict(per_ip, replies, at)
-            by_sender = self._verdict(per_sender, replies, at + len(per_ip))
-            at += len(per_ip) + len(per_sender)
-            claimed = bool(replies[at])
-            at += 1
-            admission = self._decide(by_ip, by_sender, claimed)
+        out, release = [], []
+        for d, (ip_hits, sender_hits, claimed) in zip(batch, counted, strict=True):
+            admission = self._decide(verdict_of(ip_hits), verdict_of(sender_hits), claimed)
             if claimed and admission.status != HANDLE:
                 release.append(d.key)  # not handled: a later retry of it may be
             out.append(admission)
         if release:
             await self._release(release)
         return out
-
-    def _verdict(self, plan: list[Any], replies: list[Any], at: int) -> Verdict:
-        return self.limiter.verdict_from(plan, replies[at:at + len(plan)]) if plan else ALLOW
 
     @staticmethod
     def _decide(by_ip: Verdict, by_sender: Verdict, claimed: bool) -> Admission:
