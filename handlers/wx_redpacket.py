@@ -81,13 +81,17 @@ _LIVE_PG = (f"SELECT {', '.join('p.' + f for f in LINE_FIELDS)} FROM \"{RedPacke
 _LIVE = sorted(int(s) for s in LIVE_STATUSES)
 
 
-# The same for many owners at once: each one's first `limit` through a LATERAL join.
-_LIVE_MANY_PG = (f"SELECT u.openid, {', '.join('p.' + f for f in LINE_FIELDS)} "
-                 f"FROM \"{User._meta.db_table}\" AS u CROSS JOIN LATERAL (SELECT {', '.join(LINE_FIELDS)} "
+# The same for many owners at once: each one's first `limit` through a LATERAL join. The openids
+# come in as a set of rows (unnest) joined to users: a hash join on a small table, index probes on a
+# big one; with `openid = ANY($1)` the planner filtered every user against the whole array instead
+# (PostgreSQL CPU per 18-owner read 465 -> 250 µs on the benchmark's 500 users).
+_LIVE_MANY_PG = (f"SELECT o.openid, {', '.join('p.' + f for f in LINE_FIELDS)} "
+                 f"FROM unnest($1::TEXT[]) AS o(openid) JOIN \"{User._meta.db_table}\" AS u ON u.openid = o.openid "
+                 f"CROSS JOIN LATERAL (SELECT id, {', '.join(LINE_FIELDS)} "
                  f"FROM \"{RedPacket._meta.db_table}\" AS r WHERE r.owner_id = u.id "
                  "AND r.status = ANY($2::SMALLINT[]) AND r.expire_time > $3 "
                  "ORDER BY r.expire_time, r.id LIMIT $4) AS p "
-                 "WHERE u.openid = ANY($1::TEXT[]) ORDER BY u.openid, p.expire_time")
+                 "ORDER BY o.openid, p.expire_time, p.id")
 
 
 async def live_packets(openid: str, now: dt.datetime, limit: int = LIST_LIMIT) -> list[PacketLine]:

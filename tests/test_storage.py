@@ -297,9 +297,12 @@ async def test_live_packets_of_many_owners_in_one_read(orm: str) -> None:
     await issue(openid=owners[1])
     gone = await issue(openid=owners[1])
     await RedPacket.filter(id=gone.id).update(status=PacketStatus.SPLIT_OUT)
+    twins = [await issue(openid=owners[2]) for _ in range(2)]  # the same expiry: the older one first
+    await RedPacket.filter(id__in=[t.id for t in twins]).update(expire_time=NOW + hour)
     nobody = "o-none-" + uuid.uuid4().hex[:8]
     got = await live_packets_of([*owners, nobody], NOW, limit=2)
-    assert set(got) == {owners[0], owners[1]}
-    for owner in owners[:2]:
+    assert set(got) == set(owners)
+    for owner in owners:
         assert got[owner] == await live_packets(owner, NOW, limit=2)
     assert len(got[owners[0]]) == 2 and len(got[owners[1]]) == 1  # noqa: PLR2004
+    assert [p.share_token for p in got[owners[2]]] == [t.share_token for t in sorted(twins, key=lambda t: t.id)]
