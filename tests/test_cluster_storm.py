@@ -147,7 +147,9 @@ async def test_sentinel_url_follows_a_failover() -> None:
         r = cache.connect(RedisSettings(url=nodes.url))
         keys = Keys("fxs" + uuid.uuid4().hex[:6])
         try:
-            limiter = RateLimiter(r, keys, RateLimitSettings(exempt_networks=[], oauth={"per_ip": {"limit": 1}}))
+            # a slow machine answering late must not pass for a lost window: wait up to 5 s, not fail open
+            limiter = RateLimiter(r, keys, RateLimitSettings(exempt_networks=[], redis_timeout_s=5,
+                                                             oauth={"per_ip": {"limit": 1}}))
             assert (await limiter.check("oauth", "192.0.2.1", None)).allowed
             await r.set(keys.lease("before"), "1")
             assert await r.execute_command("WAIT", 1, 2000) == 1  # on the replica too
