@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 
@@ -38,6 +39,7 @@ def serve(settings: Settings) -> None:
                 access_log=settings.server.access_log, motd=False, single_process=settings.server.workers == 1,
                 backlog=settings.server.backlog)
     protection.defer_manager_shutdown()
+    gc.freeze()  # what is built so far is kept for good: the workers' collections leave its pages unwritten, shared
     Sanic.serve(primary=app)
 
 
