@@ -27,7 +27,7 @@ import yaml
 from bot import logs, migrate
 from bot.app import create_app
 from bot.clock import utcnow
-from bot.demo_steps import Client, Phone, Tally, setup_lottery
+from bot.demo_steps import Client, Tally, setup_lottery
 from bot.demo_wechat import DemoWeChat
 from bot.settings import Settings
 

@@ -18,7 +18,7 @@ from sanic_ext.extensions.openapi.definitions import Parameter
 from swagger_ui_bundle import swagger_ui_path
 
 from bot.docs_routes import ROUTES, Doc
-from bot.docs_schemas import COMPONENTS, Schema
+from bot.docs_schemas import COMPONENTS
 
 JSON = "application/json"
 SWAGGER_HTML = Path(__file__).resolve().parent.parent / "web" / "docs" / "swagger.html"
