@@ -70,7 +70,7 @@ def test_late_reply_answers_success_in_time_then_sends_a_customer_service_messag
     client, mp = local_app(wechat={"reply_deadline_s": 0.1, "api_base": fake_wechat.url})
 
     async def slow_packets(openid: str, now: Any, limit: int = 5) -> list[Any]:
-        await asyncio.sleep(0.6)
+        await asyncio.sleep(1.2)  # well past the deadline, and past the answer even on a loaded machine
         return []
 
     monkeypatch.setattr(wx_redpacket, "live_packets", slow_packets)
@@ -79,9 +79,9 @@ def test_late_reply_answers_success_in_time_then_sends_a_customer_service_messag
     response = _post(client, mp, fixture_xml("text_hongbao.xml", FromUserName="o-late", MsgId=unique_msg_id()))
     assert (response.status, response.text) == (200, "success")
     assert _counted("late") == late_before + 1
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 1.0  # answered before the handler was done
     assert fake_wechat.calls_to("/cgi-bin/message/custom/send") == []
-    _settle(client, 1.0)
+    _settle(client, 1.6)
     [sent] = fake_wechat.calls_to("/cgi-bin/message/custom/send")
     assert sent.body == {"touser": "o-late", "msgtype": "text", "text": {"content": wx_redpacket.NO_PACKETS_TEXT}}
     assert sent.query["access_token"].startswith("tok-")

@@ -105,7 +105,7 @@ def test_a_doctype_is_refused_before_anything_in_it_runs(name: str, cause: type[
     with pytest.raises(XmlRefused) as err:
         xml_fields(fixture(name).decode())
     assert isinstance(err.value.__cause__, cause)
-    assert time.perf_counter() - started < 0.05  # noqa: PLR2004 - expat stopped at the DOCTYPE
+    assert time.perf_counter() - started < 0.5  # noqa: PLR2004 - a hang guard (a loaded CI machine): the cause says where
 
 
 def test_entity_declarations_are_refused_by_their_own_guard() -> None:
