@@ -1,4 +1,4 @@
-"""Share-poster benchmark (issue 4): cold render cost and cached serving rate.
+"""Share-poster benchmark: cold render cost and cached serving rate.
 
     .venv/bin/python bench/poster.py [--n 20] [--seconds 5] [--connections 64] [--workers 2] [--rounds 3]
 

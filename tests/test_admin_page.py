@@ -1,4 +1,4 @@
-"""The admin page (issue 6 item 5) and the dead-letter API: login with the admin token into a
+"""The admin page and the dead-letter API: login with the admin token into a
 signed HttpOnly SameSite=Strict cookie, CSRF-checked form posts, the live funnel matching the
 stats API, the burn chart, blacklist add/remove, dead letters retried and then delivered — over
 HTTP and in headless Chromium (Playwright, Debian's /usr/bin/chromium), screenshots in

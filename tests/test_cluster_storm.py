@@ -1,4 +1,4 @@
-"""Scale-out (issue 6): the hot-packet storm of tests/test_storm.py against TWO service instances
+"""Scale-out: the hot-packet storm of tests/test_storm.py against TWO service instances
 on different ports (as two hosts would be), 2 workers each, sharing a 3-master Redis Cluster
 started here on loopback ports and one database — PostgreSQL, then MariaDB. Half the helpers use
 one instance, half the other, all pressing help on the same packets at once; every invariant of

@@ -1,4 +1,4 @@
-"""Rate limits and body limits (issue 6, protection): the limiter on the real Redis (db 4), then the
+"""Rate limits and body limits: the limiter on the real Redis (db 4), then the
 real service — 429 with Retry-After per user and per client IP (through one trusted proxy), the
 callbacks' per-openid limit answered `success`, 413 before the body is read, and fail open when
 Redis is down."""

@@ -1,4 +1,4 @@
-"""Graceful shutdown (issue 6, protection): SIGTERM to a 2-worker service under load.
+"""Graceful shutdown: SIGTERM to a 2-worker service under load.
 
 While helpers press help, order events arrive and every template send hangs in the fake WeChat,
 OAuth callbacks that are inside their handler (the fake holds their code exchange) and every
