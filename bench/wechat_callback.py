@@ -28,7 +28,7 @@ The 1-minute load average is printed at start (other processes only) and after e
 it includes this benchmark: 2 workers + wrk on 2 cores is ~3-4). "service CPU us/req" is the CPU
 the service's processes spent per answer (from /proc): it does not count time spent waiting for
 the other processes, but it is not steady either on a shared virtual machine (/healthz's moved
-between 152 and 243 µs within minutes on 2026-12-04), hence the rounds. "wrk" and
+between 152 and 243 µs within minutes on one day), hence the rounds. "wrk" and
 "PG+Redis" are the load generator's and the two stores' CPU per answer, in µs: the same two cores.
 """
 
