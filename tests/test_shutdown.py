@@ -150,7 +150,7 @@ async def test_sigterm_under_load_drains_requests_and_hands_back_outbox_claims(f
         assert not [o for o in got.outcomes if isinstance(o, str) and o != "refused"], got.outcomes  # no resets
         assert not [o for o in got.outcomes if isinstance(o, int) and o >= 500], got.outcomes
         # A group-wide SIGTERM may also kill Sanic's state-sharing manager process first: the main process
-        # then exits 1, after its workers drained (above). Hence systemd KillMode=mixed in the README.
+        # then exits 1, after its workers drained (above). Hence systemd KillMode=mixed in docs/operations.md.
         assert got.exit_code == 0 or to_group, svc.tail()
         counts = outbox_counts(svc.db_url)
         assert counts["sending"] == 0, counts  # every claim handed back, none waits out its lease
