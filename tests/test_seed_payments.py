@@ -6,6 +6,7 @@ swapped (tests/seedpay.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from contextlib import closing
@@ -175,5 +176,31 @@ def test_allow_from_answers_403_to_other_sources(fake: fakewx.FakeWeChat) -> Non
         assert forwarded.status_code == 200, forwarded.text
         outside = post_token(s, body, headers={"X-Forwarded-For": "198.51.100.1"})
         assert outside.status_code == 403
+    finally:
+        s.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["postgres", "mysql"])
+async def test_50_concurrent_copies_on_the_token_path_give_one_chance(fake: fakewx.FakeWeChat, backend: str) -> None:
+    """Two worker processes; half the copies arrive before the order is registered, half after."""
+    s = Service(fake.url, backend=backend, workers=2, redis_db=3, payments={"notify_token": TOKEN})
+    try:
+        setup_lottery(s)
+        openid, order = uid(), _order_no()
+        body = seed_body(order_no=order)
+        url = f"/api/payments/notify/{TOKEN}"
+        async with httpx.AsyncClient(base_url=s.base, timeout=60, limits=httpx.Limits(max_connections=50)) as c:
+            early = [c.post(url, content=body) for _ in range(25)]
+            late = [c.post(url, content=body) for _ in range(25)]
+            responses = await asyncio.gather(*early, asyncio.to_thread(register_order, s, order, openid, "SEED", 1),
+                                             *late)
+        registered = responses.pop(25)
+        assert registered.status_code in (200, 201)
+        assert [r.status_code for r in responses] == [200] * 50
+        with closing(login(s.base, openid)) as phone:
+            assert phone.get(f"/api/payments/{order}/offer").json()["chances"] == 1
+            assert phone.post(f"/api/payments/{order}/draw").status_code == 200
+            assert phone.post(f"/api/payments/{order}/draw").json()["error"] == "no_chance"
     finally:
         s.stop()
