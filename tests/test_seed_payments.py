@@ -135,9 +135,14 @@ def test_user_and_product_codes_must_match_the_registered_order(svc: Service) ->
 
 
 def test_pending_is_the_payers_only(svc: Service) -> None:
-    order = _order_no()
-    register_order(svc, order, uid(), product="SEED", amount_fen=1)
+    openid, order = uid(), _order_no()
+    register_order(svc, order, openid, product="SEED", amount_fen=1)
     assert _offer(svc, uid("thief"), order).status_code == 404
+    with closing(login(svc.base, openid)) as phone:
+        page = phone.get(f"/pay/{order}")
+        assert page.status_code == 200 and "支付结果确认中" in page.text and f'data-pending="{order}"' in page.text
+    with closing(login(svc.base, uid("thief"))) as thief:
+        assert thief.get(f"/pay/{order}").status_code == 404
 
 
 def test_the_token_never_reaches_the_logs(svc: Service) -> None:
