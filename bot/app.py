@@ -186,9 +186,10 @@ def features() -> list[Any]:
     """Every feature module, composed in this one place. A module exposes `bp` (a Blueprint) and
     may expose `async start(app)` / `async stop(app)`, run after / before the shared resources."""
     from bot import background, callbacks, oauth
-    from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin, payments
+    from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin
+    from handlers import payment_orders, payments
     from handlers import admin_page, outbox_admin, pages, poster
 
     return [oauth, orders, redpacket, share, admin, callbacks,
-            payments, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages, poster, pages,
+            payments, payment_orders, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages, poster, pages,
             jssdk, outbox_admin, admin_page, background]  # background last: started after, stopped before the others

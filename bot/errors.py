@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     SELF_CLAIM = "self_claim"
     THRESHOLD_NOT_MET = "threshold_not_met"
     BAD_TRANSITION = "bad_transition"
+    CONFLICT = "conflict"  # the same key (e.g. a payment order_no) with other fields
 
 
 STATUS_OF: dict[ErrorCode, int] = {
@@ -70,6 +71,7 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.SELF_CLAIM: 403,
     ErrorCode.THRESHOLD_NOT_MET: 409,
     ErrorCode.BAD_TRANSITION: 409,
+    ErrorCode.CONFLICT: 409,
 }
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -103,6 +105,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SELF_CLAIM: "不能领取自己分享的优惠券",
     ErrorCode.THRESHOLD_NOT_MET: "未达到优惠券使用门槛",
     ErrorCode.BAD_TRANSITION: "当前状态不允许此操作",
+    ErrorCode.CONFLICT: "与已登记的内容不一致",
 }
 
 

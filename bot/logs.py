@@ -55,6 +55,37 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+_REDACTED: set[str] = set()
+REDACTION = "[redacted]"
+
+
+def redact(secret: str) -> None:
+    """Never write `secret` to a log line again (e.g. a token carried in a URL path): every
+    record through the handler `configure` installs has it replaced, in its message and in
+    every extra field (Sanic's access log puts the request URL in `request`)."""
+    if secret:
+        _REDACTED.add(secret)
+
+
+class RedactFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _REDACTED:
+            return True
+        text = record.getMessage()
+        if any(s in text for s in _REDACTED):
+            record.msg, record.args = _scrub(text), None
+        for key, value in list(record.__dict__.items()):
+            if key not in _STANDARD and isinstance(value, str) and any(s in value for s in _REDACTED):
+                setattr(record, key, _scrub(value))
+        return True
+
+
+def _scrub(text: str) -> str:
+    for secret in _REDACTED:
+        text = text.replace(secret, REDACTION)
+    return text
+
+
 class JsonFormatter(logging.Formatter):
     """{"ts", "level", "logger", "msg", "request_id"?, "exc"?, ...extra fields} on one line."""
 
@@ -81,6 +112,7 @@ def configure(fmt: str = "json", level: int | str = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(RedactFilter())
     handler.setLevel(level)
     handler.set_name("fission")
     root = logging.getLogger()

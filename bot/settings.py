@@ -143,6 +143,22 @@ class OrdersSettings(_Section):
 
 class PaymentsSettings(_Section):
     secret: str = Field(min_length=8)
+    # the secret path segment of POST /api/payments/notify/{notify_token}, for gateways that cannot
+    # sign; empty = that route is off (404)
+    notify_token: str = ""
+    allow_from: list[str] = []  # CIDRs the notifications may come from (client address per proxies_count); [] = any
+
+    @field_validator("notify_token")
+    @classmethod
+    def _token(cls, v: str) -> str:
+        if v and (len(v) < 24 or not v.isascii() or not all(c.isalnum() or c in "-_~." for c in v)):
+            raise ValueError("must be empty (off) or at least 24 URL-safe characters (letters, digits, -_.~)")
+        return v
+
+    @field_validator("allow_from")
+    @classmethod
+    def _networks(cls, v: list[str]) -> list[str]:
+        return [str(ipaddress.ip_network(net, strict=False)) for net in v]  # ValueError names a bad one
 
 
 class AdminSettings(_Section):

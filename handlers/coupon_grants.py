@@ -110,7 +110,7 @@ async def claim_payment_coupons(user_id: int, order_no: str, now: dt.datetime,
     pay = await PaymentNotification.get_or_none(order_no=order_no, user_id=user_id)
     if pay is None:
         raise FissionError(ErrorCode.NOT_FOUND)
-    if pay.offer_kind != OfferKind.COUPON:
+    if pay.offer_kind != OfferKind.COUPON or pay.refunded_at is not None:
         raise FissionError(ErrorCode.NOTHING_TO_CLAIM)
     refs = {payment_ref(pay.id, int(tid)): int(tid) for tid in pay.offer_template_ids}
     done = set(await UserCoupon.filter(source_ref__in=list(refs)).values_list("source_ref", flat=True))
@@ -118,6 +118,10 @@ async def claim_payment_coupons(user_id: int, order_no: str, now: dt.datetime,
     if len(done) < len(refs):
         try:
             async with in_transaction() as conn:
+                # the payment row's lock orders this claim against a refund of the same payment
+                if not await PaymentNotification.filter(id=pay.id, refunded_at=None).select_for_update().using_db(
+                        conn).exists():
+                    raise FissionError(ErrorCode.NOTHING_TO_CLAIM)
                 for ref, tid in refs.items():
                     reason = None if ref in done else await _grant_one(conn, pay, tid, now, tz)
                     if reason is not None:

@@ -27,6 +27,7 @@ from handlers.coupons import my_coupons, prize_json, shared_coupon
 from handlers.payments import my_payment, offer_of, path_order_no
 from models.coupon_rules import CouponStatus
 from models.lottery import UserPrize
+from models.payment import PaymentNotification, PaymentOrder
 from models.payment_rules import fen_to_yuan
 from models.user import User
 
@@ -99,13 +100,27 @@ async def pay_page(request: Request, order_no: str) -> HTTPResponse:
     user = current_user(request)
     if user is None:
         return _login(request)
+    number = path_order_no(order_no)
     try:
-        pay = await my_payment(path_order_no(order_no), user.id)
+        pay = await my_payment(number, user.id)
     except FissionError:
-        return page("支付结果", render("message", text="没有找到这笔订单"), status=404)
+        order = await PaymentOrder.get_or_none(order_no=number, user_id=user.id, refunded_at=None)
+        if order is None:
+            return page("支付结果", render("message", text="没有找到这笔订单"), status=404)
+        # registered, the gateway's notification not in yet: app.js polls the offer and reloads
+        return page("支付结果", render("pay_pending", amount=fen_to_yuan(int(order.amount_fen)),
+                                         order_no=number, order_no_attr=number))
     offer = raw(_offer_markup(await offer_of(pay), pay.order_no))
-    body = render("pay", amount=fen_to_yuan(int(pay.amount_fen)), order_no=pay.order_no, offer=offer)
+    state, state_class = _pay_state(pay)
+    body = render("pay", amount=fen_to_yuan(int(pay.amount_fen)), order_no=pay.order_no, offer=offer, state=state,
+                  state_class=state_class)
     return page("支付结果", body)
+
+
+def _pay_state(pay: PaymentNotification) -> tuple[str, str]:
+    if pay.refunded_at is not None:
+        return "已退款", "muted"
+    return ("支付成功", "ok") if pay.success else ("支付未成功", "muted")
 
 
 @bp.get("/me/prizes")

@@ -1,24 +1,23 @@
-"""Payments → lottery / coupon (API.md): the signed notification, the offer, draw and claim.
+"""Payments → lottery / coupon (API.md): the gateway's notification, the offer, draw and claim.
 
-The notification is verified (HMAC of the raw body) before anything is parsed, parsed with
-defusedxml, and stored once per OrderNo: the unique key makes every repeat — sequential or
-concurrent — find the first row and change nothing. The offer (lottery chances or coupons) is
-decided by the pay activity configs at acceptance and written in the same transaction.
+Two ways in for the notification: `/notify` with the HMAC of the raw body (checked before anything
+is parsed) and `/notify/{payments.notify_token}` for gateways that cannot sign (a secret path
+segment compared in constant time, redacted from every log line, the route answering 404 while
+the token is empty). `payments.allow_from` limits both to the gateway's networks. The body is
+parsed with defusedxml and settled by handlers.payment_settle (kept, then applied once per OrderNo).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import hmac
+import ipaddress
 import random
 from typing import Any
 from urllib.parse import unquote
 
 from sanic import Blueprint, Request, Sanic, json
 from sanic.response import HTTPResponse
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
-
-from bot import signing
+from bot import logs, signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.session import require_user
@@ -26,11 +25,11 @@ from handlers.coupon_grants import claim_payment_coupons, coupon_json, template_
 from handlers.drawbatcher import DrawBatcher
 from handlers.lottery import DrawContext, DrawRequest
 from handlers.lottery_tables import PrizeTables
+from handlers.payment_settle import accept_notice
+from bot.protection import client_ip
 from models.coupon import CouponTemplate
-from models.lottery import LotteryChance
-from models.payment import OfferKind, PayActivityConfig, PaymentNotification
-from models.payment_rules import PayConfig, PayNotice, PayNoticeError, PayOfferKind, match_pay_config, parse_pay_request
-from models.user import User
+from models.payment import OfferKind, PaymentNotification, PaymentOrder
+from models.payment_rules import PayNotice, PayNoticeError, parse_pay_request
 
 bp = Blueprint("payments", url_prefix="/api/payments")
 
@@ -42,56 +41,13 @@ async def start(app: Sanic) -> None:
     ctx = DrawContext(app.ctx.settings.campaign.tz, random.SystemRandom(), PrizeTables())
     app.ctx.draw_batcher = DrawBatcher(ctx)
     app.ctx.draw_batcher.start()
+    pay = app.ctx.settings.payments
+    logs.redact(pay.notify_token)
+    app.ctx.pay_allow_from = [ipaddress.ip_network(n) for n in pay.allow_from]
 
 
 async def stop(app: Sanic) -> None:
     await app.ctx.draw_batcher.stop()
-
-
-def _rule_config(c: PayActivityConfig) -> PayConfig:
-    return PayConfig(id=c.id, product_code=c.product_code, min_amount_fen=int(c.min_amount_fen),
-                     kind=PayOfferKind(c.kind), start_time=c.start_time, end_time=c.end_time,
-                     activity_id=c.activity_id, coupon_template_ids=tuple(c.coupon_template_ids))
-
-
-async def _offer_config(notice: PayNotice, now: dt.datetime) -> PayActivityConfig | None:
-    """The enabled pay config this payment earns now, if any (match_pay_config decides)."""
-    rows = await PayActivityConfig.filter(product_code=notice.product_code, enabled=True)
-    chosen = match_pay_config([_rule_config(c) for c in rows], notice, now)
-    return next((c for c in rows if chosen and c.id == chosen.id), None)
-
-
-async def accept_notice(notice: PayNotice, now: dt.datetime) -> tuple[int, bool]:
-    """Store a payment notification once per OrderNo with the offer it earned.
-
-    Returns (notification id, duplicate). A failed payment (PayResult != 2) is stored with offer
-    "none". Concurrent repeats race on the unique order_no; the losers report a duplicate.
-    """
-    found = await PaymentNotification.filter(order_no=notice.order_no).first()
-    if found:
-        return found.id, True
-    user = await User.ensure(notice.user_code)
-    config = await _offer_config(notice, now)
-    kind = OfferKind(config.kind) if config else OfferKind.NONE
-    chances = int(config.chances) if config and kind is OfferKind.LOTTERY else 0
-    activity_id = config.activity_id if config and chances else None
-    template_ids = list(config.coupon_template_ids) if config and kind is OfferKind.COUPON else []
-    try:
-        async with in_transaction() as conn:
-            pay = await PaymentNotification.create(
-                order_no=notice.order_no, pay_id=notice.pay_id, bank_trade_date=notice.bank_trade_date,
-                amount_fen=notice.amount_fen, success=notice.success, err_code=notice.err_code, user_id=user.id,
-                product_code=notice.product_code, config_id=config.id if config else None, offer_kind=kind,
-                offer_activity_id=activity_id, chances=chances, offer_template_ids=template_ids,
-                received_at=now, using_db=conn)
-            if chances:
-                await LotteryChance.bulk_create([
-                    LotteryChance(id=LotteryChance.key(pay.id, i), user_id=user.id, activity_id=activity_id,
-                                  payment_id=pay.id, seq=i, created_at=now) for i in range(chances)], using_db=conn)
-    except IntegrityError:
-        first = await PaymentNotification.get(order_no=notice.order_no)
-        return first.id, True
-    return pay.id, False
 
 
 def _parse(body: bytes) -> PayNotice:
@@ -104,13 +60,44 @@ def _parse(body: bytes) -> PayNotice:
     return notice
 
 
+def _check_source(request: Request) -> None:
+    """403 unless the client address (trusted-proxy rule) is inside `payments.allow_from`, when set."""
+    networks = request.app.ctx.pay_allow_from
+    if not networks:
+        return
+    try:
+        addr = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        raise FissionError(ErrorCode.FORBIDDEN) from None
+    if not any(addr in net for net in networks):
+        raise FissionError(ErrorCode.FORBIDDEN)
+
+
+async def _accept(request: Request) -> HTTPResponse:
+    notice = _parse(request.body)
+    pay_id, duplicate = await accept_notice(notice, utcnow(), request.app.ctx.settings.campaign.tz)
+    return json({"status": "ok" if pay_id else "kept", "order_no": notice.order_no, "duplicate": duplicate})
+
+
 @bp.post("/notify")
 async def notify(request: Request) -> HTTPResponse:
-    """200 on accept and on every repeat; 401 bad signature (checked first); 400 malformed."""
+    """200 on accept and on every repeat; 403 source; 401 bad signature (checked first); 400 malformed."""
+    _check_source(request)
     signing.verify(request.headers.get(signing.HEADER), request.body, request.app.ctx.settings.payments.secret)
-    notice = _parse(request.body)
-    _pay_id, duplicate = await accept_notice(notice, utcnow())
-    return json({"status": "ok", "order_no": notice.order_no, "duplicate": duplicate})
+    return await _accept(request)
+
+
+@bp.post("/notify/<token:str>", name="notify_token")
+async def notify_token(request: Request, token: str) -> HTTPResponse:
+    """The same without a signature, for gateways that cannot sign: the path's token is the proof.
+    404 while `payments.notify_token` is empty; 403 source; 401 wrong token."""
+    expected = request.app.ctx.settings.payments.notify_token
+    if not expected:
+        raise FissionError(ErrorCode.NOT_FOUND)
+    _check_source(request)
+    if not hmac.compare_digest(token.encode("utf-8", "surrogateescape"), expected.encode()):
+        raise FissionError(ErrorCode.BAD_SIGNATURE)
+    return await _accept(request)
 
 
 def path_order_no(raw: str) -> str:
@@ -127,6 +114,8 @@ async def my_payment(order_no: str, user_id: int) -> PaymentNotification:
 
 
 async def offer_of(pay: PaymentNotification) -> dict[str, Any]:
+    if pay.refunded_at is not None:
+        return {"kind": "none"}
     if pay.offer_kind == OfferKind.LOTTERY:
         return {"kind": "lottery", "activity_id": pay.offer_activity_id, "chances": pay.chances - pay.chances_used}
     if pay.offer_kind == OfferKind.COUPON:
@@ -138,8 +127,15 @@ async def offer_of(pay: PaymentNotification) -> dict[str, Any]:
 
 @bp.get("/<order_no:str>/offer")
 async def offer(request: Request, order_no: str) -> HTTPResponse:
+    """The payer's offer; {"kind": "pending"} for their registered order not settled yet."""
     user = require_user(request)
-    return json(await offer_of(await my_payment(path_order_no(order_no), user.id)))
+    number = path_order_no(order_no)
+    pay = await PaymentNotification.get_or_none(order_no=number, user_id=user.id)
+    if pay is None:
+        if await PaymentOrder.exists(order_no=number, user_id=user.id, refunded_at=None):
+            return json({"kind": "pending"})
+        raise FissionError(ErrorCode.NOT_FOUND)
+    return json(await offer_of(pay))
 
 
 @bp.post("/<order_no:str>/draw")

@@ -24,6 +24,7 @@ class CouponAction(StrEnum):
     SHARED = "shared"
     CLAIMED = "claimed"  # a friend took a shared coupon: the giver lost it
     REDEEMED = "redeemed"
+    REVOKED = "revoked"  # its payment was refunded while it was unused
 
 
 class CouponTemplate(Model):
@@ -67,6 +68,7 @@ class UserCoupon(Model):
     valid_from = fields.DatetimeField()
     valid_until = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)  # taken back unused (refund); valid_until is cut to it too
     redeem_ref = fields.CharField(max_length=128, null=True)
     share_token = fields.CharField(max_length=43, null=True, unique=True)
     shared_at = fields.DatetimeField(null=True)

@@ -1,8 +1,10 @@
-"""Payment notifications and pay activity configs (SPEC §2).
+"""Payment orders, notifications and pay activity configs (SPEC §2).
 
-A notification is stored once per OrderNo (unique key): every repeat, concurrent or hours
-later, finds the first row and changes nothing. The offer it earned (lottery or coupons) is
-snapshotted on the row at acceptance, so later config edits never change an accepted offer.
+The mall registers a payment order (payer, product, amount) before it is paid. The gateway's
+notifications are kept as received, once per (OrderNo, result), whether or not the order is
+registered yet. A payment (`PaymentNotification`) is settled once per OrderNo (unique key): a
+failed one may later turn successful, by one conditional update, and never back. The offer it
+earned (lottery or coupons) is snapshotted on the row, so later config edits never change it.
 """
 
 from enum import StrEnum
@@ -41,8 +43,46 @@ class PayActivityConfig(Model):
         table = "pay_configs"
 
 
+class PaymentOrder(Model):
+    """A payment order the mall registered before payment: who pays, for what, how much."""
+
+    id = fields.BigIntField(primary_key=True)
+    order_no = fields.CharField(max_length=128, unique=True)
+    user = fields.ForeignKeyField("models.User", related_name="payment_orders", on_delete=fields.RESTRICT)
+    openid = fields.CharField(max_length=64)
+    product_code = fields.CharField(max_length=64)
+    amount_fen = fields.BigIntField()
+    refunded_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "payment_orders"
+
+
+class ReceivedPayNotice(Model):
+    """A gateway notification as received, one per (OrderNo, success): kept even while its order is
+    not registered, and applied when it is. The first receipt of each result is the one kept."""
+
+    id = fields.BigIntField(primary_key=True)
+    order_no = fields.CharField(max_length=128)
+    success = fields.BooleanField()
+    pay_id = fields.CharField(max_length=128, default="")
+    bank_trade_date = fields.CharField(max_length=128, default="")
+    amount_fen = fields.BigIntField()
+    err_code = fields.CharField(max_length=128, default="")
+    user_code = fields.CharField(max_length=128, default="")
+    product_code = fields.CharField(max_length=128, default="")
+    received_at = fields.DatetimeField()
+
+    class Meta:
+        table = "payment_notices_received"
+        unique_together = (("order_no", "success"),)
+
+
 class PaymentNotification(Model):
-    """One accepted payment notification; PayResult != 2 is kept with offer_kind none."""
+    """One settled payment per OrderNo; PayResult != 2 is kept with offer_kind none (and may turn
+    successful once). `amount_mismatch`: PayAmount differed from the registered amount (earns
+    nothing). `paid_at`: the parsed BankTradeDate."""
 
     id = fields.BigIntField(primary_key=True)
     order_no = fields.CharField(max_length=128, unique=True)
@@ -61,7 +101,28 @@ class PaymentNotification(Model):
     chances = fields.IntField(default=0)
     chances_used = fields.IntField(default=0)  # draws made; the next chance is seq chances_used
     received_at = fields.DatetimeField()
+    paid_at = fields.DatetimeField(null=True)
+    amount_mismatch = fields.BooleanField(default=False)
+    refunded_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "payment_notifications"
         indexes = (("user_id", "received_at"),)
+
+
+class ChanceRevocation(Model):
+    """History of a lottery chance taken back unused when its payment was refunded (the chance row
+    itself is deleted, so a draw racing the refund fails on its foreign key)."""
+
+    id = fields.BigIntField(primary_key=True)
+    chance_id = fields.BigIntField(unique=True)
+    payment = fields.ForeignKeyField("models.PaymentNotification", related_name="revoked_chances",
+                                     on_delete=fields.RESTRICT)
+    user = fields.ForeignKeyField("models.User", related_name="revoked_chances", on_delete=fields.RESTRICT)
+    activity_id = fields.BigIntField()
+    seq = fields.IntField()
+    reason = fields.CharField(max_length=32, default="refund")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "lottery_chance_revocations"

@@ -1,4 +1,4 @@
-"""Pure payment rules (SPEC §2): yuan → fen, the pay notice XML, which pay config applies.
+"""Pure payment rules (SPEC §2): yuan → fen, the pay notice XML, BankTradeDate, which pay config applies.
 
 No I/O: `now` is a parameter. Imports no tortoise, redis, sanic or httpx.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 from urllib.parse import unquote_to_bytes
@@ -39,9 +39,12 @@ _TAGS = {
     "user_code": "UserCode",
     "product_code": "ProductCode",
 }
-_ALWAYS_FILLED = ("order_no", "amount", "pay_result", "user_code", "product_code")
+_ALWAYS_FILLED = ("order_no", "amount", "pay_result")
 _FILLED_ON_SUCCESS = ("pay_id", "bank_trade_date")
-_OPTIONAL = ("err_code",)
+# ErrCode, UserCode and ProductCode are optional: the seed's gateway names no payer and no product
+# (they come from the registered payment order; when a gateway sends them they are checked against it).
+BANK_TRADE_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+MAX_TRADE_SKEW = timedelta(hours=24)
 
 
 class InvalidAmount(ValueError):
@@ -92,7 +95,8 @@ def fen_to_yuan(amount_fen: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PayNotice:
-    """One payment notification. `success` is PayResult == "2"; `user_code` is the payer openid."""
+    """One payment notification. `success` is PayResult == "2"; `user_code` is the payer openid and
+    `product_code` the product, both "" when the gateway does not send them (the seed's does not)."""
 
     order_no: str
     pay_id: str
@@ -136,17 +140,23 @@ def parse_pay_request(body: bytes | str) -> PayNotice:
 
 
 def _unwrap(body: bytes | str) -> bytes | str:
-    """The XML document: size-checked, URL-decoded when it starts with %3C."""
+    """The XML document: size-checked, surrounding whitespace dropped, URL-decoded unless it is
+    plain XML already (starts with '<' or a UTF-8 BOM once stripped).
+
+    The seed's gateway sends `%20%3CPackage%3E…`: an encoded space first, so whitespace is
+    dropped again after decoding.
+    """
     if len(body) > MAX_BODY_BYTES:  # chars <= bytes, so this bounds the encode below
         raise PayNoticeTooLarge(f"body over {MAX_BODY_BYTES} bytes")
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
     if len(raw) > MAX_BODY_BYTES:
         raise PayNoticeTooLarge(f"body over {MAX_BODY_BYTES} bytes")
-    if raw.lstrip()[:3].upper() == b"%3C":
+    raw = raw.strip()
+    if not raw.startswith((b"<", b"\xef\xbb\xbf")):
         # Form encoding: '+' is a space; the decoded bytes keep their own encoding declaration.
-        raw = unquote_to_bytes(raw.strip().replace(b"+", b" "))
+        raw = unquote_to_bytes(raw.replace(b"+", b" ")).strip()
     elif isinstance(body, str):
-        return body
+        return body.strip()
     return _decode_foreign(raw)
 
 
@@ -182,13 +192,30 @@ def _field(request: Element, attr: str) -> str:
     if len(found) > 1:
         raise PayNoticeMalformed(f"{tag} appears {len(found)} times")
     if not found:
-        if attr in _OPTIONAL:
-            return ""
-        raise PayNoticeMissingField(f"{tag} is missing")
+        return ""  # whether it may be missing is the caller's rule (_ALWAYS_FILLED, _FILLED_ON_SUCCESS)
     text = (found[0].text or "").strip()
     if len(text) > MAX_FIELD_CHARS:
         raise PayNoticeMalformed(f"{tag} longer than {MAX_FIELD_CHARS} characters")
     return text
+
+
+def parse_bank_trade_date(text: str, tz: tzinfo) -> datetime | None:
+    """BankTradeDate ("2018-01-08 17:44:18", wall clock in `tz`) as an aware UTC time; None when
+    empty or in another form (the caller then judges the payment on its receipt time)."""
+    try:
+        local = datetime.strptime(text.strip(), BANK_TRADE_DATE_FORMAT)
+    except ValueError:
+        return None
+    return local.replace(tzinfo=tz).astimezone(UTC)
+
+
+def judged_time(paid_at: datetime | None, received_at: datetime) -> tuple[datetime, bool]:
+    """The time a payment's offer is judged on: when it was paid, unless that is unknown or more
+    than MAX_TRADE_SKEW away from its receipt (a wrong gateway clock) — then the receipt time.
+    Returns (time, whether the payment time was set aside)."""
+    if paid_at is None or abs(paid_at - received_at) > MAX_TRADE_SKEW:
+        return received_at, paid_at is not None
+    return paid_at, False
 
 
 class PayOfferKind(StrEnum):

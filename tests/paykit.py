@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import uuid
 from typing import Any
@@ -34,7 +35,7 @@ def uid(prefix: str = "o") -> str:
 
 def notice(openid: str, product: str = "P1", amount_fen: int = 1990, success: bool = True,
            order_no: str | None = None) -> PayNotice:
-    return PayNotice(order_no=order_no or uid("ord"), pay_id=uid("pay"), bank_trade_date="20261122",
+    return PayNotice(order_no=order_no or uid("ord"), pay_id=uid("pay"), bank_trade_date="2026-11-22 10:00:00",
                      amount_fen=amount_fen, success=success, err_code="" if success else "E01", user_code=openid,
                      product_code=product)
 
@@ -43,7 +44,7 @@ def notice_xml(order_no: str, openid: str, product: str = "P1", amount: str = "1
                encoded: bool = True) -> bytes:
     order_no, openid, product = xml_escape(order_no), xml_escape(openid), xml_escape(product)
     xml = (f"<Package><Request><OrderNo>{order_no}</OrderNo><PayId>PAY{order_no}</PayId>"
-           f"<BankTradeDate>20261122</BankTradeDate><PayAmount>{amount}</PayAmount><PayResult>{result}</PayResult>"
+           f"<BankTradeDate>2026-11-22 10:00:00</BankTradeDate><PayAmount>{amount}</PayAmount><PayResult>{result}</PayResult>"
            f"<ErrCode></ErrCode><UserCode>{openid}</UserCode><ProductCode>{product}</ProductCode></Request></Package>")
     return quote(xml).encode() if encoded else xml.encode()
 
@@ -118,3 +119,28 @@ def admin_client(svc: Any) -> httpx.Client:
 
 
 WINDOW = {"start_time": "2020-01-01T00:00:00+08:00", "end_time": "2040-01-01T00:00:00+08:00"}
+
+
+def register_order(svc: Any, order_no: str, openid: str, product: str = "P1", amount_fen: int = 1990, *,
+                   secret: str | None = None, **extra: Any) -> httpx.Response:
+    """POST /api/payments/orders, signed with payments.secret (forge with another `secret`)."""
+    body = json.dumps({"order_no": order_no, "openid": openid, "product_code": product, "amount_fen": amount_fen,
+                       **extra}).encode()
+    key = secret or svc.config["payments"]["secret"]
+    return httpx.post(svc.base + "/api/payments/orders", content=body, timeout=30,
+                      headers={"X-Fission-Signature": sign(body, key), "Content-Type": "application/json"})
+
+
+def refund_order(svc: Any, order_no: str, *, secret: str | None = None) -> httpx.Response:
+    body = b"{}"
+    key = secret or svc.config["payments"]["secret"]
+    return httpx.post(svc.base + f"/api/payments/orders/{quote(order_no, safe='')}/refund", content=body,
+                      timeout=30, headers={"X-Fission-Signature": sign(body, key), "Content-Type": "application/json"})
+
+
+def post_token(svc: Any, body: bytes, token: str | None = None,
+               headers: dict[str, str] | None = None) -> httpx.Response:
+    """POST a notification, unsigned, to the token path (the configured token unless given)."""
+    path = token if token is not None else svc.config["payments"]["notify_token"]
+    return httpx.post(svc.base + f"/api/payments/notify/{path}", content=body, timeout=30,
+                      headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})

@@ -179,13 +179,23 @@ def test_err_code_is_optional() -> None:
     assert parse_pay_request(notice_xml(drop="ErrCode")) == EXPECTED
 
 
-@pytest.mark.parametrize("tag", [t for t in FIELDS if t != "ErrCode"])
+OPTIONAL_TAGS = ("ErrCode", "UserCode", "ProductCode")
+
+
+@pytest.mark.parametrize("tag", OPTIONAL_TAGS[1:])
+def test_payer_and_product_are_optional(tag: str) -> None:
+    attr = {"UserCode": "user_code", "ProductCode": "product_code"}[tag]
+    assert parse_pay_request(notice_xml(drop=tag)) == replace(EXPECTED, **{attr: ""})
+    assert parse_pay_request(notice_xml({**FIELDS, tag: " "})) == replace(EXPECTED, **{attr: ""})
+
+
+@pytest.mark.parametrize("tag", [t for t in FIELDS if t not in OPTIONAL_TAGS])
 def test_missing_field(tag: str) -> None:
     with pytest.raises(PayNoticeMissingField, match=tag):
         parse_pay_request(notice_xml(drop=tag))
 
 
-@pytest.mark.parametrize("tag", ["OrderNo", "PayAmount", "PayResult", "UserCode", "ProductCode", "PayId"])
+@pytest.mark.parametrize("tag", ["OrderNo", "PayAmount", "PayResult", "PayId", "BankTradeDate"])
 def test_empty_required_field(tag: str) -> None:
     with pytest.raises(PayNoticeMissingField, match=tag):
         parse_pay_request(notice_xml({**FIELDS, tag: "  "}))

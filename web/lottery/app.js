@@ -41,6 +41,24 @@
       });
     });
   }
+  var pending = document.querySelector("[data-pending]");
+  if (pending) {  // 支付结果确认中: ask for the offer until the payment is settled, then show it
+    var pendingOrder = pending.getAttribute("data-pending");
+    var tries = 0;
+    var poll = function () {
+      tries += 1;
+      fetch("/api/payments/" + encodeURIComponent(pendingOrder) + "/offer",
+            {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : {kind: "pending"}; })
+        .catch(function () { return {kind: "pending"}; })
+        .then(function (offer) {
+          if (offer.kind !== "pending") { window.location.reload(); return; }
+          if (tries < 100) { setTimeout(poll, tries < 10 ? 1500 : 5000); return; }
+          document.getElementById("pending-text").textContent = "确认时间较长，请稍后刷新本页查看";
+        });
+    };
+    setTimeout(poll, 1500);
+  }
   document.querySelectorAll("[data-claim]").forEach(function (btn) {
     btn.addEventListener("click", function () {
       post("/api/payments/" + encodeURIComponent(btn.getAttribute("data-claim")) + "/claim").then(function (res) {
