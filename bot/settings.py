@@ -97,6 +97,9 @@ class WechatSettings(_Section):
     secret: str
     token: str
     encoding_aes_key: str = ""
+    # the Official Account's 消息加解密方式: `safe` accepts encrypted POSTs only (a plain one is refused
+    # 403: its signature does not cover the body), `compat` both, `plain` plain ones only
+    mode: Literal["safe", "compat", "plain"] = "compat"
     api_base: str = "https://api.weixin.qq.com"
     oauth_base: str = "https://open.weixin.qq.com"
     templates: TemplateIds = TemplateIds()
@@ -114,6 +117,12 @@ class WechatSettings(_Section):
         if v and len(v) != 43:
             raise ValueError("must be 43 characters (WeChat EncodingAESKey)")
         return v
+
+    @model_validator(mode="after")
+    def _safe_needs_key(self) -> WechatSettings:
+        if self.mode == "safe" and not self.encoding_aes_key:
+            raise ValueError("mode safe needs encoding_aes_key")
+        return self
 
 
 class WecomSettings(_Section):
