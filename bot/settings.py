@@ -42,6 +42,15 @@ class ServerSettings(_Section):
     proxies_count: int = Field(0, ge=0, le=10)  # trusted proxies in front (nginx: 1) for the client IP
     graceful_shutdown_s: float = Field(15.0, gt=0, le=300)  # drain in-flight requests this long on SIGTERM
     shutdown_delay_s: float = Field(0.5, ge=0, le=60)  # on SIGTERM keep accepting this long, /readyz 503
+    # Bearer token for /metrics and /docs (bot/internal.py); empty: both open, as on a private network
+    internal_token: str = ""
+
+    @field_validator("internal_token")
+    @classmethod
+    def _long_token(cls, v: str) -> str:
+        if v and len(v) < 16:  # noqa: PLR2004
+            raise ValueError("must be empty or at least 16 characters")
+        return v
 
     @field_validator("public_url")
     @classmethod
