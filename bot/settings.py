@@ -261,6 +261,9 @@ class RateLimitSettings(_Section):  # bot/ratelimit.py. Per-IP defaults allow fo
     draw: RouteLimits = RouteLimits(per_ip=Limit(limit=6000), per_user=Limit(limit=300))
     oauth: RouteLimits = RouteLimits(per_ip=Limit(limit=1200))
     callbacks: RouteLimits = RouteLimits(per_ip=Limit(limit=60000), per_user=Limit(limit=300))
+    # the admin API (/admin/api/*): per client IP whatever the token (guessing), per admin token
+    # (`per_user`: the right token, from every IP together: a leaked token or a runaway script)
+    admin: RouteLimits = RouteLimits(per_ip=Limit(limit=600), per_user=Limit(limit=1200))
 
     @field_validator("exempt_networks")
     @classmethod
