@@ -15,7 +15,7 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
-from bot import cache, db, docs, inputguard, logs, metrics, protection
+from bot import cache, db, docs, inputguard, internal, logs, metrics, protection
 from bot.clock import utcnow
 from bot.errors import MESSAGES, ErrorCode, FissionError
 from bot.keys import Keys
@@ -173,6 +173,7 @@ def create_app(settings: Settings, name: str = "fission") -> Sanic:
     install_health(app)
     protection.install(app)  # body and rate limits, graceful-shutdown budget
     metrics.install(app)
+    internal.install(app)  # /metrics and /docs behind server.internal_token
     inputguard.install(app)
     for feature in features():
         app.blueprint(feature.bp)

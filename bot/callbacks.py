@@ -3,8 +3,9 @@
 Each POST: verify and decrypt (bot.wxcrypto) → parse (WxMessage) → handle once per delivery →
 seal the reply like the request came in. Refusals are `CallbackError`s answered by this
 blueprint as JSON `{"error", "message"}`: 403 bad signature / stale timestamp, 400 malformed
-query, XML or ciphertext, 413 too large. Nothing is written before a request has passed all
-checks.
+query, XML or ciphertext, 413 too large, 403 a POST the account's `wechat.mode` never sends or a
+(timestamp, nonce) replayed with another body (bot/callback_guard.py). Nothing is written before
+a request has passed all checks.
 
 "Once per delivery": WeChat retries a reply that took over 5 s up to 3 times. The first
 delivery claims `dedupe_key(msg)` in Redis (SET NX EX); a repeat answers `success` and runs
@@ -36,11 +37,13 @@ from bot import messages, metrics, ratelimit, wxgateway
 from bot.admission import (
     HANDLE,
     IP_LIMITED,
+    REPLAYED,
     SENDER_LIMITED,
     Admitter,
     CallbackAdmission,
     Delivery,
 )
+from bot.callback_guard import Mode, ReplayedNonce, check_mode, nonce_entry
 from bot.clock import utcnow
 from bot.dispatch import dispatch
 from bot.errors import ErrorCode, FissionError
@@ -73,7 +76,8 @@ DRAIN_TIMEOUT_S = 5.0
 MP_SCOPE, WORK_SCOPE = "wxmp", "wxwork"  # dedupe namespaces (bot.keys.Keys.dedupe)
 XML = "application/xml; charset=utf-8"
 REFUSALS = {"bad_signature": "签名无效", "stale_timestamp": "请求已过期", "malformed_query": "请求参数错误",
-            "malformed_xml": "消息格式错误", "too_large": "请求体过大", "decrypt_failed": "消息解密失败"}
+            "malformed_xml": "消息格式错误", "too_large": "请求体过大", "decrypt_failed": "消息解密失败",
+            "wrong_mode": "消息加密方式与公众号设置不符", "replayed_nonce": "请求已被使用"}
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ class CallbackState:
     mp_keys: WxAppKeys
     work_keys: WorkAppKeys | None
     admission: CallbackAdmission
+    mp_mode: Mode
 
 
 def build_state(s: Settings, admission: CallbackAdmission) -> CallbackState:
@@ -105,7 +110,7 @@ def build_state(s: Settings, admission: CallbackAdmission) -> CallbackState:
         mp=Channel(MP_SCOPE, messages.mp_router, bool(mp_aes)),
         work=Channel(WORK_SCOPE, messages.work_router, work_keys is not None),
         mp_keys=WxAppKeys(s.wechat.token, mp_aes or _UNUSED_AES_KEY, s.wechat.appid),
-        work_keys=work_keys, admission=admission)
+        work_keys=work_keys, admission=admission, mp_mode=s.wechat.mode)
 
 
 async def start(app: Sanic) -> None:
@@ -124,21 +129,27 @@ async def stop(app: Sanic) -> None:
 # ---- the use case: handle one delivery once --------------------------------------------------
 
 
-async def handle_once(app: Sanic, channel: Channel, msg: WxMessage, now: datetime, ip: str | None) -> str:
+async def handle_once(app: Sanic, channel: Channel, msg: WxMessage, now: datetime, ip: str | None,  # noqa: PLR0913, PLR0917
+                      nonce: tuple[str, str]) -> str:
     """Dispatch `msg` unless this delivery was seen before; return reply XML or `success`.
+
+    `nonce`: the request's (timestamp, nonce) key and body digest (bot/callback_guard.py); used
+    before with another body → ReplayedNonce (403), nothing handled.
 
     Admission (bot/admission.py, batched with the deliveries arriving meanwhile) counts the client
     IP — over its limit: 429 — and the sender — over its limit: `success`, not handled — and claims
     the delivery. A handler error releases the claim (so WeChat's retry runs it again) and propagates.
     Every delivery's outcome is counted (`fission_wechat_callbacks_total{door, outcome}`): `reply`,
     `no_reply` (nothing to say), `late` (past the deadline: `success` now, the reply sent later),
-    `duplicate`, `sender_limited`, `ip_limited`, `failed`.
+    `duplicate`, `sender_limited`, `ip_limited`, `replayed`, `failed`.
     """
     state: CallbackState = app.ctx.callbacks
     key = app.ctx.keys.dedupe(channel.scope, dedupe_key(msg))
-    admission = await state.admission.submit(Delivery(key, ip, msg.from_user))
+    admission = await state.admission.submit(Delivery(key, ip, msg.from_user, *nonce))
     if admission.status != HANDLE:
         metrics.callback_answered(channel.scope, admission.status)
+        if admission.status == REPLAYED:
+            raise ReplayedNonce("timestamp and nonce already used with another body")
         if admission.status == IP_LIMITED:
             raise RateLimited(admission.retry_after_s)
         if admission.status == SENDER_LIMITED:
@@ -210,7 +221,9 @@ def single_query(request: Request) -> dict[str, str]:
 
 
 def mp_keys(state: CallbackState, query: Mapping[str, str]) -> WxAppKeys:
-    """The OA keys; a safe-mode request to a plain-mode-only account is refused here."""
+    """The OA keys; a POST the account's `wechat.mode` never sends is refused here (403), and a
+    safe-mode request to an account without an EncodingAESKey (400)."""
+    check_mode(state.mp_mode, query)
     if query.get("encrypt_type") == "aes" and not state.mp.has_aes:
         raise MalformedQuery("safe mode is not configured")
     return state.mp_keys
@@ -246,7 +259,8 @@ async def mp_message(request: Request) -> HTTPResponse:
     now, q, state = utcnow(), single_query(request), request.app.ctx.callbacks
     keys = mp_keys(state, q)
     _xml, fields, encrypted = open_message_fields(keys, q, request.body, now)
-    reply = await handle_once(request.app, state.mp, WxMessage.from_fields(fields), now, client_ip(request))
+    reply = await handle_once(request.app, state.mp, WxMessage.from_fields(fields), now, client_ip(request),
+                              nonce_entry(request.app.ctx.keys, state.mp.scope, q, request.body))
     return reply_response(seal_reply(keys, reply, q["nonce"], int(now.timestamp()), encrypted))
 
 
@@ -263,5 +277,6 @@ async def work_message(request: Request) -> HTTPResponse:
     now, q, state = utcnow(), single_query(request), request.app.ctx.callbacks
     keys = work_keys(state)
     _xml, fields = open_work_message_fields(keys, q, request.body, now)
-    reply = await handle_once(request.app, state.work, WxMessage.from_fields(fields), now, client_ip(request))
+    reply = await handle_once(request.app, state.work, WxMessage.from_fields(fields), now, client_ip(request),
+                              nonce_entry(request.app.ctx.keys, state.work.scope, q, request.body))
     return reply_response(seal_work_reply(keys, reply, q["nonce"], int(now.timestamp())))

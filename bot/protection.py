@@ -5,7 +5,8 @@ Both checks run on Sanic's `http.routing.after` signal — after the route is kn
 body is read — so a refused request costs no body read:
 - body limits (BODY_LIMITS, tighter than `server.max_body_bytes`) become the stream's size limit;
   a larger Content-Length, or a chunked body growing past it, is answered 413 `too_large`;
-- rate limits (ROUTE_GROUPS → `ratelimit.<group>`, bot/ratelimit.py) answer 429 `rate_limited`
+- rate limits (ROUTE_GROUPS → `ratelimit.<group>`, every /admin/api/ route → `ratelimit.admin`,
+  bot/ratelimit.py) answer 429 `rate_limited`
   with `Retry-After` (SCREENED_ROUTES count their own, batched with their other Redis checks).
   The client IP is `request.remote_addr` when `server.proxies_count` trusted proxies add
   X-Forwarded-For (nginx in front: 1), else the peer address.
@@ -22,6 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import os
 import signal
 from typing import Any
@@ -42,6 +45,7 @@ ROUTE_GROUPS: dict[str, str] = {
     **dict.fromkeys(CALLBACK_ROUTES, "callbacks"),
 }
 USER_GROUPS = ("help", "draw")  # groups whose per-user rule counts the session's user
+ADMIN_API_PATH, ADMIN_GROUP = "admin/api/", "admin"  # every admin API route: per IP and per admin token
 # routes counting their own limits, batched with their Redis checks (handlers/helpcache.py); their
 # requests without a session are counted per IP by `refuse_anonymous`
 SCREENED_ROUTES = ("share.help_split",)
@@ -74,7 +78,27 @@ def client_ip(request: Request) -> str:
     return request.ip  # no proxy trusted: Sanic's forwarded-header parsing could only find nothing
 
 
+def group_of(name: str, route: Any) -> str | None:
+    """The rate-limit group of a route: ROUTE_GROUPS by name, else `admin` for the admin API."""
+    group = ROUTE_GROUPS.get(name)
+    if group is None and (route.path or "").lstrip("/").startswith(ADMIN_API_PATH):
+        return ADMIN_GROUP
+    return group
+
+
+def admin_token_of(request: Request) -> str | None:
+    """A digest of the admin token when the request carries the right one, else None: the admin
+    API's per-token identity (no token in a Redis key; a wrong guess makes no counter)."""
+    expected = request.app.ctx.settings.admin.token
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        return None
+    return hashlib.sha256(expected.encode()).hexdigest()[:16]
+
+
 def _user_of(request: Request, group: str) -> str | None:
+    if group == ADMIN_GROUP:
+        return admin_token_of(request)
     if group not in USER_GROUPS:
         return None
     user = current_user(request)
@@ -90,7 +114,7 @@ async def on_routed(request: Request, route: Any, **_: Any) -> None:
     stream = getattr(request, "stream", None)
     if body_limit is not None and stream is not None:
         stream.request_max_size = min(stream.request_max_size, body_limit)
-    group = ROUTE_GROUPS.get(name)
+    group = group_of(name, route)
     if group is None or name in SCREENED_ROUTES or name in ADMITTED_ROUTES:
         return
     verdict = await limiter_of(request.app).check(group, client_ip(request), _user_of(request, group))

@@ -3,7 +3,9 @@
 Contract:
 - a rule allows `limit` requests per `window_s` to one (route group, subject, identity); the
   subject is "ip" (the client address, seen through `server.proxies_count` trusted proxies) or
-  "user" (the session's user on help and draw, the sender's openid on the WeChat callbacks);
+  "user" (the session's user on help and draw, the sender's openid on the WeChat callbacks, a
+  digest of the admin token on the admin API — counted only when it is the right token, so that
+  guesses make no counters);
 - counting is one Lua call on one key (WINDOW_LUA: INCR, PEXPIRE on the first hit or on a counter
   found without expiry, PTTL), so a counter never lives without its expiry (no user is banned
   forever) and a Redis Cluster sees a single-slot script; the window opens with the first request
@@ -64,7 +66,7 @@ return {n, ttl}
 BACKOFF_S = 1.0  # after a Redis failure, let requests through without asking for this long
 LOG_EVERY_S = 10.0
 REDIS_FAILURES = (RedisError, RedisClusterException, OSError, TimeoutError)
-GROUPS = ("help", "draw", "oauth", "callbacks")
+GROUPS = ("help", "draw", "oauth", "callbacks", "admin")
 
 
 @dataclass(frozen=True)

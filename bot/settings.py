@@ -42,6 +42,15 @@ class ServerSettings(_Section):
     proxies_count: int = Field(0, ge=0, le=10)  # trusted proxies in front (nginx: 1) for the client IP
     graceful_shutdown_s: float = Field(15.0, gt=0, le=300)  # drain in-flight requests this long on SIGTERM
     shutdown_delay_s: float = Field(0.5, ge=0, le=60)  # on SIGTERM keep accepting this long, /readyz 503
+    # Bearer token for /metrics and /docs (bot/internal.py); empty: both open, as on a private network
+    internal_token: str = ""
+
+    @field_validator("internal_token")
+    @classmethod
+    def _long_token(cls, v: str) -> str:
+        if v and len(v) < 16:  # noqa: PLR2004
+            raise ValueError("must be empty or at least 16 characters")
+        return v
 
     @field_validator("public_url")
     @classmethod
@@ -97,6 +106,9 @@ class WechatSettings(_Section):
     secret: str
     token: str
     encoding_aes_key: str = ""
+    # the Official Account's 消息加解密方式: `safe` accepts encrypted POSTs only (a plain one is refused
+    # 403: its signature does not cover the body), `compat` both, `plain` plain ones only
+    mode: Literal["safe", "compat", "plain"] = "compat"
     api_base: str = "https://api.weixin.qq.com"
     oauth_base: str = "https://open.weixin.qq.com"
     templates: TemplateIds = TemplateIds()
@@ -114,6 +126,12 @@ class WechatSettings(_Section):
         if v and len(v) != 43:
             raise ValueError("must be 43 characters (WeChat EncodingAESKey)")
         return v
+
+    @model_validator(mode="after")
+    def _safe_needs_key(self) -> WechatSettings:
+        if self.mode == "safe" and not self.encoding_aes_key:
+            raise ValueError("mode safe needs encoding_aes_key")
+        return self
 
 
 class WecomSettings(_Section):
@@ -259,6 +277,9 @@ class RateLimitSettings(_Section):  # bot/ratelimit.py. Per-IP defaults allow fo
     draw: RouteLimits = RouteLimits(per_ip=Limit(limit=6000), per_user=Limit(limit=300))
     oauth: RouteLimits = RouteLimits(per_ip=Limit(limit=1200))
     callbacks: RouteLimits = RouteLimits(per_ip=Limit(limit=60000), per_user=Limit(limit=300))
+    # the admin API (/admin/api/*): per client IP whatever the token (guessing), per admin token
+    # (`per_user`: the right token, from every IP together: a leaked token or a runaway script)
+    admin: RouteLimits = RouteLimits(per_ip=Limit(limit=600), per_user=Limit(limit=1200))
 
     @field_validator("exempt_networks")
     @classmethod

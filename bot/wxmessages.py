@@ -44,6 +44,8 @@ class CallbackErrorCode(StrEnum):
     MALFORMED_XML = "malformed_xml"
     TOO_LARGE = "too_large"
     DECRYPT_FAILED = "decrypt_failed"
+    WRONG_MODE = "wrong_mode"  # plain POST to a safe-mode account, or encrypted to a plain one
+    REPLAYED_NONCE = "replayed_nonce"  # a (timestamp, nonce) seen before with another body
 
 
 class CallbackError(Exception):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from bot.admission import (
     DUPLICATE,
     HANDLE,
     IP_LIMITED,
+    REPLAYED,
     SENDER_LIMITED,
     Admitter,
     CallbackAdmission,
@@ -42,8 +44,11 @@ def one_script(request: pytest.FixtureRequest) -> bool:
     return bool(request.param)
 
 
-def delivery(keys: Keys, n: int, ip: str = "198.51.100.1", sender: str = "o-a") -> Delivery:
-    return Delivery(keys.dedupe("wxmp", f"gh:{n}"), ip, sender)
+def delivery(keys: Keys, n: int, ip: str = "198.51.100.1", sender: str = "o-a", *, nonce: str | None = None,
+             body: str | None = None) -> Delivery:
+    """Message `n` as WeChat delivers it: a fresh (timestamp, nonce) unless `nonce` is given, its body's digest."""
+    nonce_key = f"{keys.p}:nonce:wxmp:1764849600:{nonce or uuid.uuid4().hex}"
+    return Delivery(keys.dedupe("wxmp", f"gh:{n}"), ip, sender, nonce_key, body or f"digest-of-message-{n}")
 
 
 async def test_a_batch_claims_each_delivery_once(rl: tuple[Any, Keys], one_script: bool) -> None:
@@ -102,6 +107,8 @@ async def test_redis_down_handles_everything(one_script: bool) -> None:
     adm = Admitter(down, limiter(down, keys, per_ip=1, per_user=1), one_script=one_script)
     got = await adm.admit([delivery(keys, 1), delivery(keys, 1)], NOW)
     assert [a.status for a in got] == [HANDLE, HANDLE]
+    reused = await adm.admit([delivery(keys, 2, nonce="n"), delivery(keys, 3, nonce="n")], NOW)
+    assert [a.status for a in reused] == [HANDLE, HANDLE]  # fail open: no nonce memory either
     await down.aclose()
 
 
@@ -116,3 +123,21 @@ async def test_concurrent_deliveries_share_pipelines(rl: tuple[Any, Keys], one_s
         await admission.stop()
     assert [a.status for a in got].count(HANDLE) == 200 and got[-1].status == DUPLICATE  # noqa: PLR2004
     assert admission.requests == 201 and admission.batches < 20  # noqa: PLR2004 - far fewer round trips
+
+
+async def test_a_used_nonce_with_another_body_is_refused_and_claims_nothing(rl: tuple[Any, Keys],
+                                                                           one_script: bool) -> None:
+    """Attack: one leaked (timestamp, nonce, signature) reused with other bodies — in plain mode the
+    signature does not cover the body — inside the 5-minute window. The second body under a used
+    pair is refused (`replayed`) and claims no delivery; the same body again is a retry and goes to
+    the delivery claim like any retry (`duplicate` once handled)."""
+    client, keys = rl
+    adm = Admitter(client, limiter(client, keys), one_script=one_script)
+    first, forged = delivery(keys, 1, nonce="leaked"), delivery(keys, 2, nonce="leaked", sender="o-victim")
+    got = await adm.admit([first, forged], NOW)
+    assert [a.status for a in got] == [HANDLE, REPLAYED]
+    assert await client.exists(forged.key) == 0  # nothing claimed: message 2, really sent, is still handled
+    later = await adm.admit([delivery(keys, 3, nonce="leaked"), delivery(keys, 1, nonce="leaked")], NOW)
+    assert [a.status for a in later] == [REPLAYED, DUPLICATE]
+    assert [a.status for a in await adm.admit([delivery(keys, 2)], NOW)] == [HANDLE]
+    assert 600 <= await client.ttl(first.nonce_key) <= 605  # noqa: PLR2004 - the whole ±300 s window
