@@ -23,6 +23,7 @@ from bot.periodic import run_periodic
 from bot.ratelimit import limiter_of
 from bot.session import Sessions
 from bot.settings import Settings
+from bot.unavailable import is_unavailable
 from handlers import expiry, orders, redpacket, share
 from handlers.helpbatcher import HelpBatcher, HelpScreen
 from handlers.helpcache import HelpCache
@@ -41,9 +42,15 @@ def help_rules(s: Settings) -> HelpRules:
     return HelpRules(rp.old_user_range, rp.new_user_range, rp.daily_help_limit, rp.daily_same_owner_limit)
 
 
+RETRY_AFTER_S = 2  # a 503's advice: dependencies restart or fail over in seconds
+
+
 def error_json(code: ErrorCode | str, message: str, status: int, request_id: str = "") -> HTTPResponse:
-    headers = {"X-Request-Id": request_id} if request_id else None
-    return json({"error": str(code), "message": message}, status=status, headers=headers)
+    """The error body of API.md; every 503 says when to come back (Retry-After)."""
+    headers = {"X-Request-Id": request_id} if request_id else {}
+    if status == 503:
+        headers["Retry-After"] = str(RETRY_AFTER_S)
+    return json({"error": str(code), "message": message}, status=status, headers=headers or None)
 
 
 def dumps(obj: Any, **kw: Any) -> str:
@@ -108,6 +115,10 @@ def install_errors(app: Sanic) -> None:
     @app.exception(Exception)
     async def unexpected(request: Request, e: Exception) -> HTTPResponse:
         rid = getattr(request.ctx, "request_id", "-")
+        if is_unavailable(e):  # the one place a dependency being away becomes 503, not 500
+            log.warning("request %s %s %s: dependency unavailable: %r", rid, request.method, request.path, e)
+            await db.drop_pooled_connections()
+            return error_json(ErrorCode.UNAVAILABLE, MESSAGES[ErrorCode.UNAVAILABLE], 503, rid)
         log.exception("request %s %s %s failed", rid, request.method, request.path)
         return error_json(ErrorCode.INTERNAL, MESSAGES[ErrorCode.INTERNAL], 500, rid)
 
@@ -138,26 +149,54 @@ def install_health(app: Sanic) -> None:
             await asyncio.wait_for(db.ping(), 2)
         except Exception as e:  # any failure means "not ready"; report it, don't raise
             problems["database"] = type(e).__name__
+            if is_unavailable(e):
+                await db.drop_pooled_connections()
         try:
             await asyncio.wait_for(app.ctx.redis.ping(), 2)
         except Exception as e:
             problems["redis"] = type(e).__name__
         if app.ctx.settings.orders.amqp_url:
-            try:
-                await asyncio.wait_for(_amqp_ping(app.ctx.settings.orders.amqp_url), 3)
-            except Exception as e:
-                problems["rabbitmq"] = type(e).__name__
+            broker = await app.ctx.amqp_probe.problem()
+            if broker:
+                problems["rabbitmq"] = broker
         if problems:
-            return json({"status": "unavailable", "problems": problems}, status=503)
+            return json({"status": "unavailable", "problems": problems}, status=503,
+                        headers={"Retry-After": str(RETRY_AFTER_S)})
         return json({"status": "ok"})
 
 
-async def _amqp_ping(url: str) -> None:
-    """RabbitMQ answers: a connection opens (AMQP handshake) and closes."""
-    import aio_pika
+class AmqpProbe:
+    """Whether RabbitMQ answers (a connection opens and closes), asked at most once per `ttl_s`:
+    /readyz is polled by every balancer and orchestrator, and a connection per poll costs the broker
+    a handshake each. Concurrent callers share the probe in flight. `problem()`: None when the
+    broker answered, else the failure's type name."""
 
-    conn = await aio_pika.connect(url, timeout=2)
-    await conn.close()
+    def __init__(self, url: str, ttl_s: float = 1.0, timeout_s: float = 3.0):
+        self.url, self.ttl_s, self.timeout_s = url, ttl_s, timeout_s
+        self.probes = 0
+        self._at = -ttl_s
+        self._answer: str | None = None
+        self._inflight: asyncio.Task[str | None] | None = None
+
+    async def problem(self) -> str | None:
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._at < self.ttl_s:
+            return self._answer
+        if self._inflight is None or self._inflight.get_loop() is not loop:
+            self._inflight = loop.create_task(self._probe())
+        task = self._inflight
+        answer = await asyncio.shield(task)
+        if self._inflight is task:
+            self._inflight, self._at, self._answer = None, loop.time(), answer
+        return answer
+
+    async def _probe(self) -> str | None:
+        self.probes += 1
+        try:
+            await asyncio.wait_for(_amqp_ping(self.url), self.timeout_s)
+        except Exception as e:  # any failure means "not ready"; report it, don't raise
+            return type(e).__name__
+        return None
 
 
 def create_app(settings: Settings, name: str = "fission") -> Sanic:
@@ -168,6 +207,7 @@ def create_app(settings: Settings, name: str = "fission") -> Sanic:
     app.ctx.settings = settings
     app.ctx.keys = Keys(settings.redis.prefix)
     app.ctx.sessions = Sessions(settings.server)
+    app.ctx.amqp_probe = AmqpProbe(settings.orders.amqp_url or "")
     install_request_ids(app)
     install_errors(app)
     install_health(app)

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from bot.clock import utcnow
+from bot.unavailable import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,10 @@ class GroupCommitter(Generic[Req, Out]):
             try:
                 await self._process(items)
             except Exception as e:  # never let one bad batch kill the consumer; callers get the error
-                log.exception("%s batch failed", self.name)
+                if is_unavailable(e):  # the database is away: callers answer 503 (bot/app.py)
+                    log.error("%s batch of %d failed, database unavailable: %r", self.name, len(items), e)
+                else:
+                    log.exception("%s batch failed", self.name)
                 for _r, fut in items:
                     if not fut.done():
                         fut.set_exception(e)
@@ -113,6 +117,8 @@ class GroupCommitter(Generic[Req, Out]):
         try:
             return list(await self.commit(reqs, now))
         except self.race_errors as e:
+            if is_unavailable(e):  # a lost connection is no race: retrying it alone would only wait longer
+                raise
             if len(reqs) == 1:
                 return [await self._solo(reqs[0])]
             log.info("%s batch of %d raced (%s); bisecting", self.name, len(reqs), type(e).__name__)
@@ -125,6 +131,8 @@ class GroupCommitter(Generic[Req, Out]):
             try:
                 return (await self.commit([request], self.clock()))[0]
             except self.race_errors as e:
+                if is_unavailable(e):
+                    raise
                 log.info("%s: solo request raced (%s), try %d", self.name, type(e).__name__, n + 1)
                 await asyncio.sleep(random.uniform(0.002, 0.02) * (n + 1))
         log.warning("%s: a request lost every retry; answered busy", self.name)

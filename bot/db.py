@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,6 +15,8 @@ from tortoise.exceptions import IntegrityError, OperationalError, TransactionMan
 
 from bot.settings import DatabaseSettings
 from models import MODEL_MODULES
+
+log = logging.getLogger(__name__)
 
 
 # Errors meaning "another transaction raced this one; nothing was written, try again". tortoise
@@ -54,7 +58,11 @@ def tortoise_config(db: DatabaseSettings, *, with_aerich: bool = False) -> dict[
     connection: str | dict[str, Any] = url
     if db.dialect == "postgres" and not with_aerich:
         connection = expand_db_url(url)
-        connection["credentials"]["reset"] = keep_session
+        connection["credentials"].update(reset=keep_session, timeout=db.connect_timeout_s,
+                                         command_timeout=db.command_timeout_s)
+    elif db.dialect == "mysql" and not with_aerich:
+        connection = expand_db_url(url)
+        connection["credentials"].update(connect_timeout=db.connect_timeout_s, read_timeout=db.command_timeout_s)
     return {
         "connections": {"default": connection},
         "apps": {"models": {"models": modules, "default_connection": "default"}},
@@ -78,6 +86,28 @@ async def connect(db: DatabaseSettings) -> None:
 
 async def close() -> None:
     await Tortoise.close_connections()
+
+
+_last_expiry = 0.0
+
+
+async def drop_pooled_connections(min_interval_s: float = 1.0) -> None:
+    """After a connection-class failure (bot/unavailable.py): replace every pooled connection on
+    its next use, so a restarted database costs one failed request per process, not one per
+    stale connection. At most once per `min_interval_s`; never raises."""
+    global _last_expiry
+    now = time.monotonic()
+    if now - _last_expiry < min_interval_s:
+        return
+    _last_expiry = now
+    try:
+        pool = getattr(Tortoise.get_connection("default"), "_pool", None)
+        if hasattr(pool, "expire_connections"):  # asyncpg
+            await pool.expire_connections()
+        elif hasattr(pool, "clear"):  # asyncmy: close the idle ones
+            await pool.clear()
+    except Exception as e:  # best effort: a broken connection is also dropped when it fails
+        log.warning("could not drop pooled database connections: %r", e)
 
 
 async def ping() -> None:

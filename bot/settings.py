@@ -63,6 +63,9 @@ class ServerSettings(_Section):
 class DatabaseSettings(_Section):
     url: str = "sqlite://data/fission.sqlite3"
     pool_max: int = Field(10, ge=1, le=200)
+    # a database that does not answer a connect or a query this fast counts as away (503, not a hang)
+    connect_timeout_s: float = Field(5.0, gt=0, le=300)
+    command_timeout_s: float = Field(30.0, gt=0, le=3600)
 
     @field_validator("url")
     @classmethod
