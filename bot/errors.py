@@ -37,6 +37,12 @@ class ErrorCode(StrEnum):
     SELF_CLAIM = "self_claim"
     THRESHOLD_NOT_MET = "threshold_not_met"
     BAD_TRANSITION = "bad_transition"
+    ALREADY_USED = "already_used"
+    # money limits (SPEC §1.3, budget and pause; wallet spending)
+    BUDGET_EXHAUSTED = "budget_exhausted"
+    CAMPAIGN_PAUSED = "campaign_paused"
+    INSUFFICIENT_BALANCE = "insufficient_balance"
+    CONFLICT = "conflict"
 
 
 STATUS_OF: dict[ErrorCode, int] = {
@@ -70,6 +76,11 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.SELF_CLAIM: 403,
     ErrorCode.THRESHOLD_NOT_MET: 409,
     ErrorCode.BAD_TRANSITION: 409,
+    ErrorCode.ALREADY_USED: 409,
+    ErrorCode.BUDGET_EXHAUSTED: 410,
+    ErrorCode.CAMPAIGN_PAUSED: 503,
+    ErrorCode.INSUFFICIENT_BALANCE: 409,
+    ErrorCode.CONFLICT: 409,
 }
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -103,6 +114,11 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SELF_CLAIM: "不能领取自己分享的优惠券",
     ErrorCode.THRESHOLD_NOT_MET: "未达到优惠券使用门槛",
     ErrorCode.BAD_TRANSITION: "当前状态不允许此操作",
+    ErrorCode.ALREADY_USED: "优惠券已用于另一笔订单",
+    ErrorCode.BUDGET_EXHAUSTED: "活动预算已用完",
+    ErrorCode.CAMPAIGN_PAUSED: "活动已暂停，请稍后再来",
+    ErrorCode.INSUFFICIENT_BALANCE: "钱包余额不足",
+    ErrorCode.CONFLICT: "同一订单号的内容不一致",
 }
 
 
