@@ -130,9 +130,9 @@ ROUTES: dict[str, Doc] = {
         {"coupon": ref("Coupon"), "giver": obj({"nickname": STR, "avatar": STR})}))}, errors=(404, 409)),
     "coupons.claim": Doc("Claim a shared coupon", {200: j(obj({"coupon": ref("Coupon")}))},
                           errors=(401, 403, 404, 409), **USER),
-    "coupons.redeem_route": Doc("Redeem a coupon (idempotent per ref)", {200: j(obj(
+    "coupons.redeem_route": Doc("Redeem the holder's coupon for a merchant order (idempotent per ref)", {200: j(obj(
         {"coupon": ref("Coupon"), "duplicate": BOOL, "pay_amount": null(INT)}))}, errors=(400, 401, 404, 409),
-        body=obj({}, {"ref": STR, "price": INT}), body_required=False, **ADMIN),
+        body=obj({"ref": STR, "openid": STR}, {"price": INT}), **ADMIN),
     # ---- admin ----
     "admin.add_blacklist": Doc("Blacklist an openid", {200: j(BLACKLISTED), 201: j(BLACKLISTED)},
                                 errors=(400, 401), body=obj({"openid": STR}, {"reason": STR}), **ADMIN),

@@ -38,6 +38,11 @@ class ErrorCode(StrEnum):
     THRESHOLD_NOT_MET = "threshold_not_met"
     BAD_TRANSITION = "bad_transition"
     CONFLICT = "conflict"  # the same key (e.g. a payment order_no) with other fields
+    ALREADY_USED = "already_used"
+    # money limits (SPEC §1.3, budget and pause; wallet spending)
+    BUDGET_EXHAUSTED = "budget_exhausted"
+    CAMPAIGN_PAUSED = "campaign_paused"
+    INSUFFICIENT_BALANCE = "insufficient_balance"
 
 
 STATUS_OF: dict[ErrorCode, int] = {
@@ -71,6 +76,10 @@ STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.SELF_CLAIM: 403,
     ErrorCode.THRESHOLD_NOT_MET: 409,
     ErrorCode.BAD_TRANSITION: 409,
+    ErrorCode.ALREADY_USED: 409,
+    ErrorCode.BUDGET_EXHAUSTED: 410,
+    ErrorCode.CAMPAIGN_PAUSED: 503,
+    ErrorCode.INSUFFICIENT_BALANCE: 409,
     ErrorCode.CONFLICT: 409,
 }
 
@@ -106,6 +115,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.THRESHOLD_NOT_MET: "未达到优惠券使用门槛",
     ErrorCode.BAD_TRANSITION: "当前状态不允许此操作",
     ErrorCode.CONFLICT: "与已登记的内容不一致",
+    ErrorCode.ALREADY_USED: "优惠券已用于另一笔订单",
+    ErrorCode.BUDGET_EXHAUSTED: "活动预算已用完",
+    ErrorCode.CAMPAIGN_PAUSED: "活动已暂停，请稍后再来",
+    ErrorCode.INSUFFICIENT_BALANCE: "钱包余额不足",
 }
 
 

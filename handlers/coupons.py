@@ -3,7 +3,8 @@
 Every change of a coupon is a conditional update guarded in the database plus a history row in
 the same transaction: sharing sets a token only on an unused coupon, a friend's claim moves the
 coupon only while it still belongs to the giver with that token (so it is claimed once and the
-giver loses it), redemption sets used_at only once (a repeat answers the same, idempotently).
+giver loses it), redemption sets used_at only once, for the holder, per merchant order `ref` (the same ref again
+answers the same; another ref is refused).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 from tortoise.transactions import in_transaction
@@ -103,16 +105,18 @@ async def claim_shared(token: str, friend_id: int, now: dt.datetime) -> UserCoup
     return await UserCoupon.get(id=c.id)
 
 
-def _already_redeemed(c: UserCoupon, ref: str | None) -> UserCoupon:
-    if ref is not None and c.redeem_ref not in (None, ref):
-        raise FissionError(ErrorCode.COUPON_USED)  # redeemed for another purchase
+def _already_redeemed(c: UserCoupon, ref: str) -> UserCoupon:
+    if c.redeem_ref != ref:
+        raise FissionError(ErrorCode.ALREADY_USED)  # redeemed for another purchase
     return c
 
 
-async def redeem(coupon_id: int, ref: str | None, now: dt.datetime) -> tuple[UserCoupon, bool]:
-    """Mark a coupon used, once. Returns (coupon, duplicate): a repeat (same or no ref) is a
-    duplicate answered alike; another ref → 409 coupon_used; expired / not yet valid → 409."""
-    c = await UserCoupon.get_or_none(id=coupon_id)
+async def redeem(coupon_id: int, ref: str, holder_openid: str, now: dt.datetime) -> tuple[UserCoupon, bool]:
+    """Mark the holder's coupon used for the merchant's order `ref`, once. Returns (coupon,
+    duplicate): the same ref again is a duplicate answered alike; another ref on a used coupon →
+    409 already_used; a coupon the openid does not hold → 404; expired / not yet valid → 409.
+    Concurrent redemptions meet in one conditional update (used_at IS NULL, same holder): one wins."""
+    c = await UserCoupon.get_or_none(id=coupon_id, user__openid=holder_openid)
     if c is None:
         raise FissionError(ErrorCode.NOT_FOUND)
     if c.used_at is not None:
@@ -121,13 +125,18 @@ async def redeem(coupon_id: int, ref: str | None, now: dt.datetime) -> tuple[Use
         raise FissionError(ErrorCode.COUPON_NOT_STARTED)
     _refuse_unless_unused(c, now)
     async with in_transaction() as conn:
-        n = await UserCoupon.filter(id=c.id, used_at__isnull=True).using_db(conn).update(
+        n = await UserCoupon.filter(id=c.id, user_id=c.user_id, used_at__isnull=True).using_db(conn).update(
             used_at=now, redeem_ref=ref, share_token=None, shared_at=None)
         if n == 1:
             await CouponHistory.create(coupon_id=c.id, action=CouponAction.REDEEMED, user_id=c.user_id,
-                                       ref=f"redeem:{ref or ''}"[:128], created_at=now, using_db=conn)
+                                       ref=f"redeem:{ref}"[:128], created_at=now, using_db=conn)
+    holder = c.user_id
     c = await UserCoupon.get(id=c.id)
-    return (c, False) if n == 1 else (_already_redeemed(c, ref), True)
+    if n == 1:
+        return c, False
+    if c.user_id != holder or c.used_at is None:  # claimed by a friend meanwhile
+        raise FissionError(ErrorCode.NOT_FOUND)
+    return _already_redeemed(c, ref), True
 
 
 @bp.get("/api/me/coupons")
@@ -173,31 +182,37 @@ async def claim(request: Request, token: str) -> HTTPResponse:
     return json({"coupon": coupon_json(await claim_shared(token, user.id, now), now)})
 
 
-def _redeem_body(request: Request) -> tuple[str | None, int | None]:
-    body = request.json if request.body else {}
-    if not isinstance(body, dict):
-        raise FissionError(ErrorCode.INVALID_BODY, "请求体必须是 JSON 对象")
-    ref, price = body.get("ref"), body.get("price")
-    if ref is not None and (not isinstance(ref, str) or not 0 < len(ref) <= 100):
-        raise FissionError(ErrorCode.INVALID_BODY, "ref 必须是 1..100 个字符的字符串")
-    if price is not None and (isinstance(price, bool) or not isinstance(price, int) or price < 0):
-        raise FissionError(ErrorCode.INVALID_BODY, "price 必须是非负整数（分）")
-    return ref, price
+class RedeemIn(BaseModel):
+    """The merchant's redemption: its order number (`ref`), the holder's openid, optionally the price."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    ref: str = Field(min_length=1, max_length=100)
+    openid: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    price: StrictInt | None = Field(None, ge=0)
+
+
+def _redeem_body(request: Request) -> RedeemIn:
+    try:
+        return RedeemIn.model_validate_json(request.body or b"")
+    except ValidationError as e:
+        raise FissionError(ErrorCode.INVALID_BODY, "请求体需要 {\"ref\": 商户订单号, \"openid\": 持券人}") from e
 
 
 @bp.post("/admin/api/coupons/<coupon_id:int>/redeem")
 async def redeem_route(request: Request, coupon_id: int) -> HTTPResponse:
-    """Admin/merchant redemption, idempotent: {"coupon", "duplicate", "pay_amount"}; with a
+    """Admin/merchant redemption, idempotent per `ref`: {"coupon", "duplicate", "pay_amount"}; with a
     "price" (fen) the price after the coupon is computed and a missed threshold refused first."""
     require_admin(request)
-    ref, price = _redeem_body(request)
+    body = _redeem_body(request)
+    ref, price = body.ref, body.price
     now = utcnow()
-    target = await UserCoupon.get_or_none(id=coupon_id)
+    target = await UserCoupon.get_or_none(id=coupon_id, user__openid=body.openid)
     pay_amount = None
     if target is not None and price is not None:
         try:
             pay_amount = discounted_price(target.kind, int(target.value), int(target.threshold_fen), price)
         except ThresholdNotMet as e:
             raise FissionError(ErrorCode.THRESHOLD_NOT_MET) from e
-    coupon, duplicate = await redeem(coupon_id, ref, now)
+    coupon, duplicate = await redeem(coupon_id, ref, body.openid, now)
     return json({"coupon": coupon_json(coupon, now), "duplicate": duplicate, "pay_amount": pay_amount})

@@ -15,19 +15,19 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
-from tortoise.exceptions import IntegrityError
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot import outbox, signing
+from bot import db, outbox, signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.settings import RedPacketSettings
 from handlers.redpacket import packet_view
-from models.enums import LIVE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
+from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.ledger import LedgerEntry
 from models.redpacket import OrderEvent, PlatformOrder, RedPacket
-from models.redpacket_rules import IssueRules, effective_status, issue_amount
+from models.redpacket_rules import IssueRules, issue_amount
 from models.user import User
 
 
@@ -65,16 +65,27 @@ async def _packet_of(order_no: str) -> int | None:
     return int(ids[0]) if ids else None
 
 
+def _order_fields(ev: OrderEventIn) -> dict[str, object]:
+    return {"goods_id": ev.goods_id, "goods_name": ev.goods_name, "goods_thumbnail_url": ev.goods_thumbnail_url,
+            "paid_fen": ev.paid_amount, "coupon_price_fen": ev.coupon_price, "cashback_fen": ev.cashback}
+
+
 async def _issue(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime) -> EventResult:
+    """`confirmed`: record the order and issue its packet — unless the order is known already (a
+    duplicate), or its refund came first (the refund marker: the order row exists with
+    confirmed=False; it is completed and no packet is issued)."""
     user = await User.ensure(ev.openid)
     amount = issue_amount(issue_rules(rp), paid_fen=ev.paid_amount, coupon_price_fen=ev.coupon_price,
                           cashback_fen=ev.cashback)
     async with in_transaction() as conn:
         await OrderEvent.create(event_id=ev.event_id, order_no=ev.order_no, type=ev.type, using_db=conn)
-        order = await PlatformOrder.create(
-            order_no=ev.order_no, user=user, goods_id=ev.goods_id, goods_name=ev.goods_name,
-            goods_thumbnail_url=ev.goods_thumbnail_url, paid_fen=ev.paid_amount,
-            coupon_price_fen=ev.coupon_price, cashback_fen=ev.cashback, using_db=conn)
+        known = await PlatformOrder.filter(order_no=ev.order_no).select_for_update().using_db(conn).first()
+        if known is not None:
+            if known.confirmed:
+                return EventResult(await _packet_of(ev.order_no), True)
+            await PlatformOrder.filter(id=known.id).using_db(conn).update(confirmed=True, **_order_fields(ev))
+            return EventResult(None, False)
+        order = await PlatformOrder.create(order_no=ev.order_no, user=user, using_db=conn, **_order_fields(ev))
         if amount is None:
             return EventResult(None, False)
         packet = await RedPacket.create(
@@ -87,45 +98,68 @@ async def _issue(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime) -> E
     return EventResult(packet.id, False)
 
 
+async def _invalidate(conn: BaseDBAsyncClient, p: RedPacket, now: dt.datetime) -> bool:
+    """Refund within the validity: 0/1/2 → 4 and the owner's earnings from it reversed (the packet
+    row is locked, so its split_fen is exactly what its helps credited the owner); helpers keep
+    theirs. After expire_time nothing changes. True when the packet was invalidated now."""
+    if now >= p.expire_time or PacketStatus(p.status) not in REFUNDABLE_STATUSES:
+        return False
+    n = await RedPacket.filter(id=p.id, status__in=list(REFUNDABLE_STATUSES)).using_db(conn).update(
+        status=PacketStatus.INVALID, invalid_time=now, version=F("version") + 1)
+    if n != 1:
+        return False
+    earned = int(p.split_fen)
+    if earned:
+        await LedgerEntry.create(user_id=p.owner_id, amount_fen=-earned, kind=LedgerKind.REVERSAL,
+                                 ref=f"packet:{p.id}:reversal", packet_id=p.id, created_at=now, using_db=conn)
+    await outbox.add(conn, f"packet:{p.id}:invalidated", DomainEvent.INVALIDATED, {
+        "packet_id": p.id, "owner_id": p.owner_id, "reversed": earned,
+        "was": PacketStatus(p.status).wire}, now)
+    return True
+
+
 async def _refund(ev: OrderEventIn, now: dt.datetime) -> EventResult:
+    """`refunded`: mark the order refunded — creating it as the refund marker (confirmed=False)
+    when its `confirmed` has not arrived yet — and invalidate its packet within the validity."""
+    user = await User.ensure(ev.openid)
     async with in_transaction() as conn:
         await OrderEvent.create(event_id=ev.event_id, order_no=ev.order_no, type=ev.type, using_db=conn)
         order = await PlatformOrder.filter(order_no=ev.order_no).select_for_update().using_db(conn).first()
-        if order is None:
+        if order is None:  # unique order_no: a concurrent `confirmed` waits for this row, or we for its
+            await PlatformOrder.create(order_no=ev.order_no, user=user, status=OrderStatus.REFUNDED, confirmed=False,
+                                       using_db=conn, **_order_fields(ev))
             return EventResult(None, False)
+        if order.status == OrderStatus.REFUNDED:
+            return EventResult(await _packet_of(ev.order_no), True)
         await PlatformOrder.filter(id=order.id).using_db(conn).update(status=OrderStatus.REFUNDED)
         p = await RedPacket.filter(order_id=order.id).select_for_update().using_db(conn).first()
         if p is None:
             return EventResult(None, False)
-        if not effective_status(PacketStatus(p.status), p.expire_time, now).live:
+        if not await _invalidate(conn, p, now):
             return EventResult(p.id, False)
-        n = await RedPacket.filter(id=p.id, status__in=list(LIVE_STATUSES)).using_db(conn).update(
-            status=PacketStatus.INVALID, invalid_time=now, version=F("version") + 1)
-        if n != 1:
-            return EventResult(p.id, False)
-        earned = sum(await LedgerEntry.filter(packet_id=p.id, kind=LedgerKind.HELP_OWNER).using_db(conn)
-                     .values_list("amount_fen", flat=True))
-        if earned:
-            await LedgerEntry.create(user_id=p.owner_id, amount_fen=-int(earned), kind=LedgerKind.REVERSAL,
-                                     ref=f"packet:{p.id}:reversal", packet_id=p.id, created_at=now, using_db=conn)
-        await outbox.add(conn, f"packet:{p.id}:invalidated", DomainEvent.INVALIDATED, {
-            "packet_id": p.id, "owner_id": p.owner_id, "reversed": int(earned or 0)}, now)
     return EventResult(p.id, False, invalidated_token=p.share_token)
 
 
+RETRIES = 3
+
+
 async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime) -> EventResult:
-    """Apply one order event exactly once; a repeat (same event or same order) is a duplicate."""
-    if await OrderEvent.exists(event_id=ev.event_id):
-        return EventResult(await _packet_of(ev.order_no), True)
-    try:
-        if ev.type == "confirmed":
-            if await PlatformOrder.exists(order_no=ev.order_no):
-                return EventResult(await _packet_of(ev.order_no), True)
-            return await _issue(ev, rp, now)
-        return await _refund(ev, now)
-    except IntegrityError:
-        # a concurrent delivery of the same event or order committed first
-        return EventResult(await _packet_of(ev.order_no), True)
+    """Apply one order event exactly once; a repeat (same event or same order) is a duplicate.
+
+    A `confirmed` and a `refunded` of one order racing each other meet on the order row (unique
+    order_no, locked FOR UPDATE): the loser's transaction fails on the unique key (or a deadlock),
+    is rolled back whole and tried again, and then sees the winner's row."""
+    for attempt in range(RETRIES):
+        if await OrderEvent.exists(event_id=ev.event_id):
+            return EventResult(await _packet_of(ev.order_no), True)
+        try:
+            if ev.type == "confirmed":
+                return await _issue(ev, rp, now)
+            return await _refund(ev, now)
+        except db.RACE_ERRORS:
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 bp = Blueprint("orders", url_prefix="/api/orders")

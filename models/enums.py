@@ -33,19 +33,27 @@ PACKET_TRANSITIONS: dict[PacketStatus, frozenset[PacketStatus]] = {
         {PacketStatus.SPLITTING, PacketStatus.SPLIT_OUT, PacketStatus.EXPIRED, PacketStatus.INVALID}
     ),
     PacketStatus.SPLITTING: frozenset({PacketStatus.SPLIT_OUT, PacketStatus.EXPIRED, PacketStatus.INVALID}),
+    # a refund within the validity invalidates a packet even after it was split out
+    PacketStatus.SPLIT_OUT: frozenset({PacketStatus.INVALID}),
 }
+
+# states a refund before expire_time moves to INVALID
+REFUNDABLE_STATUSES = frozenset(s for s, targets in PACKET_TRANSITIONS.items() if PacketStatus.INVALID in targets)
 
 
 class HelperKind(StrEnum):
     NEW = "new"
     OLD = "old"
     BLACKLISTED = "blacklisted"
+    BLACK_OWNER = "black_owner"  # any helper of a blacklisted owner's packet: 1 fen, like BLACKLISTED
 
 
 class LedgerKind(StrEnum):
     HELP_OWNER = "help_owner"
     HELP_HELPER = "help_helper"
-    REVERSAL = "reversal"
+    REVERSAL = "reversal"  # an owner's earnings from a packet taken back by a refund (negative)
+    DEBIT = "debit"  # store credit spent at checkout (negative)
+    DEBIT_REVERSAL = "debit_reversal"  # a cancelled checkout gives its debit back (positive)
 
 
 class OrderEventType(StrEnum):

@@ -22,6 +22,8 @@ class PlatformOrder(Model):
     coupon_price_fen = fields.BigIntField()
     cashback_fen = fields.BigIntField()
     status = fields.CharEnumField(OrderStatus, max_length=16, default=OrderStatus.CONFIRMED)
+    # False for the refund marker: a `refunded` event arrived before the order's `confirmed`
+    confirmed = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

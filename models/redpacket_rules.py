@@ -47,21 +47,24 @@ def issue_amount(rules: IssueRules, *, paid_fen: int, coupon_price_fen: int, cas
     return amount if amount >= rules.min_amount else None
 
 
+PENALISED_KINDS = frozenset({HelperKind.BLACKLISTED, HelperKind.BLACK_OWNER})
+
+
 def help_amount(rules: HelpRules, kind: HelperKind, remaining_fen: int, rng: random.Random) -> tuple[int, bool]:
     """Amount of one help and whether it is the last one.
 
-    New users draw uniformly from new_user_range, old users from old_user_range, blacklisted
-    helpers give exactly 1 fen. Never more than what is left; when what would be left is below
-    the old-user minimum, this help takes everything (no dust stays behind).
+    New users draw uniformly from new_user_range, old users from old_user_range. A blacklisted
+    helper, or any helper of a blacklisted owner, gives exactly 1 fen and the last-help remainder
+    rule never applies to it: such a help splits the packet out only when exactly 1 fen is left.
+    Otherwise never more than what is left, and when what would be left is below the old-user
+    minimum, this help takes everything (no dust stays behind).
     """
     if remaining_fen <= 0:
         raise ValueError("no money left to split")
-    if kind is HelperKind.BLACKLISTED:
-        x = 1
-    else:
-        lo, hi = rules.new_user_range if kind is HelperKind.NEW else rules.old_user_range
-        x = rng.randint(lo, hi)
-    x = min(x, remaining_fen)
+    if kind in PENALISED_KINDS:
+        return 1, remaining_fen == 1
+    lo, hi = rules.new_user_range if kind is HelperKind.NEW else rules.old_user_range
+    x = min(rng.randint(lo, hi), remaining_fen)
     if remaining_fen - x < rules.old_user_range[0]:
         x = remaining_fen
     return x, x == remaining_fen
@@ -116,7 +119,10 @@ def next_local_midnight(now: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
 
 
-def helper_kind(*, blacklisted: bool, helped_since_launch: bool) -> HelperKind:
+def helper_kind(*, blacklisted: bool, helped_since_launch: bool, owner_blacklisted: bool = False) -> HelperKind:
+    """The kind deciding a help's amount: a blacklisted helper first, then a blacklisted owner."""
     if blacklisted:
         return HelperKind.BLACKLISTED
+    if owner_blacklisted:
+        return HelperKind.BLACK_OWNER
     return HelperKind.OLD if helped_since_launch else HelperKind.NEW

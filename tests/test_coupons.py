@@ -31,6 +31,10 @@ async def granted(**template_fields: object) -> tuple[int, UserCoupon]:
     return user.id, coupons[0]
 
 
+async def holder(c: UserCoupon) -> str:
+    return (await UserCoupon.get(id=c.id).prefetch_related("user")).user.openid
+
+
 async def _code(coro: object) -> ErrorCode:
     with pytest.raises(FissionError) as e:
         await coro  # type: ignore[misc]
@@ -72,34 +76,60 @@ async def test_concurrent_claims_of_one_gift_have_one_winner(orm: str, db_url: s
 
 async def test_used_or_expired_coupons_cannot_be_shared(orm: str) -> None:
     owner, coupon = await granted()
-    await redeem(coupon.id, "till-1", NOW)
+    await redeem(coupon.id, "till-1", await holder(coupon), NOW)
     assert await _code(share_coupon(coupon.id, owner, NOW)) is ErrorCode.COUPON_USED
     owner2, fresh = await granted()
     assert await _code(share_coupon(fresh.id, owner2, LATER)) is ErrorCode.COUPON_EXPIRED
     assert await _code(share_coupon(fresh.id, owner, NOW)) is ErrorCode.NOT_FOUND  # not theirs
 
 
-async def test_redemption_is_idempotent_with_one_history_row(orm: str) -> None:
+async def test_redemption_is_idempotent_per_ref_with_one_history_row(orm: str) -> None:
     _owner, coupon = await granted()
-    first, dup1 = await redeem(coupon.id, "till-7", NOW)
-    again, dup2 = await redeem(coupon.id, "till-7", NOW + dt.timedelta(minutes=1))
-    assert (dup1, dup2) == (False, True) and first.used_at == again.used_at
-    assert (await redeem(coupon.id, None, NOW))[1] is True
-    assert await _code(redeem(coupon.id, "till-8", NOW)) is ErrorCode.COUPON_USED
+    who = await holder(coupon)
+    first, dup1 = await redeem(coupon.id, "till-7", who, NOW)
+    again, dup2 = await redeem(coupon.id, "till-7", who, NOW + dt.timedelta(minutes=1))
+    assert (dup1, dup2) == (False, True) and first.used_at == again.used_at and again.redeem_ref == "till-7"
+    assert await _code(redeem(coupon.id, "till-8", who, NOW)) is ErrorCode.ALREADY_USED
     assert (await actions(coupon.id)).count("redeemed") == 1
+
+
+async def test_redemption_needs_the_holder(orm: str) -> None:
+    _owner, coupon = await granted()
+    other, _pay = await paid()
+    assert await _code(redeem(coupon.id, "till-1", other.openid, NOW)) is ErrorCode.NOT_FOUND
+    assert (await UserCoupon.get(id=coupon.id)).used_at is None
+    await redeem(coupon.id, "till-1", await holder(coupon), NOW)
+    # a used coupon looks the same to a stranger, even with the winning ref
+    assert await _code(redeem(coupon.id, "till-1", other.openid, NOW)) is ErrorCode.NOT_FOUND
+
+
+async def test_twenty_concurrent_redemptions_with_different_refs_have_one_winner(orm: str, db_url: str) -> None:
+    _owner, coupon = await granted()
+    who = await holder(coupon)
+    results = await asyncio.gather(*[redeem(coupon.id, f"till-{i}", who, NOW) for i in range(20)],
+                                   return_exceptions=True)
+    won = [r for r in results if isinstance(r, tuple) and r[1] is False]
+    assert len(won) == 1
+    lost = [r for r in results if not (isinstance(r, tuple) and r[1] is False)]
+    assert all(isinstance(r, FissionError) and r.code is ErrorCode.ALREADY_USED for r in lost), lost
+    c = await UserCoupon.get(id=coupon.id)
+    assert c.redeem_ref == won[0][0].redeem_ref
+    assert (await actions(coupon.id)).count("redeemed") == 1
+    # the winner's ref again is still the same answer
+    assert (await redeem(coupon.id, c.redeem_ref, who, NOW))[1] is True
 
 
 async def test_redeem_refuses_outside_the_validity_window(orm: str) -> None:
     _o, later = await granted(valid_days=None, valid_from=NOW + dt.timedelta(days=1), valid_until=LATER)
-    assert await _code(redeem(later.id, None, NOW)) is ErrorCode.COUPON_NOT_STARTED
+    assert await _code(redeem(later.id, "r", await holder(later), NOW)) is ErrorCode.COUPON_NOT_STARTED
     _o2, short = await granted(valid_days=1)
-    assert await _code(redeem(short.id, None, LATER)) is ErrorCode.COUPON_EXPIRED
-    assert await _code(redeem(10**9, None, NOW)) is ErrorCode.NOT_FOUND
+    assert await _code(redeem(short.id, "r", await holder(short), LATER)) is ErrorCode.COUPON_EXPIRED
+    assert await _code(redeem(10**9, "r", "nobody", NOW)) is ErrorCode.NOT_FOUND
 
 
 async def test_list_by_status(orm: str) -> None:
     owner, used = await granted()
-    await redeem(used.id, None, NOW)
+    await redeem(used.id, "till-1", await holder(used), NOW)
     _same, pay = await paid((await used.user).openid)
     fresh = (await claim_payment_coupons(owner, pay.order_no, NOW, SH))[0][0]
     assert [c.id for c in await my_coupons(owner, CouponStatus.USED, LATER)] == [used.id]
@@ -157,13 +187,20 @@ def test_redeem_over_http(svc: Service) -> None:
     assert httpx.post(svc.base + path, headers={"Authorization": "Bearer wrong-token-123"}, timeout=10
                       ).status_code == 401
     with admin_client(svc) as admin:
-        short = admin.post(path, json={"ref": "till-1", "price": 1999})
+        for body in ({}, {"ref": "till-1"}, {"openid": openid}, {"ref": "", "openid": openid},
+                     {"ref": "till-1", "openid": openid, "price": -1}):
+            r = admin.post(path, json=body)
+            assert (r.status_code, r.json()["error"]) == (400, "invalid_body"), body
+        stranger = admin.post(path, json={"ref": "till-1", "openid": uid()})
+        assert (stranger.status_code, stranger.json()["error"]) == (404, "not_found")
+        short = admin.post(path, json={"ref": "till-1", "openid": openid, "price": 1999})
         assert (short.status_code, short.json()["error"]) == (409, "threshold_not_met")
-        first = admin.post(path, json={"ref": "till-1", "price": 2500}).json()
-        again = admin.post(path, json={"ref": "till-1", "price": 2500}).json()
+        first = admin.post(path, json={"ref": "till-1", "openid": openid, "price": 2500}).json()
+        again = admin.post(path, json={"ref": "till-1", "openid": openid, "price": 2500}).json()
         assert (first["duplicate"], again["duplicate"], first["pay_amount"]) == (False, True, 2000)
-        assert first["coupon"]["status"] == "used"
-        assert admin.post(path, json={"ref": "till-2"}).json()["error"] == "coupon_used"
+        assert first["coupon"]["status"] == "used" and again["coupon"] == first["coupon"]
+        other = admin.post(path, json={"ref": "till-2", "openid": openid})
+        assert (other.status_code, other.json()["error"]) == (409, "already_used")
     with closing(login(svc.base, openid)) as phone:
         assert [c["id"] for c in phone.get("/api/me/coupons?status=used").json()["coupons"]] == [coupon["id"]]
         page = phone.get("/me/coupons?status=used")

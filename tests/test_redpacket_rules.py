@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from models.enums import PACKET_TRANSITIONS, HelperKind, PacketStatus
 from models.redpacket_rules import (
-    HelpFacts, HelpRules, IssueRules, effective_status, help_amount, issue_amount, local_day,
+    PENALISED_KINDS, HelpFacts, HelpRules, IssueRules, effective_status, helper_kind, help_amount, issue_amount, local_day,
     next_local_midnight, refusal,
 )
 
@@ -76,8 +76,10 @@ def test_blacklisted_gives_one_fen() -> None:
     (5, HelperKind.OLD, (5, True)),       # less than a help: take all
     (19, HelperKind.OLD, (19, True)),     # any draw 10..15 leaves < 10 -> take everything
     (25, HelperKind.NEW, (25, True)),     # new-user draw >= 30 exceeds what is left
-    (10, HelperKind.BLACKLISTED, (10, True)),  # 1 fen would leave 9 < 10: dust rule
-    (11, HelperKind.BLACKLISTED, (1, False)),  # leaves exactly 10: not last
+    (10, HelperKind.BLACKLISTED, (1, False)),  # a blacklisted helper never takes the rest
+    (10, HelperKind.BLACK_OWNER, (1, False)),  # nor does any helper of a blacklisted owner
+    (1, HelperKind.BLACKLISTED, (1, True)),  # ...except when exactly 1 fen is left
+    (1, HelperKind.BLACK_OWNER, (1, True)),
 ])
 def test_last_help_takes_everything(remaining: int, drawn_kind: HelperKind, expected: tuple[int, bool]) -> None:
     assert help_amount(HELP, drawn_kind, remaining, random.Random(3)) == expected
@@ -96,9 +98,26 @@ def test_splitting_to_the_end_sums_exactly(amount: int, kinds: list[HelperKind],
         total += x
         lasts += last
         assert last == (remaining == 0)
-        assert remaining == 0 or remaining >= HELP.old_user_range[0], "dust left behind"
+        if kinds[i % len(kinds)] not in PENALISED_KINDS:
+            assert remaining == 0 or remaining >= HELP.old_user_range[0], "dust left behind"
         i += 1
     assert total == amount and lasts == 1
+
+
+@given(st.integers(1, 100_000), st.booleans(), st.booleans(), st.booleans(), st.integers(0, 2**32),
+       st.tuples(st.integers(1, 50), st.integers(0, 50)), st.tuples(st.integers(1, 200), st.integers(0, 200)))
+def test_a_penalised_help_is_exactly_one_fen(remaining: int, black_helper: bool, black_owner: bool, helped: bool,
+                                             seed: int, old: tuple[int, int], new: tuple[int, int]) -> None:
+    """Whatever the ranges and what is left: a blacklisted helper, or any helper of a blacklisted
+    owner, gives exactly 1 fen, and is the last help only when exactly 1 fen was left."""
+    rules = HelpRules((old[0], old[0] + old[1]), (new[0], new[0] + new[1]), 1, 1)
+    kind = helper_kind(blacklisted=black_helper, helped_since_launch=helped, owner_blacklisted=black_owner)
+    x, last = help_amount(rules, kind, remaining, random.Random(seed))
+    if black_helper or black_owner:
+        assert kind in PENALISED_KINDS
+        assert (x, last) == (1, remaining == 1)
+    else:
+        assert kind not in PENALISED_KINDS and 1 <= x <= remaining and last == (x == remaining)
 
 
 def test_help_amount_refuses_an_empty_packet() -> None:
@@ -139,8 +158,9 @@ def test_effective_status_exactly_at_expiry() -> None:
 
 def test_transitions_match_the_spec() -> None:
     legal = {(a, b) for a, bs in PACKET_TRANSITIONS.items() for b in bs}
-    assert legal == {(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4)}
-    assert not PacketStatus.SPLIT_OUT.can_become(PacketStatus.INVALID)
+    assert legal == {(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4), (2, 4)}
+    assert PacketStatus.SPLIT_OUT.can_become(PacketStatus.INVALID)  # a refund within the validity
+    assert not PacketStatus.EXPIRED.can_become(PacketStatus.INVALID)
 
 
 @pytest.mark.parametrize(("utc", "day"), [

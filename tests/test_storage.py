@@ -173,12 +173,16 @@ async def test_refund_invalidates_and_reverses_owner_only(orm: str) -> None:
     assert (await commit_batch([HelpAttempt(p.id, late.id, late.openid)], ctx(), NOW))[0].error == "invalid"
 
 
-async def test_refund_after_split_out_keeps_the_packet(orm: str) -> None:
+async def test_refund_after_split_out_invalidates_the_packet(orm: str) -> None:
+    """A refund within the validity invalidates a split-out packet too (2 -> 4) and takes the
+    owner's earnings back; the helper keeps theirs (tests/test_refunds.py has the rest)."""
     p = await issue(cashback=15, paid_amount=1000, coupon_price=1000)  # 30 fen: one new-user help
     (a,) = await users(1)
     assert (await commit_batch([HelpAttempt(p.id, a.id, a.openid)], ctx(), NOW))[0].last
     await handle_order_event(event(type="refunded", order_no=(await p.order).order_no), RP, NOW)
-    assert (await RedPacket.get(id=p.id)).status == PacketStatus.SPLIT_OUT
+    assert (await RedPacket.get(id=p.id)).status == PacketStatus.INVALID
+    assert sum(await LedgerEntry.filter(user_id=p.owner_id).values_list("amount_fen", flat=True)) == 0
+    assert sum(await LedgerEntry.filter(user_id=a.id).values_list("amount_fen", flat=True)) == 30
 
 
 async def test_expiry_at_expire_time_and_sweeper_once(orm: str) -> None:

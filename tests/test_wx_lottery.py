@@ -170,7 +170,8 @@ def test_a_redeemed_coupon_is_no_longer_listed(svc: Service, mp: MpServer, admin
     with closing(login(svc.base, openid)) as phone:
         [coupon] = phone.post(f"/api/payments/{order}/claim").json()["coupons"]
     assert say(mp, openid, "我的优惠券").startswith("你有 1 张可用优惠券：")
-    assert admin.post(f"/admin/api/coupons/{coupon['id']}/redeem", json={"ref": "till-9"}).status_code == httpx.codes.OK
+    assert admin.post(f"/admin/api/coupons/{coupon['id']}/redeem", json={"ref": "till-9", "openid": openid}
+                      ).status_code == httpx.codes.OK
     assert say(mp, openid, "优惠券") == wx_lottery.NO_COUPONS_TEXT
 
 
