@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sanic import Request, Sanic, html
+from sanic import Request, html
 from sanic.response import HTTPResponse
 
 from bot.errors import MESSAGES, ErrorCode
@@ -62,11 +62,11 @@ def _refuse(request: Request, code: ErrorCode, status: int) -> HTTPResponse:
                         status=status, content_type="application/json")
 
 
-def install(app: Sanic) -> None:
-    @app.on_request
-    async def guard_inputs(request: Request) -> HTTPResponse | None:
-        if _impossible_param(request):
-            return _refuse(request, ErrorCode.NOT_FOUND, 404)
-        if _nul_in_input(request):
-            return _refuse(request, ErrorCode.INVALID_BODY, 400)
-        return None
+def refusal(request: Request) -> HTTPResponse | None:
+    """The 404 / 400 answer to an input that cannot name anything or cannot be stored, else None
+    (run by bot/edge.py's request middleware, after the body is read)."""
+    if request.match_info and _impossible_param(request):
+        return _refuse(request, ErrorCode.NOT_FOUND, 404)
+    if _nul_in_input(request):
+        return _refuse(request, ErrorCode.INVALID_BODY, 400)
+    return None
