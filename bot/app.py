@@ -7,7 +7,6 @@ import asyncio
 import json as stdjson
 import logging
 import random
-import uuid
 from typing import Any
 
 import httpx
@@ -15,7 +14,7 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
-from bot import cache, db, docs, inputguard, internal, logs, metrics, protection
+from bot import cache, db, docs, edge, internal, logs, metrics, protection
 from bot.clock import utcnow
 from bot.errors import MESSAGES, ErrorCode, FissionError
 from bot.keys import Keys
@@ -123,20 +122,6 @@ def install_errors(app: Sanic) -> None:
         return error_json(ErrorCode.INTERNAL, MESSAGES[ErrorCode.INTERNAL], 500, rid)
 
 
-def install_request_ids(app: Sanic) -> None:
-    @app.on_request
-    async def assign_id(request: Request) -> None:
-        given = request.headers.get("x-request-id", "")
-        request.ctx.request_id = given if 0 < len(given) <= 64 and given.isascii() else uuid.uuid4().hex
-        logs.REQUEST_ID.set(request.ctx.request_id)  # logs and outbox rows of this request carry it
-
-    @app.on_response
-    async def echo_id(request: Request, response: HTTPResponse) -> None:
-        rid = getattr(request.ctx, "request_id", None)
-        if rid:
-            response.headers["X-Request-Id"] = rid
-
-
 def install_health(app: Sanic) -> None:
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:
@@ -208,13 +193,12 @@ def create_app(settings: Settings, name: str = "fission") -> Sanic:
     app.ctx.keys = Keys(settings.redis.prefix)
     app.ctx.sessions = Sessions(settings.server)
     app.ctx.amqp_probe = AmqpProbe(settings.orders.amqp_url or "")
-    install_request_ids(app)
+    edge.install(app)  # request ids, input guard, request metrics: one middleware each side
     install_errors(app)
     install_health(app)
     protection.install(app)  # body and rate limits, graceful-shutdown budget
     metrics.install(app)
     internal.install(app)  # /metrics and /docs behind server.internal_token
-    inputguard.install(app)
     for feature in features():
         app.blueprint(feature.bp)
     docs.install(app)

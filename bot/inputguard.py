@@ -23,7 +23,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import unquote
 
-from sanic import Request, Sanic, html
+from sanic import Request, html
 from sanic.response import HTTPResponse
 
 from bot.errors import MESSAGES, ErrorCode
@@ -99,13 +99,14 @@ def _refuse(request: Request, code: ErrorCode, status: int) -> HTTPResponse:
                         status=status, content_type="application/json")
 
 
-def install(app: Sanic) -> None:
-    @app.on_request
-    async def guard_inputs(request: Request) -> HTTPResponse | None:
+def refusal(request: Request) -> HTTPResponse | None:
+    """The 400 / 404 answer to an input that cannot name anything or cannot be stored, else None
+    (run by bot/edge.py's request middleware, after the body is read)."""
+    if request.match_info:
         if _bad_path_param(request):
             return _refuse(request, ErrorCode.INVALID_BODY, 400)
         if _impossible_param(request):
             return _refuse(request, ErrorCode.NOT_FOUND, 404)
-        if _bad_input(request):
-            return _refuse(request, ErrorCode.INVALID_BODY, 400)
-        return None
+    if _bad_input(request):
+        return _refuse(request, ErrorCode.INVALID_BODY, 400)
+    return None

@@ -43,4 +43,6 @@ async def guard(request: Request) -> HTTPResponse | None:
 
 
 def install(app: Sanic) -> None:
-    app.register_middleware(guard, "request")
+    """Installed only when a token is set: an open deployment pays nothing per request for it."""
+    if app.ctx.settings.server.internal_token:
+        app.register_middleware(guard, "request")

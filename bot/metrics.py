@@ -187,11 +187,9 @@ def _drawn_kind(response: HTTPResponse) -> str:
     return str(prize.get("kind", "prize")) if isinstance(prize, dict) else "none"
 
 
-async def _started(request: Request) -> None:
-    request.ctx.metrics_t0 = time.perf_counter()
-
-
-async def _observe(request: Request, response: HTTPResponse) -> None:
+def observe(request: Request, response: HTTPResponse | None) -> None:
+    """Count an answered request (bot/edge.py's response middleware); its latency is measured
+    from `request.ctx.metrics_t0`, set when the request middleware ran."""
     if response is None:
         return
     m = metrics()
@@ -204,9 +202,7 @@ async def _observe(request: Request, response: HTTPResponse) -> None:
 
 
 def install(app: Sanic) -> None:
-    """The /metrics route and the request middleware (call in create_app)."""
-    app.register_middleware(_started, "request")
-    app.register_middleware(_observe, "response")
+    """The /metrics route (call in create_app; the per-request counting is bot/edge.py's)."""
     app.blueprint(bp)
 
 

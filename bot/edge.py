@@ -1,0 +1,56 @@
+"""The work every HTTP request pays before and after its route, as one request and one response
+middleware (installed by `create_app`).
+
+Sanic dispatches two signals around every middleware it runs and awaits each async one, so six
+small middlewares cost more than the work inside them; here the request side is one plain
+function (request id, latency clock, impossible inputs) and so is the response side (the
+request id echoed, the request counted). Order on the request side: the id first, so a refused
+input's answer and its log lines carry it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse
+
+from bot import inputguard, logs, metrics
+
+REQUEST_ID_HEADER = "X-Request-Id"
+MAX_GIVEN_ID_CHARS = 64
+
+
+def new_request_id() -> str:
+    """32 hex digits. Not a secret (it is echoed and logged), so the module PRNG, which Python
+    reseeds in every forked worker, instead of a urandom call per request."""
+    return f"{random.getrandbits(128):032x}"
+
+
+def request_id_of(request: Request) -> str:
+    """The caller's X-Request-Id when it is sane (1–64 ASCII characters), else a fresh one."""
+    given = request.headers.get("x-request-id", "")
+    return given if 0 < len(given) <= MAX_GIVEN_ID_CHARS and given.isascii() else new_request_id()
+
+
+def on_request(request: Request) -> HTTPResponse | None:
+    request.ctx.request_id = rid = request_id_of(request)
+    logs.REQUEST_ID.set(rid)  # logs and outbox rows of this request carry it
+    request.ctx.metrics_t0 = time.perf_counter()
+    return inputguard.refusal(request)
+
+
+def on_response(request: Request, response: HTTPResponse) -> None:
+    rid = getattr(request.ctx, "request_id", None)
+    if rid and response is not None:
+        response.headers[REQUEST_ID_HEADER] = rid
+    metrics.observe(request, response)
+
+
+def install(app: Sanic) -> None:
+    # sanic-ext's CORS adds a response middleware to every request; no origin is allowed here (the
+    # H5 pages and the API share one origin), so it could only ever add nothing.
+    app.config.CORS = False
+    app.register_middleware(on_request, "request")
+    app.register_middleware(on_response, "response")
