@@ -23,7 +23,7 @@ from bot.periodic import run_periodic
 from bot.ratelimit import limiter_of
 from bot.session import Sessions
 from bot.settings import Settings
-from handlers import expiry, orders, redpacket, share
+from handlers import audit_routes, expiry, orders, redpacket, share
 from handlers.helpbatcher import HelpBatcher, HelpScreen
 from handlers.helpcache import HelpCache
 from handlers.helpsplit import SplitContext
@@ -176,6 +176,7 @@ def create_app(settings: Settings, name: str = "fission") -> Sanic:
     inputguard.install(app)
     for feature in features():
         app.blueprint(feature.bp)
+    audit_routes.install(app)  # every admin write route runs in an audit scope (after the blueprints)
     docs.install(app)
     app.before_server_start(start_resources)
     app.after_server_stop(stop_resources)
@@ -187,8 +188,8 @@ def features() -> list[Any]:
     may expose `async start(app)` / `async stop(app)`, run after / before the shared resources."""
     from bot import background, callbacks, oauth
     from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin, payments
-    from handlers import admin_page, front, outbox_admin, pages, poster
+    from handlers import admin_page, audit_admin, exports, front, outbox_admin, pages, poster
 
     return [oauth, orders, redpacket, share, admin, callbacks,
             payments, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages, poster, pages,
-            jssdk, outbox_admin, admin_page, front, background]  # background last: started after, stopped before the others
+            jssdk, outbox_admin, admin_page, audit_admin, exports, front, background]  # background last: started after, stopped before the others
