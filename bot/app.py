@@ -23,7 +23,7 @@ from bot.ratelimit import limiter_of
 from bot.session import Sessions
 from bot.settings import Settings
 from bot.unavailable import is_unavailable
-from handlers import expiry, orders, redpacket, share
+from handlers import audit_routes, expiry, orders, redpacket, share
 from handlers.helpbatcher import HelpBatcher, HelpScreen
 from handlers.helpcache import HelpCache
 from handlers.helpsplit import SplitContext
@@ -201,6 +201,7 @@ def create_app(settings: Settings, name: str = "fission") -> Sanic:
     internal.install(app)  # /metrics and /docs behind server.internal_token
     for feature in features():
         app.blueprint(feature.bp)
+    audit_routes.install(app)  # every admin write route runs in an audit scope (after the blueprints)
     docs.install(app)
     app.before_server_start(start_resources)
     app.after_server_stop(stop_resources)
@@ -213,8 +214,9 @@ def features() -> list[Any]:
     from bot import background, callbacks, oauth
     from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin
     from handlers import payment_orders, payments
-    from handlers import admin_page, outbox_admin, pages, poster
+    from handlers import admin_page, audit_admin, exports, front, outbox_admin, pages, poster
 
     return [oauth, orders, redpacket, share, admin, callbacks,
-            payments, payment_orders, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages, poster, pages,
-            jssdk, outbox_admin, admin_page, background]  # background last: started after, stopped before the others
+            payments, payment_orders, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages,
+            poster, pages, jssdk, outbox_admin, admin_page, audit_admin, exports, front,
+            background]  # background last: started after, stopped before the others

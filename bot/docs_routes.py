@@ -204,3 +204,7 @@ ROUTES: dict[str, Doc] = {
     "lottery_pages.asset": Doc("Script or stylesheet of the lottery pages", {200: {"*/*": STR}}, errors=(404,),
                                 error_type=HTML),
 }
+
+from bot.docs_ops import OPS_ROUTES  # noqa: E402 - the operator features' entries, kept in their own module
+
+ROUTES.update(OPS_ROUTES)

@@ -23,10 +23,13 @@ from sanic.response import HTTPResponse
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
+from tortoise.transactions import in_transaction
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from handlers.admin_common import require_admin
+from handlers.audit import AuditScope
+from handlers.audit_routes import audit_of
 from handlers.redpacket import iso
 from models.enums import LedgerKind, OutboxStatus, PacketStatus
 from models.ledger import LedgerEntry
@@ -58,7 +61,8 @@ async def block_openid(openid: str, reason: str = "") -> bool:
     if await BlacklistEntry.exists(openid=openid):
         return False
     try:
-        await BlacklistEntry.create(openid=openid, reason=reason[:255])
+        async with in_transaction():  # a savepoint inside an audit scope: a clash must not abort it
+            await BlacklistEntry.create(openid=openid, reason=reason[:255])
     except IntegrityError:  # a concurrent admin listed it first
         return False
     return True
@@ -148,6 +152,15 @@ async def campaign_stats(tz: ZoneInfo, now: dt.datetime) -> CampaignStats:
         blacklisted=await BlacklistEntry.all().count(), **funnel)
 
 
+def audit_blacklist(scope: AuditScope, openid: str, *, was_listed: bool, now_listed: bool, reason: str = "") -> None:
+    """Record a blacklist change; a repeat that changed nothing writes no row."""
+    if was_listed == now_listed:
+        scope.unchanged()
+        return
+    after = {"openid": openid, "blacklisted": now_listed, **({"reason": reason} if now_listed else {})}
+    scope.record(target=f"openid={openid}", before={"openid": openid, "blacklisted": was_listed}, after=after)
+
+
 # ---- routes -------------------------------------------------------------------------------
 
 
@@ -173,6 +186,8 @@ async def add_blacklist(request: Request) -> HTTPResponse:
     except ValidationError as e:
         raise FissionError(ErrorCode.INVALID_BODY, "请求体需要 {\"openid\": …}") from e
     added = await block_openid(body.openid, body.reason or "admin api")
+    audit_blacklist(audit_of(request), valid_openid(body.openid), was_listed=not added, now_listed=True,
+                    reason=body.reason or "admin api")
     return json({"openid": valid_openid(body.openid), "blacklisted": True, "added": added},
                 status=201 if added else 200)
 
@@ -181,6 +196,7 @@ async def add_blacklist(request: Request) -> HTTPResponse:
 async def remove_blacklist(request: Request, openid: str) -> HTTPResponse:
     require_admin(request)
     removed = await unblock_openid(openid)
+    audit_blacklist(audit_of(request), valid_openid(openid), was_listed=removed, now_listed=False)
     return json({"openid": valid_openid(openid), "blacklisted": False, "removed": removed})
 
 

@@ -35,6 +35,9 @@ from bot.clock import utcnow
 from bot.errors import FissionError
 from handlers import admin, outbox_admin
 from handlers.admin_chart import burn_svg, funnel_steps
+from handlers.audit import TOKEN_ACTOR, Role
+from handlers.audit_page import audit_context
+from handlers.audit_routes import audit_of, not_audited
 from handlers.pages import templates
 from models.enums import LedgerKind, PacketStatus
 from models.ledger import LedgerEntry
@@ -93,6 +96,12 @@ def form_nonce(request: Request) -> str | None:
     if nonce and hmac.compare_digest(given.encode(), csrf_token(request, nonce).encode()):
         return nonce
     return None
+
+
+def form_identity(request: Request) -> tuple[str, str] | None:
+    """(who, role) of a signed-in admin whose form carries the right CSRF token, else None. The
+    page's admin signed in with the shared token, so is recorded as "token"."""
+    return (TOKEN_ACTOR, Role.OWNER) if form_nonce(request) else None
 
 
 def _cookie_args(request: Request, max_age: int) -> dict[str, Any]:
@@ -157,7 +166,8 @@ async def dashboard(request: Request) -> HTTPResponse:
     total, blacklist = await admin.blacklist_entries(100)
     return render("admin.html", {**await live_context(request, now), "csrf": csrf_token(request, nonce),
                                  "flash": FLASH.get(request.args.get("m", ""), ""), "blacklist": blacklist,
-                                 "blacklist_total": total, "dead": await outbox_admin.dead_letters(50)})
+                                 "blacklist_total": total, "dead": await outbox_admin.dead_letters(50),
+                                 **await audit_context(request)})
 
 
 @bp.get("/live")
@@ -168,6 +178,7 @@ async def live(request: Request) -> HTTPResponse:
 
 
 @bp.post("/login")
+@not_audited
 async def login(request: Request) -> HTTPResponse:
     given = str(request.form.get("token", "")) if request.form else ""
     expected = request.app.ctx.settings.admin.token
@@ -180,6 +191,7 @@ async def login(request: Request) -> HTTPResponse:
 
 
 @bp.post("/logout")
+@not_audited
 async def logout(request: Request) -> HTTPResponse:
     resp = back()
     if form_nonce(request):
@@ -192,10 +204,13 @@ async def blacklist_add(request: Request) -> HTTPResponse:
     if form_nonce(request) is None:
         return back("expired")
     reason = str(request.form.get("reason", "")).strip() or "admin page"
+    openid, scope = str(request.form.get("openid", "")).strip(), audit_of(request)
     try:
-        added = await admin.block_openid(str(request.form.get("openid", "")), reason)
+        added = await admin.block_openid(openid, reason)
     except FissionError:
+        scope.unchanged()
         return back("bad_openid")
+    admin.audit_blacklist(scope, openid, was_listed=not added, now_listed=True, reason=reason)
     return back("added" if added else "exists")
 
 
@@ -203,10 +218,13 @@ async def blacklist_add(request: Request) -> HTTPResponse:
 async def blacklist_remove(request: Request) -> HTTPResponse:
     if form_nonce(request) is None:
         return back("expired")
+    openid, scope = str(request.form.get("openid", "")).strip(), audit_of(request)
     try:
-        removed = await admin.unblock_openid(str(request.form.get("openid", "")))
+        removed = await admin.unblock_openid(openid)
     except FissionError:
+        scope.unchanged()
         return back("bad_openid")
+    admin.audit_blacklist(scope, openid, was_listed=removed, now_listed=False)
     return back("removed" if removed else "absent")
 
 
@@ -214,4 +232,6 @@ async def blacklist_remove(request: Request) -> HTTPResponse:
 async def outbox_retry(request: Request, outbox_id: int) -> HTTPResponse:
     if form_nonce(request) is None:
         return back("expired")
-    return back("retried" if await outbox_admin.retry_dead_letter(outbox_id, utcnow()) else "not_dead")
+    retried = await outbox_admin.retry_dead_letter(outbox_id, utcnow())
+    outbox_admin.audit_retry(audit_of(request), outbox_id, retried)
+    return back("retried" if retried else "not_dead")

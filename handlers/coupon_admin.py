@@ -14,6 +14,7 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 from tortoise.transactions import in_transaction
 
+from handlers.audit_routes import audit_of
 from handlers.admin_common import admin_body, enabled_problems, invalid, not_found, require_admin
 from handlers.coupon_grants import template_json
 from models.campaign_rules import aware_moment, validate_per_user_limit
@@ -100,6 +101,7 @@ async def update_template(template_id: int, patch: dict[str, Any]) -> CouponTemp
 @bp.route("/<template_id:int>", methods=["PATCH", "PUT"])
 async def update(request: Request, template_id: int) -> HTTPResponse:
     patch = admin_body(request)
+    audit_of(request).record(before=template_json(await _load(template_id)))
     return json(template_json(await update_template(template_id, patch)))
 
 
@@ -107,6 +109,7 @@ async def update(request: Request, template_id: int) -> HTTPResponse:
 async def disable(request: Request, template_id: int) -> HTTPResponse:
     """No new grants (claims skip it, lottery prizes of it fall back); granted coupons stay valid."""
     require_admin(request)
+    audit_of(request).record(before=template_json(await _load(template_id)))
     if not await CouponTemplate.filter(id=template_id).update(enabled=False):
         raise not_found("优惠券模板")
     return json(template_json(await _load(template_id)))

@@ -18,6 +18,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from bot.errors import ErrorCode, FissionError
+from handlers.audit_routes import audit_of
 from handlers.admin_common import admin_body, enabled_problems, invalid, not_found, require_admin
 from handlers.coupons import prize_json
 from handlers.redpacket import iso
@@ -147,6 +148,7 @@ async def update_activity(activity_id: int, patch: dict[str, Any]) -> LotteryAct
 @bp.route("/activities/<activity_id:int>", methods=["PATCH", "PUT"])
 async def update_activity_route(request: Request, activity_id: int) -> HTTPResponse:
     patch = admin_body(request)
+    audit_of(request).record(before=await activity_json(await _activity(activity_id)))
     return json(await activity_json(await update_activity(activity_id, patch)))
 
 
@@ -154,6 +156,7 @@ async def update_activity_route(request: Request, activity_id: int) -> HTTPRespo
 async def disable_activity(request: Request, activity_id: int) -> HTTPResponse:
     """Draws are refused (409 activity_closed) from now on; chances and history stay."""
     require_admin(request)
+    audit_of(request).record(before=await activity_json(await _activity(activity_id)))
     if not await LotteryActivity.filter(id=activity_id).update(enabled=False, version=F("version") + 1):
         raise not_found("抽奖活动")
     return json(await activity_json(await _activity(activity_id)))
@@ -188,6 +191,7 @@ async def fulfil(request: Request, prize_id: int) -> HTTPResponse:
         raise not_found("中奖记录")
     if not can_fulfil(p.status, str(target)):
         raise FissionError(ErrorCode.BAD_TRANSITION, f"不能从 {p.status} 变为 {target}")
+    audit_of(request).record(before=prize_json(p))
     if not await UserPrize.filter(id=p.id, status=p.status).update(status=target, note=note or p.note):
         raise FissionError(ErrorCode.BAD_TRANSITION, "状态已被修改，请刷新")
     return json(prize_json(await UserPrize.get(id=p.id)))

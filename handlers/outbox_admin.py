@@ -18,6 +18,8 @@ from sanic.response import HTTPResponse
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from handlers.admin_common import not_found, require_admin
+from handlers.audit import AuditScope
+from handlers.audit_routes import audit_of
 from handlers.redpacket import iso
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
@@ -41,6 +43,15 @@ async def retry_dead_letter(outbox_id: int, now: dt.datetime) -> bool:
     return n > 0
 
 
+def audit_retry(scope: AuditScope, outbox_id: int, retried: bool) -> None:
+    """Record a dead letter queued again; pressing retry on one that was not dead changed nothing."""
+    if not retried:
+        scope.unchanged()
+        return
+    scope.record(target=f"outbox_id={outbox_id}", before={"status": str(OutboxStatus.DEAD)},
+                 after={"status": str(OutboxStatus.PENDING), "attempts": 0})
+
+
 @bp.get("/dead")
 async def list_dead(request: Request) -> HTTPResponse:
     require_admin(request)
@@ -54,7 +65,9 @@ async def list_dead(request: Request) -> HTTPResponse:
 async def retry(request: Request, outbox_id: int) -> HTTPResponse:
     """200 when queued again; 404 for an unknown id; 409 `bad_transition` when it is not dead."""
     require_admin(request)
-    if await retry_dead_letter(outbox_id, utcnow()):
+    retried = await retry_dead_letter(outbox_id, utcnow())
+    audit_retry(audit_of(request), outbox_id, retried)
+    if retried:
         return json({"id": outbox_id, "status": str(OutboxStatus.PENDING), "retried": True})
     status = await OutboxMessage.filter(id=outbox_id).values_list("status", flat=True)
     if not status:

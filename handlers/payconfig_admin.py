@@ -12,6 +12,7 @@ from typing import Any
 from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 
+from handlers.audit_routes import audit_of
 from handlers.admin_common import admin_body, enabled_problems, invalid, not_found, require_admin
 from handlers.redpacket import iso
 from models.campaign_rules import aware_moment, validate_pay_config
@@ -85,7 +86,9 @@ async def read(request: Request, config_id: int) -> HTTPResponse:
 @bp.route("/<config_id:int>", methods=["PATCH", "PUT"])
 async def update(request: Request, config_id: int) -> HTTPResponse:
     patch = admin_body(request)
-    data = {**config_json(await _load(config_id)), **{k: v for k, v in patch.items() if k in KEYS}}
+    before = config_json(await _load(config_id))
+    audit_of(request).record(before=before)
+    data = {**before, **{k: v for k, v in patch.items() if k in KEYS}}
     problems = await config_problems(data)
     if problems:
         raise invalid(problems)
@@ -96,6 +99,7 @@ async def update(request: Request, config_id: int) -> HTTPResponse:
 @bp.post("/<config_id:int>/disable")
 async def disable(request: Request, config_id: int) -> HTTPResponse:
     require_admin(request)
+    audit_of(request).record(before=config_json(await _load(config_id)))
     if not await PayActivityConfig.filter(id=config_id).update(enabled=False):
         raise not_found("支付活动配置")
     return json(config_json(await _load(config_id)))

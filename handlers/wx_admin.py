@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from bot.errors import FissionError
 from bot.router import Handler, Router
 from bot.wxmessages import ReplyLike, TextReply, WxMessage
-from handlers.admin import CampaignStats, block_openid, campaign_stats, unblock_openid
+from handlers.admin import CampaignStats, audit_blacklist, block_openid, campaign_stats, unblock_openid
+from handlers.audit import Actor, Channel, Role, audit_scope
 from handlers.redpacket import yuan
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ def admins_only(handler: Handler) -> Handler:
     return guarded
 
 
+def wecom_actor(msg: WxMessage) -> Actor:
+    """The WeCom admin sending a command, as the audit log records them."""
+    return Actor(msg.from_user, Role.OPERATOR, Channel.WECOM)
+
+
 def command_arg(msg: WxMessage) -> str:
     """The single argument of `block x` / `unblock x`."""
     return msg.content.split(maxsplit=1)[1].strip()
@@ -68,7 +74,9 @@ async def on_stats(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
 async def on_block(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
     openid = command_arg(msg)
     try:
-        added = await block_openid(openid, f"wecom:{msg.from_user}")
+        async with audit_scope(wecom_actor(msg), "wecom.block") as scope:
+            added = await block_openid(openid, f"wecom:{msg.from_user}")
+            audit_blacklist(scope, openid, was_listed=not added, now_listed=True, reason=f"wecom:{msg.from_user}")
     except FissionError as e:
         return TextReply(f"{e.message}：{openid[:64]}")
     return TextReply(f"已拉黑 {openid}" if added else f"{openid} 已在黑名单中")
@@ -79,7 +87,9 @@ async def on_block(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
 async def on_unblock(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
     openid = command_arg(msg)
     try:
-        removed = await unblock_openid(openid)
+        async with audit_scope(wecom_actor(msg), "wecom.unblock") as scope:
+            removed = await unblock_openid(openid)
+            audit_blacklist(scope, openid, was_listed=removed, now_listed=False)
     except FissionError as e:
         return TextReply(f"{e.message}：{openid[:64]}")
     return TextReply(f"已解除拉黑 {openid}" if removed else f"{openid} 不在黑名单中")

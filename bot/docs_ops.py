@@ -1,0 +1,31 @@
+"""OpenAPI entries of the operator features: the front door, the audit log, CSV exports and
+subscribe-message consent (merged into bot/docs_routes.ROUTES)."""
+
+from __future__ import annotations
+
+from bot.docs_routes import ADMIN, HTML, LIMIT, Doc, j
+from bot.docs_schemas import STR, TIME, arr, enum, obj
+
+AUDIT_ENTRY = obj({"id": {"type": "integer"}, "at": TIME, "actor": STR, "role": STR, "channel": STR, "ip": STR,
+                   "action": STR, "target": STR, "before": {}, "after": {}, "request_id": STR})
+DAY = {"type": "string", "format": "date"}
+CSV = "text/csv"
+KINDS = ("packets", "helps", "ledger", "draws", "coupons", "audit")
+EXPORT_QUERY = (("from", DAY, False), ("to", DAY, False), ("actor", STR, False), ("action", STR, False))
+
+OPS_ROUTES: dict[str, Doc] = {
+    "front.front_door": Doc("The front door: an HTML page for browsers; JSON clients get 404",
+                            {200: {HTML: {"type": "string"}}}, errors=(404,)),
+    "audit_admin.list_audit": Doc("The audit log, newest first: every admin change with who, role, when, what, "
+                                  "before and after, from which IP", {200: j(obj({"entries": arr(AUDIT_ENTRY)}))},
+                                  errors=(400, 401), query=(("actor", STR, False), ("action", STR, False),
+                                                            ("from", DAY, False), ("to", DAY, False),
+                                                            ("limit", LIMIT, False)), **ADMIN),
+    "exports.export_api": Doc("CSV export (UTF-8 with BOM, streamed) of packets, helps, ledger, draws, coupons or "
+                              "audit created on days from..to in the campaign's timezone (default today); audit "
+                              "also takes actor and action", {200: {CSV: STR}}, errors=(400, 401, 404),
+                              query=EXPORT_QUERY, **ADMIN),
+    "exports.export_page": Doc("The admin page's CSV download (the page's cookie), kind as a query parameter",
+                               {200: {CSV: STR}}, errors=(400, 401, 404),
+                               query=(("kind", enum(*KINDS), True), *EXPORT_QUERY)),
+}

@@ -1,0 +1,153 @@
+from tortoise import BaseDBAsyncClient
+
+RUN_IN_TRANSACTION = True
+
+
+async def upgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        CREATE TABLE IF NOT EXISTS "audit_log" (
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "actor" VARCHAR(64) NOT NULL,
+    "role" VARCHAR(16) NOT NULL,
+    "channel" VARCHAR(8) NOT NULL,
+    "ip" VARCHAR(45) NOT NULL,
+    "action" VARCHAR(64) NOT NULL,
+    "target" VARCHAR(128) NOT NULL,
+    "before" JSONB,
+    "after" JSONB,
+    "request_id" VARCHAR(64) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "idx_audit_log_created_277f5d" ON "audit_log" ("created_at");
+CREATE INDEX IF NOT EXISTS "idx_audit_log_actor_4de285" ON "audit_log" ("actor");
+CREATE INDEX IF NOT EXISTS "idx_audit_log_action_286eba" ON "audit_log" ("action");
+COMMENT ON TABLE "audit_log" IS 'Who (`actor`: a WeCom userid, or \"token\" for the shared admin token), with which `role`,';"""
+
+
+async def downgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        DROP TABLE IF EXISTS "audit_log";"""
+
+
+MODELS_STATE = (
+    "eJztXWt34jgS/Stavkx6l8kmhDya2ZlzCKG72SGQk9DTPTveYxwsQCdGZvwIze72f19Jtv"
+    "HbsR0DxtGX7mCrZHNLSFW3SqX/1haqDBX9+FqRJk8K0o0uNrR1rQX+W8PSApI/YlrUQU1a"
+    "Lt379IIhPSpM5NFpy5o96oYmTQxyYyopOiSXZKhPNLQ0kIpp8zbYCEAZqEuIkdwCyNDBHC"
+    "pLHczQMwTwG+lDWYNTMIUYHD3cdTtAME9OpMvT47N3x/RJsjohj0J4VmSnJkZ/mlA01Bk0"
+    "5lAjXf/xb3IZYRl+g7rzcfkkThFUZB9ySKYdsOuisV6ya9do1sPGB9aWvvKjOFEVc4Hd9s"
+    "u1MVfxRgBhhuIMYqhJ5KuQa4ZmUhSxqSg24g6w1su6Tay39MjIcCqZCtUFlbZewL1WE8XB"
+    "cCQ+dEeiWAvpyZHwoGxfmqiY6pi8qs4AmNFX+PF9o3F2dtk4Obu4Om9eXp5fnVyRtux9w7"
+    "cuv1sv46JldcUw633sDUb0hVQykKwhRi98ZzKSIVlSTBku+pbKwxrozCUtGn9XIqAD8uWC"
+    "OnAQL68SFtI3UYF4ZszJx4tmAr6/te87n9r3RxfNd36QB/adBrtF4Xbh1aCkkzfKAK8rUQ"
+    "y8zgUXX3d+2YBZ2wm8jfPzFPiSVrEAs3t+hCcEMIKGKBlhlG/IHQMtYDTSfskA2rIteuz8"
+    "sS3stzm4yReUh1hZ2z+qBPBHvdvuw6h9e0cft9D1PxWGX3vUpXca7Oo6cPXoIqCnTSfgS2"
+    "/0CdCP4F/DQZfBq+rGTGNPdNuN/lWj7ySZhipidSVKsuf371x1UPtOV5Dpk2cWoxceyeq1"
+    "kjRZDN1RG2pc2/CtRWMRvCJhacZ0RsGlr2kv8Z91tr6Fln52PXHBN0kLPdViH69ivtDyhZ"
+    "YvtOGFFqPJE/s7A8BemcottqeNqxQYk1axILN7fpSlZzK8tSwYuxKVQ/j8tJECYdIqFmF2"
+    "j5szb9Oc8WrdXMo5te6X5Fovi9YdjDxqZ2+fwYh1hwfjYkTKxUS4kte28Idf76EiMXjDI8"
+    "G2UT+Rjg5wDHx3Rr1z1R0LHgNLk23zOj8+d6TBVNUWQ9pXVYFaEkCg8Uqk7qF8x/qpKkoK"
+    "lGcwwtTJAlKf9bGhgqsI01Jak+nNQBP42p+etF5AbAxIX1M02TSuImaKahhQW4uTuYRfjV"
+    "vf6qzD+qo6YrImrYrB64b0VHW0lhr6D9TFVRQBnQUyymzd0b6qChgl5kgTc0laiTNNwvTr"
+    "vRqyDuvwLWDGsQpjtU0KmpnxERS0Y97HU9DMkyiegv7DNipFi6+kTyGjg3wgX+MPz0faob"
+    "S2/xN1MlFFtFBXONjauuTKBCjvwOM9TAjrPdjhvzlFXk6K3KOn9DrwSr2siQOYUnapDA+1"
+    "u1BNbIjTSIohAX6/HFdAbgU8kW8bzax3sblg4PfIazpmvk8JjuzuOPbs8NcG3S9EDq4EPO"
+    "zftICqyAK+7rc7v/Z7D6MuueJJRaqlU5Q/4nGRJuAR5Ps88Y6LIBlvrz5hPjb6p2A3TyJh"
+    "y6OOrBZOFKiURA1DZq3RIdweFpKixE4jXrkqTSJnjcuLzbRBPyRNFA+37X4/PDMErJ+MyI"
+    "alOb6B2DFcicydeYIRv/eE+HFALtfsa5t5JbEDtxylR7qoSHrEEL5WVQVKOMbKdqUCED8S"
+    "sW2N3c2V3c6p18Nh3xe/uu4FTIfB59vrLlnJGO6kETJiLAoeS86jgJJHEcPBY5/znN5w94"
+    "lVaUnYsd3uox7Sw+8T4/Bngj8URA9qI6yKD6oG0Qz/CtchT+rtBDjJZU1abXgv/xgkEJAv"
+    "Dq3F5J7MSve9zqgWMdMUAK6TK1tRXP10ZjSu+0leZokN3WfIXj3EH3vu1pNYZJZqIULaMB"
+    "2ZXCOdamvA5ACTA0tNnUBdh3IdWOoFj2vrlki3IBlzCHTydoA8HDFhY4UmENCY6QzqAKvG"
+    "nKgqvKNpq0/i2dclXhXqCdSyo+4s7p1XpnIZ2FtJD7bmBaxmQdkrsy36skouNAMnA75O+z"
+    "JTw3nHcOGErwYnkKwBeVzmgGgFfeYDzcQt+XYyf8pphFEWykmNt8uWdlPRzYXlW83enrFT"
+    "jmW4RMZO8avwTFVlPTPn45XaHeVzUoHBHkQ+61Y/v1TltqJtZWe9hZkxNxePWEKKaGpKds"
+    "hD4pXD/vSkkWZ6oc3iLVF2M8grIzl7Oo5XirPKuWcZK7GVZlBPYHYlRElzZeRXhqTPqbGd"
+    "QxEBSa6E3ErQDckwIzK90yWoudI7nP8JblOkLaCccSGodYaDD737W5qTtulDwPfdD58HN/"
+    "SiBqcmeXBJstR4mD8e+mpRFnzLeJW1HpHsEb3rJqvb6RHiC2BRiQamziPhL0fCPUNvu3Hw"
+    "lzNAnC1pQwxHKvmn2D3uwTTOkurne0Z22oUggpn24RPPSmtkrfHUHNgqI+3f7BXcCOZaof"
+    "DbEmmkJ7rA8e1g5aSxdeJZUGU/RXl98bxTQKxyZHbzLIUD0TyLdSDoLb71qwQj3zPSlwrK"
+    "gb9PjMcT8mFPc/XoPnYcYTIk5k67QpWBvnHavGxenV00N4hvriQBnZ4sIoC+gisqD7C10V"
+    "B8ILNpl0gK+OGu3xuNeoOPLXBqfxKHn0cEPQF3v9717ilndCbgHpmE+z3ydzMlcVTcFice"
+    "NeNRs1Jhv62omdewD8GezIsFRCtIjB0uERbmP8kqoRm59OyXLEDN5fT9K6FliOV8v2WPHN"
+    "dwmTXM3PU8YQyfINdxmXWM8LOkoHy/5KAs13SZNc1j0fH272FGJdPEop+hpqOoKpOxBIpH"
+    "orRO/t7YE14HbY98oJUInxl8j1Qx4L+RAFBChJ0N6LAaeIjdH2L3/u4zx9gDZwxEDPo3fL"
+    "pAOAEhME2E4XKSC1IOzVefN7DXWSL1CPVMjmlG6Kv203lr7kfkLARK8sdnLVj1/0VIWiK4"
+    "i8QFT6qMN2+BJyeUMjmBx8x5udTtlkv91O3ficMvg+59ix3GLLKFXsDsOv1nc8MqN0MT1H"
+    "/r3j+0+zRBnTpYkpIyzrj1XfXTLCEwu3nlEnfepwH2fTyw70PA7q30WMkYtD1tS+Jc11ug"
+    "NHnKfVkIAZ5yX6qU+4yO2dA0HtVvt1DXJTaYwtXnfA3qiQXoWNMdOGVuLhqG3wwyYRtwsT"
+    "S4Y7bvVTjeMctYw/s1pbtLBv/267vF+1wx4B6An5UT37M0Zz+fxR/9fBY6+XkprRVVisD3"
+    "nw/DQZwhvxEJGpFoYoD/AXqYxgFCnQAtBcNnOTqQHt22vwbR7vSH10GTkHZwffh725cQyx"
+    "TCbBqo3XUHNyxR2ZYX8INzRfdcGbGPhoBvuu2bFpChVJK97vYCHJ1aHsO4eUR4rDl89oXf"
+    "rAnhmuzJRohzd7bU7iw9SUOEmqZGuFIjos1oPfulCjnopMQ67X4dJa8xG5X2h4OPTvPgws"
+    "PZojf486LLZp5kVleMJziWTb8hSmo/BMqdtG5PDPSMjHWHViWa1aKqxYYa1RMrxkprkZU4"
+    "mqUs5C+YF+eNqWA2oXxF/pbPHgXzvCGRv9+fNmXBvJxewBaQgG5OaNH9qamApXWyO1CnYL"
+    "zUVNmcGOSZMhyDX34G4wXCohsUHQOEdSRDVpV/Rcarugoannt4BQFDScM6GNsnto8BO4ic"
+    "NARjyUZ7DI6ouwvsw7ffAVUj7a1CcNQ8UsjPVUSy7rSzbr3jxwocMtnkHUtZiJGgHC98/3"
+    "LJXf+vNNuoD8tWxhPkaRfFpl30h6NR9/73ljORC7gz/Hw3HLTsGbscPEjEwpKFOIwR3z2J"
+    "WPvH1MQTij14NJFikKX3mD7vl4zEVmmpRdtiyMBXeSR2N0mdbneSKrKwRFl2/XIvuvLbfr"
+    "mKt6liCnKU95J0FLBHaodHATtmND8JuHq/qQpvy+Qlgqum9YiZNVQi2CGkMucsBgR5YnBB"
+    "aYsOrmFtZE5d7Fs+advT42EpJG0SY2AsliqR8c4ikweqgaZoItkQRDHxoWb1F7h4KkB+16"
+    "5ESlZ+iCGQJhO4JONgQ3Z7+/kJkNe5hzpRJvjLz6ABkA6eSHOwQsYcqNMp1ERGS2MVw/Ch"
+    "ulvoP+OWOO/xijz1spxsOD93bhdJmDRkl+0gY1eiemUEt4Hwo4SfRPJIGYrUxM0CdYQoxz"
+    "wN5nw/7b5rUFvR8ox8jEdqh3zMfii2AvkYqGmZY8ZeGT6npFopSx6d3+P2ha3gbSUSZeYd"
+    "fGKcdcg7gbtOVvRYfzk+7++hzKP+xSi9gAfDQbfF3M2gN7ufiL0Fbt6AfbQ0j9f71uM3FK"
+    "8/lO0lNjiiqUeF+l7CdCPGgQ0C6+XDQrgmB3cCohWM7hxuNCccxLNm/txBnUhxbmTlNbJ4"
+    "MZCyRNV4MZBiioHEzzU8XpmhxGXUNPuKaqy2WyPGmqNZ6rLaWujMHWVVZLBHFGgtLsobHL"
+    "pRtUTDozuhnqitUXuMpK0pSnc7NR5lwTx/f37h3e10DMZ2EfUxmGnqSgfEJ6Nl/9aADpoZ"
+    "pJud6BYmZ1DSDUnI0MFSQ/+BOnGUpckcykBSkKQD9pp6KO67y4cLWNIgeIJrcv1xDY6QXA"
+    "f2Q/guqdKv1PWEuHDWY+d2f+DcAW+L4hnxL60blXADeUZ85VU81SDBFE8iDO9U56b65EvL"
+    "mNU+D/q9296Inol6IuCbdq//Ozs39Uu3+yv9syHg2+Fg9In+fZaSuy/uoNQVwqKCFijLac"
+    "A+mdICvzeqku/02GFmwYEcxXQo+w35xpl4qA9zCwXfOPMWtR63cSZDaR9/Bq6naE5+Yi6y"
+    "WE81CNJgyjLdMfB6tKI2VFQQL876pkWK1WEqBKcb0lNVUbJY10JguqNdVRUn4siRL/VKoG"
+    "hEsXIo7SDSYk9U8XEWdyZ7OcrimUHT7Z6jEwmQAI2XgpWkg5kmYaK2FrB6AmMd/jmmUQ3J"
+    "2f92DHoG3eZGJTFYzSEm9wKTSWgTXfGPEbCmroAGp1CD9CsDZIAjazy9qwNFXUHdAKRXME"
+    "WabvzEojJ21z+4Fe1YptWYJk+SkUDbLI4FLOARaYxk+viJulia5E3rYOzsUyQ3/gpu21/F"
+    "zqf2oNN9AH8D7O2PdEi+yBNcj8kL6Cp5XfatqVJZ14AWDRaw/Y2nmroIvBR7CwoQIr8vk7"
+    "69pE3mBEUwZWGkuGjQHzX31ZifDP+09gruM0SU5lfPY0RMVyH8Y8G3W1cpm4ZTFjxakCVa"
+    "sNcyD2VT7H6SAf2rTXoN+OW4Ang25mFAz7Mxd5qNudc8zEOFOF0KZsQsXgDK+QjKQ0Xav4"
+    "ptt0KPn/CL52eIiz1SyT9Fs36HSCKzyWbpEFGvxSsLq3UoaOXjqdiQiWepnBH1Mke14a5f"
+    "Zqhop2COdEPV1i070XYpaQaaoCVTXB2sVEyTbLFqHNunFohPcE2pG0qubHKD4g5VKPwJAj"
+    "4SanKrcdK4+PH09MdGQyDPFGqrlmDSa9anxeYTOy9BqE1a/7B5IST/ItQY4WNillxD04U3"
+    "udPxFJBnjQ2sBe47h1ghn5jHDeaVpsrJFnHPa9+uL10KEooNxBXW8EpV4RSxbVcNWEWlci"
+    "Xmza0iV/Ft5sxtrhxs0pxnZcgwmv1SFdys0DxJMZybJ7HDmd76Hk1aZk9TjBKt0gTO+X/O"
+    "/3P+/wCNoMw2qEeKF2Lg1P/BQW856NnLvHnFeN4Ej7vwuEuFIM4Rd4mmpvNiXDFyOoiv12"
+    "ooINYSnM3DenBCA9m0kD/bfK9zeVot+NawNGooIjHWGtnxEYfNyH855OAmgqcpPGJX/Zhc"
+    "nNDDlqVLcqU5OT0GuqFOnsDgc78PfnbZ+Z+ARvxCjR4QwZ4CjticAMEH2v87IiWtGZ9vRx"
+    "nCp0zs5Ilpzp0ITGZWrzwYUNJgAC8vssXyIpU/7zdYN/jjcHjz0AIzVZX18lURXhHbaB5B"
+    "7CXNNq4Md3pzO71sBcqG+0aEszy5GTZVR0a2OIFXhNfiCAJqmzLhcZwUUnSFeCUOfubq2y"
+    "0ikKZ0BA/L7H3RsCw572EJGYnqSHm+iBdEWXN6dSf0amAUF4B2h/U48nR4WKM/NckX+ft/"
+    "RTHnnRepOBDgee2FvddecAGL4Jd9aMaTy+5Gg9TM8uV544rWlj679FaVdvhfyvm2gASIla"
+    "hY1C7LPX9c26UE6tapwrSe9NRUpkhhxxGT6csw9ShWectPy56GLuqKavAk9AOwY+qcd+a8"
+    "M+eda9Z0l1chrnSpVXLXHdz0Bh9bYAmxTNAW8MOn3t0drVSsz9FyCWUB33T7vd+69/QaWQ"
+    "jRM9To1Y/37QGraGzX8xFwh5bE6ffptQnFRLFr2e5flZv1J6TMxALHjkiF/ODCWFWsZjsl"
+    "3GlfuWN8G+fnKYYraRU7Xtk9TqS+wYR2XnQ3/kd2mHx5hNpDbj/ny8vCl+ekyTk7fpCbSP"
+    "jQrznUFd9FspdZh+8i2S34fBcJ30VSdogPZhfJoQKcYhtJ2DQsaGrobDo7LLswY9yY79HZ"
+    "sxp2ukfHGtSfrA0mtYggqr9BPSmQag+guafti7HUbuDQXckOKGyo6DrQ55JG/58oElpYh+"
+    "tKYKohiMlFcgdCcjUcNy20Z352b4ktw3pCkJOuyFErQLrAjytd6sBPOHzz8Kl9b8V9JBbg"
+    "6fTbvVsWzLGGuoDJ7W6XXXIGejnCO9yl3ZtLS4+yEHPhH5TkdFpeHWhwmiUSZzff1uwUWi"
+    "92FIc7bVylmVcaV/ETC73H43BvMA63t3BA2ZRaCmpuPx542VSxLxe8aD9xkzwf6yh60+tf"
+    "9BSdFPWUebe/SQqSkbFugWf6lyhLax0MwJHG8qqfITBUVsqZWcGsILPVjlonf7f+NLGBFH"
+    "A0RWQQvAv7jIU/QcBxpR/YdbLiTQ3n1DJZXeGfwJIYUcySYi3BiVeKu6JlnwnrCa4oz7fl"
+    "+bb5ffz27fDzYNQC0oLOFgK+6T10rCsy0tkMUg7/ncyCZtQG7YRpZiPCza7cfqMxJyb0XC"
+    "XSUxhVcjsB/pBoZcoO7FgHrs0QVkDS4PcIVYg4KSw72TWxsvrtfskC/PaSIV0lt91jPedT"
+    "80aU67nMeuaFiPaxNLneZg7oN3Ic/9xZsj6vPoN5EBasjHVWmIEAMf2WUdxGUlUojxQvC8"
+    "XLQr3dbS5pykLxzU1V03rc5qZQLCdNhZhwfebARJy9VEzF6qFHhCgLqBVTuYDY1ovF2IjF"
+    "VItx8XyhXIxHg2nqxTSnp7SCywk8obVbzmjtltPLM8G8Ojlvkn+vLq5am/xEoK6wlYs4po"
+    "8agyMrh1EHqznEmwRFK5NLJ5+tHC9bOiKotfvHR1aUsXPTyFU7vhkoUMXup6gs4/X2eWmZ"
+    "coa6PLpM7+r4hSrkaxbm6OiqqUXl0aesYrKRLnWg6679+22XxrXsw24F3B+ORt3731vANj"
+    "PKEeiy4BQzJuz5pYpRxH4nHB/M79PA/D4e5vchmHnUnEfNedScR8151LzSUfNShHfL9qM4"
+    "XCqp5PFdrugt1sHS8/HEepEkcckcwSrp19oumNXv8UvlshlLptMd7Fhi1JpoqE9RxkmCj+"
+    "kXKwTsEvmYzbMUSDfPYoGmtyJwzjNp+QT5tFXmaYvHrd+EmnmgOn4WrVag2qv1UGwpvR8f"
+    "EuV0Sn46Je+RVUWcVcVVUGvx8hnl2fm8z5OryqaQtPuf051ZFRzvBSDMSz9GrqYc2ZeQDZ"
+    "kPrzhnLXAQ1etSw6qcP+epMJcfpFBhu4qM0K2m0LVNGRldbETXCvTcrSel0Em0naioM9bs"
+    "xfy5L3MVHI1JE1Ub00S1L7CjLgD9tSC5ToswCDVGdgk1MCWfaIEGOylNkhcIA3bznX0O2m"
+    "qOJnMw1lQFjuvB4O8WHyVgY66p5mxzmabVYaiMwZG0RHWwJIATOThRF0SeBrWchmg5rgMZ"
+    "yWBslaMjEvS5pDMD/qADqgP6ZpKArbclPRD9ye9osYqxIWkzaAREkKyTZ7CXN8iAB+NHSL"
+    "4NHAMiRp4yNVje3z8fhoM6GKgYWql/pD39EgQp9jZYNQD8Rn4+4O/kb6CoeAY164oemwbI"
+    "K1WUxXKtg/j0vcPiyvZQxPUAOZMwVcZmuSxxhY3AzsrNHXBqFZ31MwXI7PZlTqfKGxsrPF"
+    "3KXjuz4OsRqSDEaYKP8aHHUOARLbNAa7Wu3GFwzTRnwTXjj4Jrhk6CSypGHDvlbrkAcZXm"
+    "XMvYzYKvK1G54buVjATLUQgjTH2FaIRdiaA1iCYG+B9QiL9wsDRFFLIUCp8J6AB6dNv+Gs"
+    "S60x9eB2072sF1cOagPlkW2DcCHPX8qGuQfG3diIynJKU6eaUqN68UM21n2Ga8VT4Lamgy"
+    "r0VxWdadeiKP5bZ5icSKB7tgluStUCSv3FQXT348Q03PaKV5RCroW2zlUGT6o8piBy937G"
+    "Pszjk+OUljpp2cxJtp9F7wSFRsQBxhCccbDB6RV5kMZUN7FzbDXhez7/8H8gG6Cg=="
+)
