@@ -14,7 +14,10 @@ import os
 import sys
 import subprocess
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from aerich import Command
 from tortoise import Tortoise
@@ -23,6 +26,9 @@ from bot import db
 from bot.settings import DatabaseSettings
 
 ROOT = Path(__file__).resolve().parent.parent
+MIGRATION_LOCK_ID = 0x46495353  # "FISS": the PostgreSQL advisory lock key of schema upgrades
+MIGRATION_LOCK_NAME = "fission-migrate"
+MIGRATION_LOCK_WAIT_S = 300
 log = logging.getLogger(__name__)
 
 
@@ -43,13 +49,46 @@ async def upgrade(cfg: DatabaseSettings) -> list[str]:
         finally:
             await db.close()
         return []
-    async with Command(tortoise_config=db.tortoise_config(cfg, with_aerich=True), app="models",
-                       location=str(location(cfg.dialect))) as cmd:
+    async with _deployment_lock(cfg), Command(tortoise_config=db.tortoise_config(cfg, with_aerich=True),
+                                              app="models", location=str(location(cfg.dialect))) as cmd:
         await cmd.init()
         applied = await cmd.upgrade(run_in_transaction=True)
     for name in applied:
         log.info("applied migration %s", name)
     return applied
+
+
+@asynccontextmanager
+async def _deployment_lock(cfg: DatabaseSettings) -> AsyncIterator[None]:
+    """One migrating process at a time across the deployment: every host and worker runs `serve`
+    or `worker`, and two of them applying the same `ALTER TABLE … ADD` at once fail the second
+    ("column already exists"). A session-level advisory lock (PostgreSQL) or named lock (MySQL) on
+    a connection of its own, held until the upgrade is done; the second process then finds nothing
+    left to apply."""
+    parts = urlsplit(cfg.url)
+    if cfg.dialect == "postgres":
+        import asyncpg
+
+        conn = await asyncpg.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432,
+                                     user=unquote(parts.username or "postgres"),
+                                     password=unquote(parts.password or "") or None, database=parts.path.lstrip("/"))
+        try:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_ID)
+            yield
+        finally:
+            await conn.close()  # closing the session releases the lock
+        return
+    import asyncmy
+
+    conn = await asyncmy.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 3306,
+                                 user=unquote(parts.username or "root"), password=unquote(parts.password or ""),
+                                 database=parts.path.lstrip("/"))
+    try:
+        async with conn.cursor() as cur:
+            await cur.execute("SELECT GET_LOCK(%s, %s)", (MIGRATION_LOCK_NAME, MIGRATION_LOCK_WAIT_S))
+        yield
+    finally:
+        conn.close()
 
 
 async def ensure_schema(cfg: DatabaseSettings) -> None:

@@ -53,3 +53,33 @@ async def _use(url: str, migrations: int) -> None:
         assert out[0].error is None
     finally:
         await dbmod.close()
+
+
+@pytest.mark.parametrize("backend", ["postgres", "mysql"])
+def test_processes_starting_together_migrate_once(backend: str, tmp_path: Path) -> None:
+    """Every host and worker of a deployment migrates at start: three at once on a fresh database
+    all succeed (without a deployment-wide lock the later ones re-ran `ALTER TABLE … ADD` and died
+    with "column already exists"), and each migration is recorded once."""
+    url = dbs.create(backend, str(tmp_path))
+    try:
+        cfg = tmp_path / "c.yaml"
+        cfg.write_text(yaml.safe_dump(make_config(database={"url": url})))
+        procs = [subprocess.Popen([sys.executable, "main.py", "migrate", "--config", str(cfg)], cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        for p in procs:
+            _out, err = p.communicate(timeout=180)
+            assert p.returncode == 0, err[-2000:]
+        committed = len(list((Path(ROOT) / "migrations" / backend / "models").glob("[0-9]*_*.py")))
+        asyncio.run(_count_applied(url, committed))
+    finally:
+        dbs.drop(url)
+
+
+async def _count_applied(url: str, expected: int) -> None:
+    executor.EXECUTOR_CACHE.clear()
+    await dbmod.connect(DatabaseSettings(url=url))
+    try:
+        _n, rows = await Tortoise.get_connection("default").execute_query("SELECT COUNT(*) AS n FROM aerich")
+        assert list(rows[0].values())[0] == expected
+    finally:
+        await dbmod.close()
