@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
+
+import pytest
 
 from handlers.payment_orders import PaymentOrderIn, register
 from handlers.payment_settle import accept_notice
@@ -135,12 +138,14 @@ async def test_window_is_judged_on_the_bank_trade_date(orm: str) -> None:
     assert (await PaymentNotification.get(order_no=paid_after)).chances == 0
 
 
-async def test_a_skewed_bank_trade_date_is_judged_on_receipt(orm: str) -> None:
-    """The seed's own date (2018) is years off: the window is judged on the receipt time."""
+async def test_a_skewed_bank_trade_date_is_judged_on_receipt(orm: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The seed's own date (2018) is years off: the window is judged on the receipt time, logged."""
     await lottery_config(await activity(NONE_ONLY))
     order = uid("ord")
     await register(order_in(order), SH)
-    await accept_notice(seed_notice(order, paid="2018-01-08 17:44:18"), NOW, SH)
+    with caplog.at_level(logging.WARNING, logger="handlers.payment_settle"):
+        await accept_notice(seed_notice(order, paid="2018-01-08 17:44:18"), NOW, SH)
+    assert any(order in r.getMessage() and "receipt time" in r.getMessage() for r in caplog.records)
     pay = await PaymentNotification.get(order_no=order)
     assert pay.paid_at == dt.datetime(2018, 1, 8, 9, 44, 18, tzinfo=dt.UTC) and pay.chances == 1
 
