@@ -132,7 +132,7 @@ class UserPrize(Model):
 
 
 class DrawStreak(Model):
-    """保底 counter: a user's non-winning draws in a row in one activity. Moved only by conditional
+    """保底 counter: the non-winning draws in a row of one user in one activity. Moved only by conditional
     updates (`misses = <read value>`) or a unique insert, so two processes drawing for the same
     user at once cannot both count from the same value."""
 
