@@ -25,7 +25,7 @@ from bot.session import current_user
 from handlers.coupon_grants import coupon_json
 from handlers.coupons import my_coupons, prize_json, shared_coupon
 from handlers.prize_details import prize_details
-from handlers.payments import my_payment, offer_of, path_order_no
+from handlers.payments import offer_of, path_order_no
 from models.coupon_rules import CouponStatus
 from models.lottery import UserPrize
 from models.payment import PaymentNotification, PaymentOrder
@@ -101,13 +101,16 @@ async def pay_page(request: Request, order_no: str) -> HTTPResponse:
     user = current_user(request)
     if user is None:
         return _login(request)
-    number = path_order_no(order_no)
+    missing = page("支付结果", render("message", text="没有找到这笔订单"), status=404)
     try:
-        pay = await my_payment(number, user.id)
+        number = path_order_no(order_no)
     except FissionError:
+        return missing
+    pay = await PaymentNotification.get_or_none(order_no=number, user_id=user.id)  # another's looks missing
+    if pay is None:
         order = await PaymentOrder.get_or_none(order_no=number, user_id=user.id, refunded_at=None)
         if order is None:
-            return page("支付结果", render("message", text="没有找到这笔订单"), status=404)
+            return missing
         # registered, the gateway's notification not in yet: app.js polls the offer and reloads
         return page("支付结果", render("pay_pending", amount=fen_to_yuan(int(order.amount_fen)),
                                          order_no=number, order_no_attr=number))

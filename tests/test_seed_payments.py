@@ -134,6 +134,22 @@ def test_user_and_product_codes_must_match_the_registered_order(svc: Service) ->
     assert _offer(svc, openid, order).json()["chances"] == 1
 
 
+@pytest.mark.parametrize("path", ["/api/payments/orders/%00/refund", "/api/payments/orders/" + "9" * 300 + "/refund",
+                                  f"/api/payments/notify/{TOKEN}%00", "/api/payments/notify/" + "k" * 500])
+def test_impossible_paths_are_4xx(svc: Service, path: str) -> None:
+    body = b"{}"
+    r = httpx.post(svc.base + path, content=body, timeout=10,
+                   headers={"X-Fission-Signature": sign(body, svc.config["payments"]["secret"])})
+    assert 400 <= r.status_code < 500, r.text
+
+
+def test_nul_in_a_registration_is_400(svc: Service) -> None:
+    r = register_order(svc, "A\u0000B", uid(), product="SEED")
+    assert r.status_code == 400
+    r = register_order(svc, _order_no(), "o\u0000x", product="SEED")
+    assert r.status_code == 400
+
+
 def test_pending_is_the_payers_only(svc: Service) -> None:
     openid, order = uid(), _order_no()
     register_order(svc, order, openid, product="SEED", amount_fen=1)
