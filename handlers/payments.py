@@ -17,16 +17,17 @@ from urllib.parse import unquote
 
 from sanic import Blueprint, Request, Sanic, json
 from sanic.response import HTTPResponse
+
 from bot import logs, signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.protection import client_ip
 from bot.session import require_user
 from handlers.coupon_grants import claim_payment_coupons, coupon_json, template_json
 from handlers.drawbatcher import DrawBatcher
 from handlers.lottery import DrawContext, DrawRequest
 from handlers.lottery_tables import PrizeTables
 from handlers.payment_settle import accept_notice
-from bot.protection import client_ip
 from models.coupon import CouponTemplate
 from models.payment import OfferKind, PaymentNotification, PaymentOrder
 from models.payment_rules import PayNotice, PayNoticeError, parse_pay_request

@@ -205,7 +205,8 @@ def test_allow_from_answers_403_to_other_sources(fake: fakewx.FakeWeChat) -> Non
 @pytest.mark.parametrize("backend", ["postgres", "mysql"])
 async def test_50_concurrent_copies_on_the_token_path_give_one_chance(fake: fakewx.FakeWeChat, backend: str) -> None:
     """Two worker processes; half the copies arrive before the order is registered, half after."""
-    s = Service(fake.url, backend=backend, workers=2, redis_db=3, payments={"notify_token": TOKEN})
+    s = Service(fake.url, backend=backend, workers=2, redis_db=3, payments={"notify_token": TOKEN},
+                server={"access_log": True})
     try:
         setup_lottery(s)
         openid, order = uid(), _order_no()
@@ -223,5 +224,8 @@ async def test_50_concurrent_copies_on_the_token_path_give_one_chance(fake: fake
             assert phone.get(f"/api/payments/{order}/offer").json()["chances"] == 1
             assert phone.post(f"/api/payments/{order}/draw").status_code == 200
             assert phone.post(f"/api/payments/{order}/draw").json()["error"] == "no_chance"
+        with open(s.log_path) as f:
+            log = f.read()
+        assert log.count("notify/[redacted]") >= 50 and TOKEN not in log  # both worker processes redact
     finally:
         s.stop()
