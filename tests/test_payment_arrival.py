@@ -18,6 +18,7 @@ from handlers.payment_settle import accept_notice
 from models.lottery import LotteryChance
 from models.outbox import OutboxMessage
 from models.payment import OfferKind, PayActivityConfig, PaymentNotification, ReceivedPayNotice
+from models.campaign_rules import aware_moment
 from models.payment_rules import PayNotice
 from tests.paykit import NOW, SH, activity, lottery_config, uid
 
@@ -176,3 +177,11 @@ async def test_stand_in_payer_without_registration(orm: str) -> None:
     n = dataclasses.replace(seed_notice(order, amount_fen=1990), user_code=uid(), product_code="P1")
     pay_id, _dup = await accept_notice(n, NOW, SH)
     assert pay_id is not None and await _chances(order) == 1
+
+
+async def test_an_edited_window_keeps_its_instant(orm: str) -> None:
+    """Admin edits go through `.update()`; a +08:00 time must mean the same instant on every backend."""
+    cfg = await lottery_config(await activity(NONE_ONLY))
+    closes = aware_moment("2026-11-22T10:00:00+08:00")
+    await PayActivityConfig.filter(id=cfg.id).update(end_time=closes)
+    assert (await PayActivityConfig.get(id=cfg.id)).end_time == dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
