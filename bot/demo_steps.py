@@ -9,12 +9,14 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import httpx
 
+from bot.clock import utcnow
 from bot.settings import Settings
 from bot.signing import sign
+from models.payment_rules import yuan_to_fen
 
 WINDOW = {"start_time": "2020-01-01T00:00:00+08:00", "end_time": "2040-01-01T00:00:00+08:00"}
 
@@ -89,12 +91,20 @@ class Client:
         return dict(r.json())
 
     async def pay(self, openid: str, order_no: str, product: str, amount_yuan: str) -> None:
-        xml = (f"<Package><Request><OrderNo>{order_no}</OrderNo><PayId>PAY{order_no}</PayId>"
-               f"<BankTradeDate>20261122</BankTradeDate><PayAmount>{amount_yuan}</PayAmount><PayResult>2</PayResult>"
-               f"<ErrCode></ErrCode><UserCode>{openid}</UserCode><ProductCode>{product}</ProductCode>"
-               f"</Request></Package>").encode()
+        """The mall registers the payment order, then the gateway notifies as it really does: the
+        URL-encoded XML naming neither payer nor product, signed here (the token path is the other way)."""
+        order = json.dumps({"order_no": order_no, "openid": openid, "product_code": product,
+                            "amount_fen": yuan_to_fen(amount_yuan)}).encode()
+        r = await self.http.post("/api/payments/orders", content=order, headers={
+            "X-Fission-Signature": sign(order, self.s.payments.secret), "Content-Type": "application/json"})
+        r.raise_for_status()
+        paid_at = utcnow().astimezone(self.s.campaign.tz).strftime("%Y-%m-%d %H:%M:%S")
+        xml = quote(f" <Package> <Request> <OrderNo>{order_no}</OrderNo> <PayId>PAY{order_no}</PayId> "
+                    f"<BankTradeDate>{paid_at}</BankTradeDate> <PayAmount>{amount_yuan}</PayAmount> "
+                    "<PayResult>2</PayResult> <ErrCode></ErrCode> </Request> </Package>").encode()
         r = await self.http.post("/api/payments/notify", content=xml, headers={
-            "X-Fission-Signature": sign(xml, self.s.payments.secret), "Content-Type": "text/xml"})
+            "X-Fission-Signature": sign(xml, self.s.payments.secret),
+            "Content-Type": "application/x-www-form-urlencoded"})
         r.raise_for_status()
 
     async def draw(self, phone: Phone, order_no: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.docs_schemas import BOOL, INT, STR, TIME, Schema, arr, enum, null, obj, ref
+from bot.docs_schemas import ACTIVITY_TYPE, BOOL, INT, STR, TIME, Schema, arr, enum, null, obj, ref
 
 JSON, HTML, TEXT, XML, PNG = "application/json", "text/html", "text/plain", "application/xml", "image/png"
 FORM = "application/x-www-form-urlencoded"
@@ -52,8 +52,13 @@ CALLBACK_QUERY = (("signature", STR, False), ("timestamp", STR, False), ("nonce"
 STATS = obj({"funnel": obj({"issued": INT, "shared": INT, "helped": INT, "split_out": INT}), "helps": INT,
              "budget": obj({"day": STR, "spent_today": INT, "spent_total": INT}),
              "outbox": obj({"pending": INT, "dead": INT}), "blacklisted": INT, "at": TIME})
-OFFER = obj({"kind": enum("lottery", "coupon", "none")},
+OFFER = obj({"kind": enum("pending", "lottery", "coupon", "none")},
             {"activity_id": null(INT), "chances": INT, "templates": arr(ref("CouponTemplate"))})
+NOTIFIED = obj({"status": enum("ok", "kept"), "order_no": STR, "duplicate": BOOL})
+NOTIFY_TEXT = ("Package/Request with OrderNo, PayId, BankTradeDate, PayAmount (yuan), PayResult (2 = success), "
+               "ErrCode and optionally UserCode/ProductCode. status kept: the order is not registered yet (the "
+               "notification applies when it is). 403 outside payments.allow_from; 409 UserCode/ProductCode "
+               "contradict the registered order.")
 DRAW = obj({"prize": null(obj({"id": INT, "name": STR, "kind": STR})), "chances": INT})
 FULFILMENT = enum("pending", "shipped", "delivered", "granted", "cancelled")
 BLACKLISTED = obj({"openid": STR, "blacklisted": BOOL}, {"added": BOOL, "removed": BOOL})
@@ -111,9 +116,21 @@ ROUTES: dict[str, Doc] = {
         {"appId": STR, "timestamp": INT, "nonceStr": STR, "signature": STR}))}, errors=(400, 503),
         query=(("url", STR, True),)),
     # ---- payments, lottery, coupons ----
-    "payments.notify": Doc("Payment notification (signed XML; idempotent per OrderNo)", {200: j(obj(
-        {"status": STR, "order_no": STR, "duplicate": BOOL}))}, errors=(400, 401, 413), body=STR,
-        body_types=(XML, TEXT), auth="signature"),
+    "payments.notify": Doc("Payment notification (signed; the gateway's URL-encoded or plain XML; idempotent "
+                           "per OrderNo)", {200: j(NOTIFIED)}, errors=(400, 401, 403, 409, 413), body=STR,
+                           body_types=(FORM, XML, TEXT), auth="signature", description=NOTIFY_TEXT),
+    "payments.notify_token": Doc("Payment notification for gateways that cannot sign (secret path token)",
+                                 {200: j(NOTIFIED)}, errors=(400, 401, 403, 404, 409, 413), body=STR,
+                                 body_types=(FORM, XML, TEXT), description=NOTIFY_TEXT + " 404 while "
+                                 "payments.notify_token is empty; 401 for a wrong token."),
+    "payment_orders.register_order": Doc("Register a payment order before payment (signed; idempotent)", {
+        200: j(ref("PaymentOrder")), 201: j(ref("PaymentOrder"))}, errors=(400, 401, 409),
+        body=ref("PaymentOrderIn"), auth="signature",
+        description="201 registered; 200 the same body again; 409 conflict: the same order_no with other fields."),
+    "payment_orders.refund": Doc("Refund a payment: revoke its unused chances and coupons (signed; idempotent)",
+                                 {200: j(obj({"order_no": STR, "status": STR, "revoked_chances": INT,
+                                              "revoked_coupons": INT}))}, errors=(400, 401, 404),
+                                 body=obj({}), body_required=False, auth="signature"),
     "payments.offer": Doc("What my payment earned", {200: j(OFFER)}, errors=(401, 404), **USER),
     "payments.draw": Doc("Draw once with my payment's chances", {200: j(DRAW)},
                           errors=(401, 404, 409, 429, 503), **USER),
@@ -154,7 +171,9 @@ ROUTES: dict[str, Doc] = {
     "lottery_admin.create_activity": Doc("Create a lottery activity with its prizes", {200: j(ref("Activity"))},
                                           errors=(400, 401), body=ref("ActivityIn"), **ADMIN),
     "lottery_admin.list_activities": Doc("Lottery activities", {200: j(obj({"activities": arr(ref("Activity"))}))},
-                                          errors=(401,), **ADMIN),
+                                          errors=(400, 401), query=(("type", ACTIVITY_TYPE, False),), **ADMIN),
+    "lottery_admin.list_activity_types": Doc("Activity types (活动类型)", {200: j(obj({"activity_types": arr(obj(
+        {"code": ACTIVITY_TYPE, "name": STR}))}))}, errors=(401,), **ADMIN),
     "lottery_admin.read_activity": Doc("One lottery activity", {200: j(ref("Activity"))}, errors=(401, 404),
                                         **ADMIN),
     "lottery_admin.update_activity_route": Doc("Change an activity and its prize pool", {200: j(ref("Activity"))},

@@ -56,12 +56,18 @@ COUPON = obj({"id": INT, "template_id": INT, "name": STR, "type": COUPON_KIND, "
 TEMPLATE = obj({"id": INT, "name": STR, "type": COUPON_KIND, "value": INT, "threshold": INT,
                 "valid_days": null(INT), "valid_from": null(TIME), "valid_until": null(TIME), "stock": null(INT),
                 "stock_left": null(INT), "per_user_limit": INT, "enabled": BOOL})
+PRIZE_DETAIL = {"description": STR, "image_url": STR, "how_to_redeem": STR}  # 奖品详情
+ACTIVITY_TYPE = enum("pay_lottery", "wheel", "flip_card")
 USER_PRIZE = obj({"id": INT, "prize_id": null(INT), "activity_id": null(INT), "name": STR, "kind": STR,
-                  "status": STR, "coupon_id": null(INT), "note": null(STR), "time": null(TIME)})
+                  "status": STR, "coupon_id": null(INT), "note": null(STR), "time": null(TIME)}, PRIZE_DETAIL,
+                 description="On /api/me/prizes with the prize's detail (description, image_url, how_to_redeem).")
 PRIZE = obj({"id": INT, "name": STR, "kind": enum("coupon", "goods", "none"), "weight": INT, "stock": null(INT),
-             "coupon_template_id": null(INT)})
-ACTIVITY = obj({"id": INT, "name": STR, "start_time": null(TIME), "end_time": null(TIME),
-                "frequency": INT, "win_limit": INT, "enabled": BOOL, "version": INT, "prizes": arr(ref("Prize"))})
+             "coupon_template_id": null(INT), **PRIZE_DETAIL})
+ACTIVITY = obj({"id": INT, "name": STR, "type": ACTIVITY_TYPE, "type_name": STR, "start_time": null(TIME),
+                "end_time": null(TIME), "frequency": INT, "win_limit": INT, "guarantee_after": INT, "enabled": BOOL,
+                "version": INT, "prizes": arr(ref("Prize"))})
+PAYMENT_ORDER = obj({"order_no": STR, "openid": STR, "product_code": STR, "amount_fen": INT,
+                     "status": enum("pending", "paid", "failed", "refunded")})
 PAY_CONFIG = obj({"id": INT, "product_code": STR, "min_amount": INT, "kind": enum("lottery", "coupon"),
                   "activity_id": null(INT), "coupon_template_ids": arr(INT), "chances": INT,
                   "start_time": null(TIME), "end_time": null(TIME), "enabled": BOOL})
@@ -81,10 +87,18 @@ TEMPLATE_IN = obj({"name": STR, "type": COUPON_KIND, "value": INT},
                   description="value: fen off (amount) or percent paid (discount, 85 = 15% off). "
                               "Validity: valid_days after the grant, or valid_from/valid_until.")
 PRIZE_IN = obj({"name": STR, "kind": enum("coupon", "goods", "none"), "weight": INT},
-               {"id": INT, "stock": null(INT), "coupon_template_id": null(INT)})
+               {"id": INT, "stock": null(INT), "coupon_template_id": null(INT), **PRIZE_DETAIL})
 ACTIVITY_IN = obj({"name": STR, "start_time": TIME, "end_time": TIME, "frequency": {**INT, "enum": [0, 1, 2, 3]},
-                   "prizes": arr(ref("PrizeIn"))}, {"win_limit": INT, "enabled": BOOL},
-                  description="frequency: 0 unlimited, 1 daily, 2 weekly, 3 monthly; win_limit 0 = unlimited.")
+                   "prizes": arr(ref("PrizeIn"))}, {"win_limit": INT, "enabled": BOOL, "type": ACTIVITY_TYPE,
+                                                    "guarantee_after": {**INT, "minimum": 0, "maximum": 1000}},
+                  description="frequency: 0 unlimited, 1 daily, 2 weekly, 3 monthly; win_limit 0 = unlimited; "
+                              "type pay_lottery (default) | wheel | flip_card; guarantee_after N (保底): after N "
+                              "non-winning draws in a row the next draw wins a prize in stock, 0 = off.")
+PAYMENT_ORDER_IN = obj({"order_no": {**STR, "minLength": 1, "maxLength": 128},
+                        "openid": {**STR, "minLength": 1, "maxLength": 64},
+                        "product_code": {**STR, "minLength": 1, "maxLength": 64},
+                        "amount_fen": {**INT, "minimum": 1}},
+                       description="Signed: X-Fission-Signature = sha256=HMAC-SHA256(raw body, payments.secret).")
 PAY_CONFIG_IN = obj({"product_code": STR, "min_amount": INT, "kind": enum("lottery", "coupon"), "start_time": TIME,
                      "end_time": TIME}, {"activity_id": INT, "coupon_template_ids": arr(INT), "chances": INT,
                                          "enabled": BOOL})
@@ -119,6 +133,8 @@ COMPONENTS: dict[str, Schema] = {
     "CouponTemplatePatch": patch_of(TEMPLATE_IN),
     "PrizeIn": PRIZE_IN,
     "ActivityIn": ACTIVITY_IN,
+    "PaymentOrder": PAYMENT_ORDER,
+    "PaymentOrderIn": PAYMENT_ORDER_IN,
     "ActivityPatch": patch_of(ACTIVITY_IN),
     "PayConfigIn": PAY_CONFIG_IN,
     "PayConfigPatch": patch_of(PAY_CONFIG_IN),

@@ -77,6 +77,10 @@ class RedactFilter(logging.Filter):
         for key, value in list(record.__dict__.items()):
             if key not in _STANDARD and isinstance(value, str) and any(s in value for s in _REDACTED):
                 setattr(record, key, _scrub(value))
+        if record.exc_info and not record.exc_text:  # formatters reuse exc_text: render it once, scrubbed
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = _scrub(record.exc_text)
         return True
 
 
@@ -99,8 +103,8 @@ class JsonFormatter(logging.Formatter):
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
                 out[key] = value
-        if record.exc_info:
-            out["exc"] = self.formatException(record.exc_info)
+        if record.exc_text or record.exc_info:
+            out["exc"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(out, ensure_ascii=False, default=str)
 
 

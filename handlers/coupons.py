@@ -23,6 +23,7 @@ from bot.errors import ErrorCode, FissionError
 from bot.session import require_user
 from handlers.admin_common import require_admin
 from handlers.coupon_grants import coupon_json
+from handlers.prize_details import prize_details
 from handlers.redpacket import iso
 from models.coupon import CouponAction, CouponHistory, UserCoupon
 from models.coupon_rules import CouponStatus, ThresholdNotMet, coupon_status, discounted_price
@@ -155,7 +156,8 @@ async def list_coupons(request: Request) -> HTTPResponse:
 async def list_prizes(request: Request) -> HTTPResponse:
     user = require_user(request)
     rows = await UserPrize.filter(user_id=user.id).order_by("-created_at", "-id").limit(LIST_LIMIT)
-    return json({"prizes": [prize_json(p) for p in rows]})
+    details = await prize_details(list(rows))
+    return json({"prizes": [{**prize_json(p), **details[p.id]} for p in rows]})
 
 
 @bp.post("/api/me/coupons/<coupon_id:int>/share")

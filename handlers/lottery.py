@@ -23,6 +23,7 @@ from bot.logs import current_request_id
 from handlers.lottery_batch import ActivityRow, Award, DrawBatch, read_batch
 from handlers.lottery_tables import PrizeEntry, PrizeTable, PrizeTables
 from handlers.lottery_write import DrawConflict, write_batch
+from models.activity_rules import guarantee_due, pick_weighted
 from models.campaign_rules import PrizeKind, grant_refusal
 from models.lottery_rules import activity_open, may_win, resolve_stock, window_key
 from models.payment import OfferKind
@@ -96,6 +97,31 @@ async def _pick(b: DrawBatch, t: PrizeTable, act: ActivityRow, user_id: int, dra
         drawn = index
 
 
+async def _guaranteed(b: DrawBatch, t: PrizeTable, act: ActivityRow, user_id: int, ctx: DrawContext,
+                      now: dt.datetime) -> PrizeEntry | None:
+    """保底: a real prize that can be awarded now, by weight; None when none can (sold out, win limit)."""
+    if act.win_limit and not may_win(await b.won(user_id, act.id), act.win_limit):
+        return None
+    candidates = {i: t.weights[i] if i < len(t.weights) else 1 for i in t.real - t.sold_out}
+    while (index := pick_weighted(candidates, ctx.rng)) is not None:
+        if await _available(b, t, index, user_id, now):
+            return t.entries[index]
+        del candidates[index]
+    return None
+
+
+async def _choose(b: DrawBatch, t: PrizeTable | None, act: ActivityRow, user_id: int, drawn: int | None,
+                  ctx: DrawContext, now: dt.datetime) -> PrizeEntry | None:
+    """The alias draw's outcome, or the guaranteed win once the user missed guarantee_after times in a row."""
+    if t is None or drawn is None:
+        return None
+    if guarantee_due(b.misses((user_id, act.id)), act.guarantee_after):
+        entry = await _guaranteed(b, t, act, user_id, ctx, now)
+        if entry is not None:
+            return entry
+    return await _pick(b, t, act, user_id, drawn, ctx, now)
+
+
 def _take(b: DrawBatch, entry: PrizeEntry, act: ActivityRow, req: DrawRequest, chance_id: int) -> None:
     """Count an award against stock, template stock and the user's limits in this batch."""
     user_id = req.user_id
@@ -133,11 +159,13 @@ async def _decide(b: DrawBatch, req: DrawRequest, drawn: int | None, ctx: DrawCo
     b.drawn[pay.id] += 1
     key = key or f"c:{chance_id}"
     b.windows.add((req.user_id, act.id, key))
-    table = b.tables.get(act.id)
-    entry = None if table is None or drawn is None else await _pick(b, table, act, req.user_id, drawn, ctx, now)
+    entry = await _choose(b, b.tables.get(act.id), act, req.user_id, drawn, ctx, now)
     won = entry is not None and entry.kind is not PrizeKind.NONE
     if entry is not None and won:
         _take(b, entry, act, req, chance_id)
+    if act.guarantee_after:
+        pair = (req.user_id, act.id)
+        b.streak_now[pair] = 0 if won else b.misses(pair) + 1
     b.draws.append({
         "user_id": req.user_id, "activity_id": act.id, "chance_id": chance_id, "payment_id": pay.id,
         "prize_id": entry.id if entry else None, "prize_kind": str(entry.kind) if entry else None, "won": won,

@@ -22,26 +22,37 @@ from handlers.audit_routes import audit_of
 from handlers.admin_common import admin_body, enabled_problems, invalid, not_found, require_admin
 from handlers.coupons import prize_json
 from handlers.redpacket import iso
+from models.activity_rules import (
+    ACTIVITY_TYPE_NAMES,
+    DETAIL_KEYS,
+    ActivityType,
+    activity_types,
+    validate_activity_extras,
+)
 from models.campaign_rules import FulfilmentStatus, aware_moment, can_fulfil, validate_activity
 from models.coupon import CouponTemplate
 from models.lottery import LotteryActivity, LotteryPrize, UserPrize
 
 bp = Blueprint("lottery_admin", url_prefix="/admin/api")
 
-ACTIVITY_KEYS = ("name", "start_time", "end_time", "frequency", "win_limit", "enabled", "prizes")
-PRIZE_KEYS = ("id", "name", "kind", "weight", "stock", "coupon_template_id")
+ACTIVITY_KEYS = ("name", "start_time", "end_time", "frequency", "win_limit", "enabled", "prizes", "type",
+                 "guarantee_after")
+PRIZE_KEYS = ("id", "name", "kind", "weight", "stock", "coupon_template_id", *DETAIL_KEYS)
 
 
 def prize_doc(p: LotteryPrize) -> dict[str, Any]:
     return {"id": p.id, "name": p.name, "kind": str(p.kind), "weight": int(p.weight), "stock": p.stock,
-            "coupon_template_id": p.coupon_template_id}
+            "coupon_template_id": p.coupon_template_id, "description": p.description, "image_url": p.image_url,
+            "how_to_redeem": p.how_to_redeem}
 
 
 async def activity_json(a: LotteryActivity) -> dict[str, Any]:
     prizes = await LotteryPrize.filter(activity_id=a.id, active=True).order_by("position", "id")
-    return {"id": a.id, "name": a.name, "start_time": iso(a.start_time), "end_time": iso(a.end_time),
-            "frequency": int(a.frequency), "win_limit": a.win_limit, "enabled": a.enabled, "version": a.version,
-            "prizes": [prize_doc(p) for p in prizes]}
+    kind = ActivityType(a.activity_type)
+    return {"id": a.id, "name": a.name, "type": kind.value, "type_name": ACTIVITY_TYPE_NAMES[kind],
+            "start_time": iso(a.start_time), "end_time": iso(a.end_time), "frequency": int(a.frequency),
+            "win_limit": a.win_limit, "guarantee_after": a.guarantee_after, "enabled": a.enabled,
+            "version": a.version, "prizes": [prize_doc(p) for p in prizes]}
 
 
 async def _reference_problems(prizes: list[dict[str, Any]]) -> list[str]:
@@ -51,19 +62,22 @@ async def _reference_problems(prizes: list[dict[str, Any]]) -> list[str]:
 
 
 async def activity_problems(data: dict[str, Any]) -> list[str]:
-    problems = validate_activity(data) + enabled_problems(data)
+    problems = validate_activity(data) + validate_activity_extras(data) + enabled_problems(data)
     return problems or await _reference_problems(list(data["prizes"]))
 
 
 def _activity_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {"name": data["name"].strip(), "start_time": aware_moment(data["start_time"]),
             "end_time": aware_moment(data["end_time"]), "frequency": data["frequency"],
-            "win_limit": data.get("win_limit", 0), "enabled": data.get("enabled", True)}
+            "win_limit": data.get("win_limit", 0), "enabled": data.get("enabled", True),
+            "activity_type": data.get("type", ActivityType.PAY_LOTTERY.value),
+            "guarantee_after": data.get("guarantee_after", 0)}
 
 
 def _prize_fields(p: dict[str, Any], position: int) -> dict[str, Any]:
     return {"name": p["name"].strip(), "kind": p["kind"], "weight": p["weight"], "stock": p.get("stock"),
-            "coupon_template_id": p.get("coupon_template_id"), "position": position}
+            "coupon_template_id": p.get("coupon_template_id"), "position": position,
+            **{k: p.get(k, "") for k in DETAIL_KEYS}}
 
 
 async def _write_prizes(conn: BaseDBAsyncClient, activity_id: int, prizes: list[dict[str, Any]]) -> None:
@@ -96,9 +110,23 @@ async def create_activity(request: Request) -> HTTPResponse:
 
 @bp.get("/activities")
 async def list_activities(request: Request) -> HTTPResponse:
+    """Newest first; ?type=pay_lottery|wheel|flip_card lists one type."""
     require_admin(request)
-    rows = await LotteryActivity.all().order_by("-id").limit(200)
+    query = LotteryActivity.all()
+    kind = request.args.get("type")
+    if kind:
+        if kind not in [t.value for t in ActivityType]:
+            raise invalid([f"type must be one of {[t.value for t in ActivityType]}"])
+        query = query.filter(activity_type=kind)
+    rows = await query.order_by("-id").limit(200)
     return json({"activities": [await activity_json(a) for a in rows]})
+
+
+@bp.get("/activity-types")
+async def list_activity_types(request: Request) -> HTTPResponse:
+    """活动类型: [{"code", "name"}]."""
+    require_admin(request)
+    return json({"activity_types": activity_types()})
 
 
 async def _activity(activity_id: int) -> LotteryActivity:

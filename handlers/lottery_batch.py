@@ -21,7 +21,7 @@ from tortoise.functions import Count
 from handlers.lottery_tables import PrizeEntry, PrizeTable
 from models.campaign_rules import PrizeKind
 from models.coupon import CouponTemplate, UserCoupon
-from models.lottery import LotteryActivity, LotteryChance, LotteryDraw, LotteryPrize, UserPrize
+from models.lottery import DrawStreak, LotteryActivity, LotteryChance, LotteryDraw, LotteryPrize, UserPrize
 from models.lottery_rules import window_key
 from models.payment import PaymentNotification
 
@@ -40,6 +40,7 @@ class ActivityRow:
     frequency: int
     version: int
     win_limit: int
+    guarantee_after: int = 0  # 保底: 0 = off
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class PaymentRow:
 
 
 _PAY = ("id", "order_no", "user_id", "offer_kind", "offer_activity_id", "chances", "chances_used")
-_ACT = ("enabled", "start_time", "end_time", "frequency", "version", "win_limit")
+_ACT = ("enabled", "start_time", "end_time", "frequency", "version", "win_limit", "guarantee_after")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,19 @@ class DrawBatch:
     template_taken: Counter[int] = field(default_factory=Counter)
     draws: list[dict[str, object]] = field(default_factory=list)  # LotteryDraw rows to insert
     awards: list[Award] = field(default_factory=list)
+    streaks: dict[tuple[int, int], int | None] = field(default_factory=dict)  # (user, activity) -> misses read
+    streak_now: dict[tuple[int, int], int] = field(default_factory=dict)  # -> misses after this batch
+
+    def misses(self, pair: tuple[int, int]) -> int:
+        """The user's non-winning draws in a row in the activity, as of this batch's decisions."""
+        return self.streak_now.get(pair, self.streaks.get(pair) or 0)
+
+    async def load_streaks(self, pairs: set[tuple[int, int]]) -> None:
+        rows = await DrawStreak.filter(user_id__in=sorted({u for u, _ in pairs}), activity_id__in=sorted(
+            {a for _, a in pairs})).using_db(self.conn).values_list("user_id", "activity_id", "misses")
+        found = {(int(u), int(a)): int(m) for u, a, m in rows}
+        for pair in pairs:
+            self.streaks[pair] = found.get(pair)
 
     async def prize_left(self, t: PrizeTable, index: int) -> int | None:
         pid = t.entries[index].id
@@ -203,6 +217,10 @@ async def read_batch(conn: BaseDBAsyncClient, reqs: list[DrawRequest], ctx: Draw
     b = DrawBatch(conn, by_order, {a.id: a for a in acts}, tables, chances, left, windows)
     firsts = [_first_draw(b, r, ctx) for r in reqs]
     await _prefetch(b, reqs, firsts)
+    guarded = {(r.user_id, p.activity_id) for r in reqs if (p := by_order.get(r.order_no)) and p.activity_id
+               and p.user_id == r.user_id and b.activities[p.activity_id].guarantee_after}
+    if guarded:
+        await b.load_streaks(guarded)
     return b, firsts
 
 

@@ -24,7 +24,8 @@ from bot.errors import FissionError
 from bot.session import current_user
 from handlers.coupon_grants import coupon_json
 from handlers.coupons import my_coupons, prize_json, shared_coupon
-from handlers.payments import my_payment, offer_of, path_order_no
+from handlers.prize_details import prize_details
+from handlers.payments import offer_of, path_order_no
 from models.coupon_rules import CouponStatus
 from models.lottery import UserPrize
 from models.payment import PaymentNotification, PaymentOrder
@@ -32,7 +33,7 @@ from models.payment_rules import fen_to_yuan
 from models.user import User
 
 WEB = Path(__file__).resolve().parents[1] / "web" / "lottery"
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 STATUS_TEXT = {"pending": "待发货", "shipped": "已发货", "delivered": "已签收", "granted": "已发放到券包",
                "cancelled": "已取消", "unused": "未使用", "used": "已使用", "expired": "已过期"}
@@ -100,13 +101,16 @@ async def pay_page(request: Request, order_no: str) -> HTTPResponse:
     user = current_user(request)
     if user is None:
         return _login(request)
-    number = path_order_no(order_no)
+    missing = page("支付结果", render("message", text="没有找到这笔订单"), status=404)
     try:
-        pay = await my_payment(number, user.id)
+        number = path_order_no(order_no)
     except FissionError:
+        return missing
+    pay = await PaymentNotification.get_or_none(order_no=number, user_id=user.id)  # another's looks missing
+    if pay is None:
         order = await PaymentOrder.get_or_none(order_no=number, user_id=user.id, refunded_at=None)
         if order is None:
-            return page("支付结果", render("message", text="没有找到这笔订单"), status=404)
+            return missing
         # registered, the gateway's notification not in yet: app.js polls the offer and reloads
         return page("支付结果", render("pay_pending", amount=fen_to_yuan(int(order.amount_fen)),
                                          order_no=number, order_no_attr=number))
@@ -128,13 +132,22 @@ async def prizes_page(request: Request) -> HTTPResponse:
     user = current_user(request)
     if user is None:
         return _login(request)
-    rows = [prize_json(p) for p in await UserPrize.filter(user_id=user.id).order_by("-created_at", "-id").limit(200)]
-    markup = "".join(
-        f'<li><span class="grow">{escape(p["name"])}<br><span class="muted">{escape((p["time"] or "")[:10])}'
-        f'</span></span><span class="tag">{escape(STATUS_TEXT.get(p["status"], p["status"]))}</span></li>'
-        for p in rows)
+    won = list(await UserPrize.filter(user_id=user.id).order_by("-created_at", "-id").limit(200))
+    details = await prize_details(won)
+    rows = [{**prize_json(p), **details[p.id]} for p in won]
+    markup = "".join(_prize_row(p) for p in rows)
     empty = "" if rows else '<p class="muted">还没有奖品，支付后去抽奖吧</p>'
     return page("我的奖品", render("prizes", rows=raw(markup), empty=raw(empty)))
+
+
+def _prize_row(p: dict[str, Any]) -> str:
+    """One won prize: name, date, status, and its detail (image, description, how to redeem)."""
+    image = (f'<img class="prize-img" src="{escape(p["image_url"])}" alt="">' if p["image_url"] else "")
+    extra = "".join(f'<br><span class="muted">{label}{escape(p[key])}</span>' for key, label in (
+        ("description", ""), ("how_to_redeem", "兑换方式：")) if p[key])
+    return (f'<li>{image}<span class="grow">{escape(p["name"])}<br><span class="muted">'
+            f'{escape((p["time"] or "")[:10])}</span>{extra}</span>'
+            f'<span class="tag">{escape(STATUS_TEXT.get(p["status"], p["status"]))}</span></li>')
 
 
 def _tabs(current: str) -> str:

@@ -40,6 +40,7 @@ class PrizeTable:
     table: AliasTable
     real: frozenset[int]  # indexes of prizes that count as a win (not "none")
     sold_out: set[int] = field(default_factory=set)
+    weights: tuple[int, ...] = ()  # per entry (the 保底 pick among the real prizes)
 
     @classmethod
     def of(cls, activity_id: int, version: int, prizes: list[LotteryPrize]) -> PrizeTable | None:
@@ -52,7 +53,7 @@ class PrizeTable:
         table = AliasTable.build([int(p.weight) for p in usable])
         real = frozenset(i for i, e in enumerate(entries) if e.kind is not PrizeKind.NONE)
         sold_out = {i for i, p in enumerate(usable) if p.stock is not None and p.stock <= 0}
-        return cls(activity_id, version, entries, table, real, sold_out)
+        return cls(activity_id, version, entries, table, real, sold_out, tuple(int(p.weight) for p in usable))
 
 
 class PrizeTables:

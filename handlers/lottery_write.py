@@ -27,7 +27,7 @@ from handlers.coupon_grants import issue_coupon
 from handlers.lottery_batch import Award, DrawBatch
 from models.campaign_rules import FulfilmentStatus, PrizeKind
 from models.coupon import CouponSource, CouponTemplate
-from models.lottery import LotteryDraw, LotteryPrize, UserPrize
+from models.lottery import DrawStreak, LotteryDraw, LotteryPrize, UserPrize
 from models.outbox import OutboxMessage
 from models.payment import PaymentNotification
 
@@ -128,9 +128,23 @@ async def _write_pg(b: DrawBatch, prizes: list[dict[str, Any]], messages: list[d
         raise DrawConflict("a payment vanished under the batch")
 
 
+async def _write_streaks(b: DrawBatch, now: dt.datetime) -> None:
+    """保底 counters: each moves from the value this batch read (conditional update) or is born
+    (unique insert); another transaction having moved it first raises."""
+    for (user_id, activity_id), misses in sorted(b.streak_now.items()):
+        read = b.streaks.get((user_id, activity_id))
+        if read is None:
+            await DrawStreak.create(user_id=user_id, activity_id=activity_id, misses=misses, updated_at=now,
+                                    using_db=b.conn)
+        elif not await DrawStreak.filter(user_id=user_id, activity_id=activity_id, misses=read).using_db(
+                b.conn).update(misses=misses, updated_at=now):
+            raise DrawConflict("a draw streak moved under the batch")
+
+
 async def write_batch(b: DrawBatch, tz: dt.tzinfo, now: dt.datetime) -> None:
     """Everything the batch decided, in the caller's transaction; raises DrawConflict (or the
     database's IntegrityError) when another transaction got there first."""
+    await _write_streaks(b, now)
     if await _add_each(CouponTemplate, b.conn, b.template_taken, "stock_left", -1) != len(b.template_taken):
         raise DrawConflict("a coupon template ran short under the batch")
     prizes, messages = await _award_rows(b, tz, now)

@@ -9,6 +9,7 @@ are applied (handlers.payment_settle), so a notification that came first earns i
 from __future__ import annotations
 
 import json as stdjson
+import logging
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -26,6 +27,7 @@ from models.payment import PaymentNotification, PaymentOrder
 from models.user import User
 
 bp = Blueprint("payment_orders", url_prefix="/api/payments/orders")
+log = logging.getLogger(__name__)
 
 
 class PaymentOrderIn(BaseModel):
@@ -90,9 +92,12 @@ async def register(body: PaymentOrderIn, tz: Any) -> tuple[PaymentOrder, bool]:
     if not _same(found, body):
         raise FissionError(ErrorCode.CONFLICT, "该订单号已登记为其他内容")
     for received in await kept_for(found.order_no):  # read after our commit: a racing notice is seen
-        if _consistent(received.notice.user_code, found.openid) and _consistent(
-                received.notice.product_code, found.product_code):
+        n = received.notice
+        if _consistent(n.user_code, found.openid) and _consistent(n.product_code, found.product_code):
             await settle(received, payer_of(found), tz)
+        else:
+            log.warning("payment order %s: a kept notification names another payer or product; not applied",
+                        found.order_no)
     return found, created
 
 

@@ -17,8 +17,10 @@ import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -103,7 +105,7 @@ async def kept_for(order_no: str) -> list[Received]:
     return [Received(_notice_of(r), r.received_at) for r in rows]
 
 
-async def _values(r: Received, payer: Payer, tz: dt.tzinfo) -> dict[str, object]:
+async def _values(r: Received, payer: Payer, tz: dt.tzinfo) -> dict[str, Any]:
     """The payment row's fields: the offer judged at the payment time, nothing for a mismatch."""
     n = dataclasses.replace(r.notice, product_code=payer.product_code)
     paid_at = parse_bank_trade_date(n.bank_trade_date, tz)
@@ -123,8 +125,8 @@ async def _values(r: Received, payer: Payer, tz: dt.tzinfo) -> dict[str, object]
             "received_at": r.received_at, "amount_mismatch": mismatch and n.success}
 
 
-async def _grant_chances(pay_id: int, values: dict[str, object], conn: object) -> None:
-    chances = int(values["chances"])  # type: ignore[call-overload]
+async def _grant_chances(pay_id: int, values: dict[str, Any], conn: BaseDBAsyncClient) -> None:
+    chances = int(values["chances"])
     if chances:
         now = values["received_at"]
         await LotteryChance.bulk_create([
@@ -151,7 +153,7 @@ async def settle(r: Received, payer: Payer, tz: dt.tzinfo) -> tuple[int, bool]:
     return pay_id, duplicate
 
 
-async def _upgrade(order_no: str, values: dict[str, object]) -> tuple[int, bool]:
+async def _upgrade(order_no: str, values: dict[str, Any]) -> tuple[int, bool]:
     first = await PaymentNotification.get(order_no=order_no)
     if first.success or not values["success"]:
         return first.id, True
@@ -162,7 +164,7 @@ async def _upgrade(order_no: str, values: dict[str, object]) -> tuple[int, bool]
     return first.id, not moved
 
 
-async def _alert_mismatch(n: PayNotice, payer: Payer, values: dict[str, object]) -> None:
+async def _alert_mismatch(n: PayNotice, payer: Payer, values: dict[str, Any]) -> None:
     if not values["amount_mismatch"]:
         return
     text = (f"【Fission 告警】支付金额不符：订单 {n.order_no} 登记 {payer.amount_fen} 分，"

@@ -17,16 +17,17 @@ from urllib.parse import unquote
 
 from sanic import Blueprint, Request, Sanic, json
 from sanic.response import HTTPResponse
+
 from bot import logs, signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.protection import client_ip
 from bot.session import require_user
 from handlers.coupon_grants import claim_payment_coupons, coupon_json, template_json
 from handlers.drawbatcher import DrawBatcher
 from handlers.lottery import DrawContext, DrawRequest
 from handlers.lottery_tables import PrizeTables
 from handlers.payment_settle import accept_notice
-from bot.protection import client_ip
 from models.coupon import CouponTemplate
 from models.payment import OfferKind, PaymentNotification, PaymentOrder
 from models.payment_rules import PayNotice, PayNoticeError, parse_pay_request
@@ -87,30 +88,26 @@ async def notify(request: Request) -> HTTPResponse:
     return await _accept(request)
 
 
-@bp.post("/notify/<token:str>", name="notify_token")
-async def notify_token(request: Request, token: str) -> HTTPResponse:
+@bp.post("/notify/<secret:str>", name="notify_token")  # not "token": bot.inputguard caps those at 43 chars
+async def notify_token(request: Request, secret: str) -> HTTPResponse:
     """The same without a signature, for gateways that cannot sign: the path's token is the proof.
     404 while `payments.notify_token` is empty; 403 source; 401 wrong token."""
     expected = request.app.ctx.settings.payments.notify_token
     if not expected:
         raise FissionError(ErrorCode.NOT_FOUND)
     _check_source(request)
-    if not hmac.compare_digest(token.encode("utf-8", "surrogateescape"), expected.encode()):
+    if not hmac.compare_digest(secret.encode("utf-8", "surrogateescape"), expected.encode()):
         raise FissionError(ErrorCode.BAD_SIGNATURE)
     return await _accept(request)
 
 
 def path_order_no(raw: str) -> str:
-    """The OrderNo from a URL path segment: Sanic hands it over percent-encoded."""
-    return unquote(raw)[:MAX_ORDER_NO_CHARS]
-
-
-async def my_payment(order_no: str, user_id: int) -> PaymentNotification:
-    """The payer's own notification; another user's order is indistinguishable from a missing one."""
-    pay = await PaymentNotification.get_or_none(order_no=order_no, user_id=user_id)
-    if pay is None:
+    """The OrderNo from a URL path segment: Sanic hands it over percent-encoded. 404 for one no
+    order can have (a NUL, which PostgreSQL cannot even compare with)."""
+    number = unquote(raw)[:MAX_ORDER_NO_CHARS]
+    if "\x00" in number:
         raise FissionError(ErrorCode.NOT_FOUND)
-    return pay
+    return number
 
 
 async def offer_of(pay: PaymentNotification) -> dict[str, Any]:

@@ -177,7 +177,10 @@ def _validity_errors(data: Mapping[str, object]) -> list[str]:
 
 
 def aware_moment(raw: object) -> datetime | None:
-    """An aware datetime from a datetime or an ISO-8601 string with an offset; None otherwise."""
+    """An aware UTC datetime from a datetime or an ISO-8601 string with an offset; None otherwise.
+
+    In UTC because tortoise's `.update()` on MySQL/MariaDB stores an aware time's wall clock as if
+    it were UTC (`+08:00` 10:00 became 10:00Z: an admin's edited window moved by 8 hours)."""
     if isinstance(raw, str):
         try:
             raw = datetime.fromisoformat(raw)
@@ -185,7 +188,7 @@ def aware_moment(raw: object) -> datetime | None:
             return None
     if not isinstance(raw, datetime) or raw.utcoffset() is None:
         return None
-    return raw
+    return raw.astimezone(UTC)
 
 
 def _int_at_least(raw: object, minimum: int) -> bool:

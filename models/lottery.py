@@ -9,6 +9,7 @@ the frequency rule is a unique (user, activity, window_key) on draws; the win li
 from tortoise import fields
 from tortoise.models import Model
 
+from models.activity_rules import ActivityType
 from models.campaign_rules import MAX_CHANCES, FulfilmentStatus, PrizeKind
 from models.lottery_rules import Frequency
 
@@ -23,6 +24,8 @@ class LotteryActivity(Model):
     end_time = fields.DatetimeField()
     frequency = fields.IntEnumField(Frequency, default=Frequency.UNLIMITED)
     win_limit = fields.IntField(default=0)  # 0 = unlimited
+    activity_type = fields.CharEnumField(ActivityType, max_length=16, default=ActivityType.PAY_LOTTERY)
+    guarantee_after = fields.IntField(default=0)  # 保底: after N misses in a row the next draw wins; 0 = off
     enabled = fields.BooleanField(default=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -44,6 +47,9 @@ class LotteryPrize(Model):
     coupon_template = fields.ForeignKeyField("models.CouponTemplate", related_name="lottery_prizes", null=True,
                                              on_delete=fields.RESTRICT)
     position = fields.IntField(default=0)
+    description = fields.CharField(max_length=500, default="")  # 奖品详情
+    image_url = fields.CharField(max_length=1024, default="")
+    how_to_redeem = fields.CharField(max_length=500, default="")
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -123,3 +129,19 @@ class UserPrize(Model):
         table = "user_prizes"
         unique_together = (("user_id", "activity_id", "win_slot"),)
         indexes = (("user_id", "created_at"),)
+
+
+class DrawStreak(Model):
+    """保底 counter: the non-winning draws in a row of one user in one activity. Moved only by conditional
+    updates (`misses = <read value>`) or a unique insert, so two processes drawing for the same
+    user at once cannot both count from the same value."""
+
+    id = fields.BigIntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="draw_streaks", on_delete=fields.RESTRICT)
+    activity = fields.ForeignKeyField("models.LotteryActivity", related_name="streaks", on_delete=fields.RESTRICT)
+    misses = fields.IntField(default=0)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "lottery_draw_streaks"
+        unique_together = (("user_id", "activity_id"),)

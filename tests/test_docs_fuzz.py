@@ -35,7 +35,8 @@ from tests.service import Service, login
 REDIS_DB = 3
 MAX_EXAMPLES = 12
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-SIGNED = {"/api/orders/events": "orders", "/api/payments/notify": "payments"}
+SIGNED = {"/api/orders/events": "orders", "/api/payments/notify": "payments", "/api/payments/orders": "payments",
+          "/api/payments/orders/{order_no}/refund": "payments"}
 
 
 class Fuzzed:

@@ -9,12 +9,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
+
+import pytest
 
 from handlers.payment_orders import PaymentOrderIn, register
 from handlers.payment_settle import accept_notice
 from models.lottery import LotteryChance
 from models.outbox import OutboxMessage
 from models.payment import OfferKind, PayActivityConfig, PaymentNotification, ReceivedPayNotice
+from models.campaign_rules import aware_moment
 from models.payment_rules import PayNotice
 from tests.paykit import NOW, SH, activity, lottery_config, uid
 
@@ -135,12 +139,14 @@ async def test_window_is_judged_on_the_bank_trade_date(orm: str) -> None:
     assert (await PaymentNotification.get(order_no=paid_after)).chances == 0
 
 
-async def test_a_skewed_bank_trade_date_is_judged_on_receipt(orm: str) -> None:
-    """The seed's own date (2018) is years off: the window is judged on the receipt time."""
+async def test_a_skewed_bank_trade_date_is_judged_on_receipt(orm: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The seed's own date (2018) is years off: the window is judged on the receipt time, logged."""
     await lottery_config(await activity(NONE_ONLY))
     order = uid("ord")
     await register(order_in(order), SH)
-    await accept_notice(seed_notice(order, paid="2018-01-08 17:44:18"), NOW, SH)
+    with caplog.at_level(logging.WARNING, logger="handlers.payment_settle"):
+        await accept_notice(seed_notice(order, paid="2018-01-08 17:44:18"), NOW, SH)
+    assert any(order in r.getMessage() and "receipt time" in r.getMessage() for r in caplog.records)
     pay = await PaymentNotification.get(order_no=order)
     assert pay.paid_at == dt.datetime(2018, 1, 8, 9, 44, 18, tzinfo=dt.UTC) and pay.chances == 1
 
@@ -171,3 +177,11 @@ async def test_stand_in_payer_without_registration(orm: str) -> None:
     n = dataclasses.replace(seed_notice(order, amount_fen=1990), user_code=uid(), product_code="P1")
     pay_id, _dup = await accept_notice(n, NOW, SH)
     assert pay_id is not None and await _chances(order) == 1
+
+
+async def test_an_edited_window_keeps_its_instant(orm: str) -> None:
+    """Admin edits go through `.update()`; a +08:00 time must mean the same instant on every backend."""
+    cfg = await lottery_config(await activity(NONE_ONLY))
+    closes = aware_moment("2026-11-22T10:00:00+08:00")
+    await PayActivityConfig.filter(id=cfg.id).update(end_time=closes)
+    assert (await PayActivityConfig.get(id=cfg.id)).end_time == dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)

@@ -8,8 +8,10 @@ from urllib.parse import quote, unquote_to_bytes
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import ValidationError
 
 from models.payment_rules import judged_time, parse_bank_trade_date, parse_pay_request
+from tests.conftest import make_settings
 from tests.seedpay import LOCAL_COPY, SEED_FILES, SHARED_FIXTURES, seed_body
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -76,3 +78,17 @@ def test_judged_on_payment_time_unless_unknown_or_skewed() -> None:
     assert judged_time(received - dt.timedelta(hours=24, seconds=1), received) == (received, True)
     assert judged_time(received + dt.timedelta(days=2), received) == (received, True)
     assert judged_time(None, received) == (received, False)
+
+
+@pytest.mark.parametrize(("section", "ok"), [
+    ({"notify_token": ""}, True), ({"notify_token": "a" * 24}, True), ({"notify_token": "A-b_c.d~" * 3}, True),
+    ({"notify_token": "a" * 23}, False), ({"notify_token": "a" * 23 + "/"}, False),
+    ({"notify_token": "令牌" * 12}, False), ({"allow_from": ["10.0.0.0/8", "2001:db8::/32"]}, True),
+    ({"allow_from": ["10.0.0.300/8"]}, False),
+])
+def test_payment_settings(section: dict[str, object], ok: bool) -> None:
+    if ok:
+        make_settings(payments=section)
+    else:
+        with pytest.raises(ValidationError):
+            make_settings(payments=section)

@@ -134,6 +134,22 @@ def test_user_and_product_codes_must_match_the_registered_order(svc: Service) ->
     assert _offer(svc, openid, order).json()["chances"] == 1
 
 
+@pytest.mark.parametrize("path", ["/api/payments/orders/%00/refund", "/api/payments/orders/" + "9" * 300 + "/refund",
+                                  f"/api/payments/notify/{TOKEN}%00", "/api/payments/notify/" + "k" * 500])
+def test_impossible_paths_are_4xx(svc: Service, path: str) -> None:
+    body = b"{}"
+    r = httpx.post(svc.base + path, content=body, timeout=10,
+                   headers={"X-Fission-Signature": sign(body, svc.config["payments"]["secret"])})
+    assert 400 <= r.status_code < 500, r.text
+
+
+def test_nul_in_a_registration_is_400(svc: Service) -> None:
+    r = register_order(svc, "A\u0000B", uid(), product="SEED")
+    assert r.status_code == 400
+    r = register_order(svc, _order_no(), "o\u0000x", product="SEED")
+    assert r.status_code == 400
+
+
 def test_pending_is_the_payers_only(svc: Service) -> None:
     openid, order = uid(), _order_no()
     register_order(svc, order, openid, product="SEED", amount_fen=1)
@@ -189,7 +205,8 @@ def test_allow_from_answers_403_to_other_sources(fake: fakewx.FakeWeChat) -> Non
 @pytest.mark.parametrize("backend", ["postgres", "mysql"])
 async def test_50_concurrent_copies_on_the_token_path_give_one_chance(fake: fakewx.FakeWeChat, backend: str) -> None:
     """Two worker processes; half the copies arrive before the order is registered, half after."""
-    s = Service(fake.url, backend=backend, workers=2, redis_db=3, payments={"notify_token": TOKEN})
+    s = Service(fake.url, backend=backend, workers=2, redis_db=3, payments={"notify_token": TOKEN},
+                server={"access_log": True})
     try:
         setup_lottery(s)
         openid, order = uid(), _order_no()
@@ -207,5 +224,8 @@ async def test_50_concurrent_copies_on_the_token_path_give_one_chance(fake: fake
             assert phone.get(f"/api/payments/{order}/offer").json()["chances"] == 1
             assert phone.post(f"/api/payments/{order}/draw").status_code == 200
             assert phone.post(f"/api/payments/{order}/draw").json()["error"] == "no_chance"
+        with open(s.log_path) as f:
+            log = f.read()
+        assert log.count("notify/[redacted]") >= 50 and TOKEN not in log  # both worker processes redact
     finally:
         s.stop()
