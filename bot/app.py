@@ -24,6 +24,7 @@ from bot.ratelimit import limiter_of
 from bot.session import Sessions
 from bot.settings import Settings
 from handlers import expiry, orders, redpacket, share
+from handlers.budget import budget_of
 from handlers.helpbatcher import HelpBatcher, HelpScreen
 from handlers.helpcache import HelpCache
 from handlers.helpsplit import SplitContext
@@ -63,7 +64,7 @@ async def start_resources(app: Sanic) -> None:
     app.ctx.help_screen.start()
     split_ctx = SplitContext(rules, s.campaign.tz, s.campaign.launch_date, random.SystemRandom())
     app.ctx.help_batcher = HelpBatcher(split_ctx, max_batch=s.redpacket.batch_max,
-                                       on_committed=app.ctx.help_cache.remember)
+                                       on_committed=app.ctx.help_cache.remember, budget_of=lambda: budget_of(s))
     app.ctx.help_batcher.start()
     app.ctx.stop = asyncio.Event()
     app.ctx.background = [asyncio.create_task(run_periodic(
@@ -187,8 +188,8 @@ def features() -> list[Any]:
     may expose `async start(app)` / `async stop(app)`, run after / before the shared resources."""
     from bot import background, callbacks, oauth
     from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin, payments
-    from handlers import admin_page, outbox_admin, pages, poster
+    from handlers import admin_page, campaign_admin, outbox_admin, pages, poster, wallet
 
-    return [oauth, orders, redpacket, share, admin, callbacks,
+    return [oauth, orders, redpacket, share, wallet, admin, campaign_admin, callbacks,
             payments, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages, poster, pages,
             jssdk, outbox_admin, admin_page, background]  # background last: started after, stopped before the others

@@ -11,4 +11,5 @@ MODEL_MODULES = [
     "models.payment",
     "models.lottery",
     "models.coupon",
+    "models.campaign",
 ]
