@@ -71,7 +71,8 @@ async def debit(d: DebitIn, now: dt.datetime) -> tuple[LedgerEntry, bool]:
         raise FissionError(ErrorCode.INSUFFICIENT_BALANCE)
     try:
         async with in_transaction() as conn:
-            await User.filter(id=user.id).select_for_update().using_db(conn).values_list("id", flat=True)
+            # model objects: tortoise drops FOR UPDATE from .values() (PITFALLS.md)
+            await User.filter(id=user.id).select_for_update().using_db(conn)
             refusal = debit_refusal(await balance_fen(user.id, conn), d.amount_fen)
             if refusal:
                 raise FissionError(ErrorCode(refusal))
