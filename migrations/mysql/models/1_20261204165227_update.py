@@ -19,7 +19,7 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
     `updated_at` DATETIME(6) NOT NULL
 ) CHARACTER SET utf8mb4;
         ALTER TABLE `helps` MODIFY COLUMN `kind` VARCHAR(16) NOT NULL COMMENT 'NEW: new\nOLD: old\nBLACKLISTED: blacklisted\nBLACK_OWNER: black_owner';
-        ALTER TABLE `platform_orders` ADD `confirmed` BOOL NOT NULL DEFAULT 1;
+        ALTER TABLE `platform_orders` ADD COLUMN IF NOT EXISTS `confirmed` BOOL NOT NULL DEFAULT 1;
         ALTER TABLE `ledger_entries` MODIFY COLUMN `kind` VARCHAR(16) NOT NULL COMMENT 'HELP_OWNER: help_owner\nHELP_HELPER: help_helper\nREVERSAL: reversal\nDEBIT: debit\nDEBIT_REVERSAL: debit_reversal';"""
 
 

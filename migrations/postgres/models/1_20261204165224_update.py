@@ -19,7 +19,7 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
     "updated_at" TIMESTAMPTZ NOT NULL
 );
         COMMENT ON COLUMN "helps"."kind" IS 'NEW: new\nOLD: old\nBLACKLISTED: blacklisted\nBLACK_OWNER: black_owner';
-        ALTER TABLE "platform_orders" ADD "confirmed" BOOL NOT NULL DEFAULT True;
+        ALTER TABLE "platform_orders" ADD COLUMN IF NOT EXISTS "confirmed" BOOL NOT NULL DEFAULT True;
         COMMENT ON COLUMN "ledger_entries"."kind" IS 'HELP_OWNER: help_owner\nHELP_HELPER: help_helper\nREVERSAL: reversal\nDEBIT: debit\nDEBIT_REVERSAL: debit_reversal';"""
 
 
