@@ -1,7 +1,10 @@
 """Order events → red packets: issue on `confirmed`, invalidate on `refunded` (SPEC §1.1–1.2).
 
 Idempotent per event_id (unique `order_events` row) and per order (one packet per order), so
-the webhook and the RabbitMQ consumer can both deliver the same event any number of times.
+the webhook and the RabbitMQ consumer can both deliver the same event any number of times, in any
+order: a refund before expire_time invalidates the packet even when split out (the owner's
+earnings reversed, helpers keep theirs); a refund that comes before its `confirmed` leaves the
+order row as a refund marker, and the late `confirmed` issues no packet. docs/redpacket.md.
 """
 
 from __future__ import annotations
