@@ -5,8 +5,10 @@ Each alert is an outbox row of kind `alert` whose key names the alert and its wi
 window is written once however many processes or checks notice it. Thresholds live in `alerts.*`;
 a zero threshold or budget turns that alert off.
 
-- budget: net help credits (owner + helper, minus reversals) today / in total past a fraction of
-  `daily_budget_fen` / `total_budget_fen` (highest threshold crossed, once per day / ever);
+- budget: "spent" (handlers/budget.py: owner + helper credits minus reversals) today / in total
+  past a fraction (80%, 100% by default) of the hard budgets `campaign.daily_budget_fen` /
+  `campaign.total_budget_fen` — or, where those are 0, the alert-only `alerts.*_budget_fen` —
+  the highest threshold crossed, once per day / ever;
 - abuse: one packet helped by ≥ `abuse_new_accounts` accounts younger than `new_account_age_s`
   within `abuse_window_s`;
 - error spike: ≥ `error_threshold` errors logged in `error_window_s` across the deployment
@@ -23,21 +25,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
-from tortoise.functions import Count, Sum
+from tortoise.functions import Count
 
 from bot.keys import ERROR_COUNT_TTL_S, Keys
 from bot.notices import NoticeKind, yuan
 from bot.outbox import outbox_row
 from bot.settings import AlertSettings, Settings
-from models.enums import LedgerKind
-from models.ledger import LedgerEntry
+from handlers.budget import budget_of, spent_fen
+from models.budget_rules import NO_BUDGET, Budget, thresholds_crossed
 from models.outbox import OutboxMessage
 from models.redpacket import Help
 from models.redpacket_rules import local_day
 
 log = logging.getLogger(__name__)
 
-BUDGET_KINDS = [LedgerKind.HELP_OWNER, LedgerKind.HELP_HELPER, LedgerKind.REVERSAL]
 FLUSH_INTERVAL_S = 5.0
 
 
@@ -58,25 +59,20 @@ async def raise_alert(name: str, window: str, text: str, now: dt.datetime) -> bo
     return True
 
 
-async def _spent(since: dt.datetime | None) -> int:
-    q = LedgerEntry.filter(kind__in=BUDGET_KINDS)
-    if since is not None:
-        q = q.filter(created_at__gte=since)
-    rows = await q.annotate(total=Sum("amount_fen")).values("total")
-    return int(rows[0]["total"] or 0) if rows else 0
-
-
-async def check_budget(a: AlertSettings, tz: ZoneInfo, now: dt.datetime) -> list[str]:
-    """Raise the highest budget threshold crossed today and in total; the keys raised."""
+async def check_budget(a: AlertSettings, tz: ZoneInfo, now: dt.datetime, hard: Budget | None = None) -> list[str]:
+    """Raise the highest budget threshold crossed today and in total; the keys raised. The budgets
+    are the hard ones (`hard`, from handlers/budget.py `budget_of`) where set, else the alert-only
+    `alerts.*_budget_fen`; "spent" is handlers/budget.py's one definition."""
     day = local_day(now, tz)
     midnight = dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    hard = hard or NO_BUDGET
     raised = []
-    for scope, label, budget, since in (("day", "今日", a.daily_budget_fen, midnight),
-                                        ("total", "累计", a.total_budget_fen, None)):
+    for scope, label, budget, since in (("day", "今日", hard.daily_fen or a.daily_budget_fen, midnight),
+                                        ("total", "累计", hard.total_fen or a.total_budget_fen, None)):
         if not budget:
             continue
-        spent = await _spent(since)
-        crossed = [t for t in a.budget_thresholds if spent >= t * budget]
+        spent = await spent_fen(since)
+        crossed = thresholds_crossed(spent, budget, a.budget_thresholds)
         if not crossed:
             continue
         pct = round(max(crossed) * 100)
@@ -126,7 +122,7 @@ async def consumer_failed(a: AlertSettings, queue: str, reason: str, now: dt.dat
 
 async def check_all(s: Settings, redis: Any, keys: Keys, now: dt.datetime) -> None:
     """Every periodic check; one failing check does not hide the others (each failure is logged)."""
-    checks = [check_budget(s.alerts, s.campaign.tz, now), check_abuse(s.alerts, now),
+    checks = [check_budget(s.alerts, s.campaign.tz, now, await budget_of(s)), check_abuse(s.alerts, now),
               check_errors(s.alerts, redis, keys, now)]
     for result in await asyncio.gather(*checks, return_exceptions=True):
         if isinstance(result, BaseException):

@@ -24,6 +24,7 @@ from bot.session import Sessions
 from bot.settings import Settings
 from bot.unavailable import is_unavailable
 from handlers import audit_routes, expiry, orders, redpacket, share
+from handlers.budget import budget_of
 from handlers.helpbatcher import HelpBatcher, HelpScreen
 from handlers.helpcache import HelpCache
 from handlers.helpsplit import SplitContext
@@ -69,7 +70,7 @@ async def start_resources(app: Sanic) -> None:
     app.ctx.help_screen.start()
     split_ctx = SplitContext(rules, s.campaign.tz, s.campaign.launch_date, random.SystemRandom())
     app.ctx.help_batcher = HelpBatcher(split_ctx, max_batch=s.redpacket.batch_max,
-                                       on_committed=app.ctx.help_cache.remember)
+                                       on_committed=app.ctx.help_cache.remember, budget_of=lambda: budget_of(s))
     app.ctx.help_batcher.start()
     app.ctx.stop = asyncio.Event()
     app.ctx.background = [asyncio.create_task(run_periodic(
@@ -184,6 +185,14 @@ class AmqpProbe:
         return None
 
 
+async def _amqp_ping(url: str) -> None:
+    """RabbitMQ answers: a connection opens (AMQP handshake) and closes."""
+    import aio_pika
+
+    conn = await aio_pika.connect(url, timeout=2)
+    await conn.close()
+
+
 def create_app(settings: Settings, name: str = "fission") -> Sanic:
     app = Sanic(name, dumps=dumps, log_config=logs.sanic_log_config())
     app.config.REQUEST_MAX_SIZE = settings.server.max_body_bytes
@@ -214,9 +223,9 @@ def features() -> list[Any]:
     from bot import background, callbacks, oauth
     from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin
     from handlers import payment_orders, payments
-    from handlers import admin_page, audit_admin, exports, front, outbox_admin, pages, poster
+    from handlers import admin_page, audit_admin, campaign_admin, exports, front, outbox_admin, pages, poster, wallet
 
-    return [oauth, orders, redpacket, share, admin, callbacks,
+    return [oauth, orders, redpacket, share, wallet, admin, campaign_admin, callbacks,
             payments, payment_orders, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages,
             poster, pages, jssdk, outbox_admin, admin_page, audit_admin, exports, front,
             background]  # background last: started after, stopped before the others

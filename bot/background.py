@@ -28,6 +28,7 @@ from bot.keys import Keys
 from bot.outbox_worker import OutboxWorker
 from bot.settings import Settings
 from bot.wxgateway import gateway_of
+from handlers import budget
 from handlers.helpcache import HelpCache
 from handlers.orders import EventResult, OrderEventIn, handle_order_event
 
@@ -41,7 +42,11 @@ def make_consumer(deps: Any) -> OrderConsumer:
     s: Settings = deps.settings
 
     async def handle(ev: OrderEventIn) -> EventResult:
-        result = await handle_order_event(ev, s.redpacket, utcnow())
+        # while the campaign is paused a `confirmed` waits here, unacked: the queue keeps it (and
+        # the rest, up to the prefetch) until resume; a refund goes through at once
+        while ev.type == "confirmed" and (await budget.budget_of(s)).paused:
+            await asyncio.sleep(max(1.0, s.campaign.controls_cache_s))
+        result = await handle_order_event(ev, s.redpacket, utcnow(), s.campaign, await budget.budget_of(s))
         if result.invalidated_token:
             await deps.help_cache.mark_terminal(result.invalidated_token, "invalid")
         return result

@@ -181,7 +181,7 @@ def summary_rows(result: dict[str, Any], fake: DemoWeChat) -> list[tuple[str, st
          f"{funnel['issued']} / {funnel['shared']} / {funnel['helped']} / {funnel['split_out']}"),
         ("helps accepted", str(t.helps["accepted"])), ("helps refused", refusals),
         ("packets expired at day end", str(t.expired)), ("packets invalidated by a refund", str(t.refunded)),
-        ("paid out to owners (fen)", str(budget["spent_total"])),
+        ("spent: owner + helper credits - reversals (fen)", str(budget["spent_total"])),
         ("lottery draws", ", ".join(f"{k} {v}" for k, v in sorted(t.draws.items())) or "-"),
         ("coupons claimed after payment", str(t.coupons_claimed)),
         ("template messages sent", str(fake.sent["/cgi-bin/message/template/send"])),

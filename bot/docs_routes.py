@@ -61,6 +61,9 @@ NOTIFY_TEXT = ("Package/Request with OrderNo, PayId, BankTradeDate, PayAmount (y
                "contradict the registered order.")
 DRAW = obj({"prize": null(obj({"id": INT, "name": STR, "kind": STR})), "chances": INT})
 FULFILMENT = enum("pending", "shipped", "delivered", "granted", "cancelled")
+WALLET_MOVE = obj({"order_no": STR, "amount_fen": INT, "kind": STR, "duplicate": BOOL, "balance": INT})
+CAMPAIGN = obj({"paused": BOOL, "reason": STR, "budget": obj({"daily_fen": INT, "total_fen": INT, "spent_today": INT,
+                                                              "spent_total": INT})})
 BLACKLISTED = obj({"openid": STR, "blacklisted": BOOL}, {"added": BOOL, "removed": BOOL})
 
 ROUTES: dict[str, Doc] = {
@@ -89,14 +92,26 @@ ROUTES: dict[str, Doc] = {
     # ---- orders and red packets ----
     "orders.order_events": Doc("Order event (confirmed / refunded) from the order system",
                                 {200: j(obj({"packet": null(ref("Packet")), "duplicate": BOOL}))},
-                                errors=(400, 401, 413), body=ref("OrderEventIn"), auth="signature"),
+                                errors=(400, 401, 413, 503), body=ref("OrderEventIn"), auth="signature",
+                                description="503 campaign_paused: a `confirmed` while the campaign is paused "
+                                            "(retry later; refunds are always taken)."),
     "redpacket.list_packets": Doc("My red packets", {200: j(obj({"packets": arr(ref("Packet"))}))}, errors=(401,),
                                    **USER),
     "redpacket.packet_detail": Doc("One of my packets with every help", {200: j(ref("PacketDetail"))},
                                     errors=(401, 404), **USER),
     "redpacket.wallet": Doc("My balance and ledger entries (fen)", {200: j(obj(
-        {"balance": INT, "entries": arr(obj({"amount": INT, "kind": STR, "packet_id": null(INT),
-                                             "time": null(TIME)}))}))}, errors=(401,), **USER),
+        {"balance": INT, "spendable": INT, "owed": INT,
+         "entries": arr(obj({"amount": INT, "kind": STR, "packet_id": null(INT), "order_no": null(STR),
+                             "time": null(TIME)}))}))}, errors=(401,), **USER,
+        description="`balance` is signed: a refund's reversal can take it below zero; `spendable` = "
+                    "max(balance, 0), `owed` = max(-balance, 0)."),
+    "wallet.debit_route": Doc("Spend store credit at checkout (idempotent per order_no)", {200: j(WALLET_MOVE)},
+                               errors=(400, 401, 409, 413), body=obj({"openid": STR, "order_no": STR,
+                                                                      "amount_fen": INT}), auth="signature",
+                               description="409 insufficient_balance (never below zero), 409 conflict "
+                                           "(same order_no, other openid or amount)."),
+    "wallet.reverse_route": Doc("Give a checkout's debit back (order cancelled; idempotent)", {200: j(WALLET_MOVE)},
+                                 errors=(401, 404, 413), body=STR, body_required=False, auth="signature"),
     "redpacket.reminders": Doc("Reminders for my page", {200: j(obj({"reminders": arr(obj(
         {"kind": STR, "text": STR}))}))}, errors=(401,), **USER),
     "share.share": Doc("Share my packet: token, help link, poster", {200: j(ref("ShareLinks"))},
@@ -106,7 +121,8 @@ ROUTES: dict[str, Doc] = {
     "share.help_split": Doc("Help split a friend's packet", {200: j(ref("HelpResult"))},
                              errors=(401, 403, 404, 409, 410, 429, 503), **USER,
                              description="Refusals: 403 self_help, 409 already_helped, 429 daily_limit | "
-                                         "daily_same_owner_limit, 410 expired | split_out | invalid, 404 not_found."),
+                                         "daily_same_owner_limit, 410 expired | split_out | invalid | "
+                                         "budget_exhausted, 404 not_found, 503 campaign_paused."),
     "poster.poster_png": Doc("The packet's share poster", {200: {PNG: {"type": "string", "format": "binary"}},
                                                            304: {}}, errors=(404,),
                               headers={"If-None-Match": STR}),
@@ -159,6 +175,12 @@ ROUTES: dict[str, Doc] = {
         {"openid": STR, "reason": STR, "created_at": null(TIME)}))}))}, errors=(400, 401),
         query=(("limit", LIMIT, False), ("offset", LIMIT, False)), **ADMIN),
     "admin.stats": Doc("Funnel, budget and outbox figures", {200: j(STATS)}, errors=(401,), **ADMIN),
+    "campaign_admin.read": Doc("Hard budgets, spent against them, pause state", {200: j(CAMPAIGN)}, errors=(401,),
+                                **ADMIN),
+    "campaign_admin.pause": Doc("Pause the campaign: new packets, helps and draws answer 503 campaign_paused",
+                                 {200: j(CAMPAIGN)}, errors=(400, 401), body=obj({}, {"reason": STR}),
+                                 body_required=False, **ADMIN),
+    "campaign_admin.resume": Doc("Resume the campaign", {200: j(CAMPAIGN)}, errors=(400, 401), **ADMIN),
     "coupon_admin.create": Doc("Create a coupon template", {200: j(ref("CouponTemplate"))}, errors=(400, 401),
                                 body=ref("CouponTemplateIn"), **ADMIN),
     "coupon_admin.list_templates": Doc("Coupon templates", {200: j(obj({"templates": arr(ref("CouponTemplate"))}))},

@@ -189,6 +189,10 @@ class AdminSettings(_Section):
 class CampaignSettings(_Section):
     timezone: str = "Asia/Shanghai"
     launch_date: dt.date = dt.date(2026, 1, 1)
+    # hard budgets on what is credited (owner + helper, minus reversals), fen; 0 = none
+    daily_budget_fen: int = Field(0, ge=0)
+    total_budget_fen: int = Field(0, ge=0)
+    controls_cache_s: float = Field(1.0, ge=0, le=60)  # how long a process trusts its read of pause
 
     @field_validator("timezone")
     @classmethod
@@ -251,9 +255,10 @@ class AlertSettings(_Section):
     """WeCom admin alerts (bot/alerts.py); a zero budget or threshold turns that alert off."""
 
     check_interval_s: float = Field(60.0, gt=0)
+    # alert-only budgets of older configs; `campaign.*_budget_fen` (hard budgets) win when set
     daily_budget_fen: int = Field(0, ge=0)
     total_budget_fen: int = Field(0, ge=0)
-    budget_thresholds: list[float] = [0.5, 0.8, 1.0]
+    budget_thresholds: list[float] = [0.8, 1.0]
     abuse_window_s: int = Field(600, ge=10)
     abuse_new_accounts: int = Field(20, ge=0)
     new_account_age_s: int = Field(86400, ge=1)

@@ -30,9 +30,9 @@ from bot.errors import ErrorCode, FissionError
 from handlers.admin_common import require_admin
 from handlers.audit import AuditScope
 from handlers.audit_routes import audit_of
+from handlers.budget import spent_entries
 from handlers.redpacket import iso
-from models.enums import LedgerKind, OutboxStatus, PacketStatus
-from models.ledger import LedgerEntry
+from models.enums import OutboxStatus, PacketStatus
 from models.outbox import OutboxMessage
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import local_day
@@ -128,9 +128,9 @@ async def _funnel() -> dict[str, int]:
 
 
 async def _budget(since: dt.datetime) -> dict[str, int]:
-    """Owner credits minus reversals (reversals are stored negative): since `since` and ever."""
-    q = LedgerEntry.filter(kind__in=[LedgerKind.HELP_OWNER, LedgerKind.REVERSAL]).annotate(
-        total=Sum("amount_fen"), today=Sum("amount_fen", _filter=Q(created_at__gte=since)))
+    """"Spent" as handlers/budget.py defines it (owner + helper credits minus reversals): since
+    `since` and ever, in one aggregate query."""
+    q = spent_entries().annotate(total=Sum("amount_fen"), today=Sum("amount_fen", _filter=Q(created_at__gte=since)))
     return await _one_row(q, "total", "today")
 
 

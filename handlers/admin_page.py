@@ -38,9 +38,9 @@ from handlers.admin_chart import burn_svg, funnel_steps
 from handlers.audit import TOKEN_ACTOR, Role
 from handlers.audit_page import audit_context
 from handlers.audit_routes import audit_of, not_audited
+from handlers.budget import budget_of, spent_entries
 from handlers.pages import templates
-from models.enums import LedgerKind, PacketStatus
-from models.ledger import LedgerEntry
+from models.enums import PacketStatus
 from models.redpacket import RedPacket
 from models.redpacket_rules import effective_status
 
@@ -117,13 +117,12 @@ def back(flash: str = "") -> HTTPResponse:
 
 
 async def hourly_burn(tz: ZoneInfo, now: dt.datetime) -> list[int]:
-    """Budget spent (owner credits minus reversals, as in the stats) per local hour of today."""
+    """"Spent" (handlers/budget.py: owner + helper credits minus reversals) per local hour of today."""
     start = admin.local_day_start(now, tz)
     edges = [start + dt.timedelta(hours=h) for h in range(25)]
     sums = {f"h{h}": Sum("amount_fen", _filter=Q(created_at__gte=edges[h], created_at__lt=edges[h + 1]))
             for h in range(24)}
-    rows = await LedgerEntry.filter(kind__in=[LedgerKind.HELP_OWNER, LedgerKind.REVERSAL], created_at__gte=start,
-                                    created_at__lt=edges[24]).annotate(**sums).values(*sums)
+    rows = await spent_entries(start, edges[24]).annotate(**sums).values(*sums)
     row = rows[0] if rows else {}
     return [int(row.get(f"h{h}") or 0) for h in range(24)]
 
@@ -140,10 +139,11 @@ async def live_context(request: Request, now: dt.datetime) -> dict[str, Any]:
     s = request.app.ctx.settings
     tz = s.campaign.tz
     stats = await admin.campaign_stats(tz, now)
-    burn = burn_svg(await hourly_burn(tz, now), s.alerts.daily_budget_fen, now.astimezone(tz).hour)
+    daily_budget = (await budget_of(s)).daily_fen or s.alerts.daily_budget_fen
+    burn = burn_svg(await hourly_burn(tz, now), daily_budget, now.astimezone(tz).hour)
     chart = Markup(burn)  # noqa: S704 - admin_chart puts only numbers it computed into the markup
     return {"stats": stats, "steps": funnel_steps(stats.as_json()["funnel"]), "burn_svg": chart,
-            "daily_budget": s.alerts.daily_budget_fen, "top": await top_packets(now),
+            "daily_budget": daily_budget, "top": await top_packets(now),
             "at": now.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), "refresh_s": LIVE_REFRESH_S}
 
 

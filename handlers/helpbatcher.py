@@ -10,18 +10,26 @@ from bot import db
 from bot.batching import Clock, GroupCommitter
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from handlers.budget import CounterMissing
 from handlers.helpcache import HelpAsk, HelpCache, Screened
 from handlers.helpsplit import BatchConflict, HelpAttempt, HelpOutcome, SplitContext, commit_batch
+from models.budget_rules import NO_BUDGET, Budget
 
-RACE_ERRORS: tuple[type[BaseException], ...] = (*db.RACE_ERRORS, BatchConflict)
+RACE_ERRORS: tuple[type[BaseException], ...] = (*db.RACE_ERRORS, BatchConflict, CounterMissing)
 OnCommitted = Callable[[list[tuple[int, HelpOutcome]], dt.datetime], Awaitable[None]]
+BudgetOf = Callable[[], Awaitable[Budget]]
+
+
+async def _no_budget() -> Budget:
+    return NO_BUDGET
 
 
 class HelpBatcher(GroupCommitter[HelpAttempt, HelpOutcome]):
     def __init__(self, ctx: SplitContext, *, max_batch: int = 256, clock: Clock = utcnow,
-                 on_committed: OnCommitted | None = None, consumers: int = 1):
+                 on_committed: OnCommitted | None = None, consumers: int = 1, budget_of: BudgetOf = _no_budget):
+        """`budget_of`: the hard budgets now (handlers/budget.py `budget_of`), read for every batch."""
         async def commit(attempts: list[HelpAttempt], now: dt.datetime) -> list[HelpOutcome]:
-            return await commit_batch(attempts, ctx, now)
+            return await commit_batch(attempts, ctx, now, await budget_of())
 
         async def remember(done: list[tuple[HelpAttempt, HelpOutcome]], now: dt.datetime) -> None:
             if on_committed:

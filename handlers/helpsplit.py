@@ -22,6 +22,8 @@ from tortoise.transactions import in_transaction
 from bot.db import insert_rows, pg_unnest_insert
 from bot.logs import current_request_id
 from bot.outbox import insert_values, outbox_values
+from handlers.budget import CounterMissing, add_spent, ensure_counters, lock_spent
+from models.budget_rules import NO_BUDGET, Budget, Spent, fits, help_cost_fen
 from models.enums import LIVE_STATUSES, DomainEvent, HelperKind, LedgerKind, PacketStatus
 from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage
@@ -127,6 +129,9 @@ class _Batch:
     ledger: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
+    budget: Budget = NO_BUDGET
+    spent: Spent | None = None  # today's and the total spent, locked; moved as helps are decided
+    spent_added: int = 0
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,13 @@ def _decide(b: _Batch, a: HelpAttempt, ctx: SplitContext, now: dt.datetime) -> H
     kind = helper_kind(blacklisted=a.helper_openid in b.blacklisted, helped_since_launch=nkey in b.used_new_keys,
                        owner_blacklisted=a.packet_id in b.black_owner_packets)
     x, last = help_amount(ctx.rules, kind, int(st.row.amount_fen) - st.split, ctx.rng)
+    if b.spent is not None:
+        if not fits(b.budget, b.spent, help_cost_fen(x)):  # refused: the packet stays as it is
+            return HelpOutcome(error="budget_exhausted", packet_id=a.packet_id, owner_id=owner,
+                               token=st.row.share_token, day=day, status=st.status,
+                               remaining=int(st.row.amount_fen) - st.split)
+        b.spent = b.spent.plus(help_cost_fen(x))
+        b.spent_added += help_cost_fen(x)
     _record(b, st, a, kind, x, last, day, now, None if nkey in b.used_new_keys else nkey)
     return HelpOutcome(amount=x, remaining=int(st.row.amount_fen) - st.split, status=st.status, last=last,
                        packet_id=a.packet_id, owner_id=owner, token=st.row.share_token, day=day,
@@ -304,16 +316,32 @@ async def _write_pg(conn, b: _Batch) -> None:
         raise BatchConflict(f"packets {sorted(set(pids) - {int(r['id']) for r in moved})} moved during the batch")
 
 
-async def commit_batch(attempts: list[HelpAttempt], ctx: SplitContext, now: dt.datetime) -> list[HelpOutcome]:
+async def commit_batch(attempts: list[HelpAttempt], ctx: SplitContext, now: dt.datetime,
+                       budget: Budget = NO_BUDGET) -> list[HelpOutcome]:
     """Decide and commit every attempt in one transaction; outcomes in the same order.
+
+    The budget counters are locked after the packets and moved with the ledger rows: a help whose
+    cost (2 x its amount) would cross a hard budget is refused `budget_exhausted` and changes nothing.
 
     Raises (IntegrityError, OperationalError, BatchConflict) when another transaction raced this
     one; nothing was written then, and the caller retries the attempts one by one.
     """
+    try:
+        return await _commit(attempts, ctx, now, budget)
+    except CounterMissing:  # this process believed in a counter row that is not there: seed it, once
+        return await _commit(attempts, ctx, now, budget)
+
+
+async def _commit(attempts: list[HelpAttempt], ctx: SplitContext, now: dt.datetime,
+                  budget: Budget) -> list[HelpOutcome]:
     days = {local_day(now, ctx.tz)}
+    keys = await ensure_counters(now, ctx.tz)  # type: ignore[arg-type]
     async with in_transaction() as conn:
         batch = await _read_helpers(conn, attempts, days, ctx.launch_date)
         await _lock_packets(conn, batch, attempts)
+        batch.budget = budget
+        batch.spent = await lock_spent(conn, keys)  # after the packets: one lock order everywhere
         outcomes = [_decide(batch, a, ctx, now) for a in attempts]
         await _write(conn, batch)
+        await add_spent(conn, keys, batch.spent_added)
     return outcomes

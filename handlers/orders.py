@@ -1,7 +1,10 @@
 """Order events → red packets: issue on `confirmed`, invalidate on `refunded` (SPEC §1.1–1.2).
 
 Idempotent per event_id (unique `order_events` row) and per order (one packet per order), so
-the webhook and the RabbitMQ consumer can both deliver the same event any number of times.
+the webhook and the RabbitMQ consumer can both deliver the same event any number of times, in any
+order: a refund before expire_time invalidates the packet even when split out (the owner's
+earnings reversed, helpers keep theirs); a refund that comes before its `confirmed` leaves the
+order row as a refund marker, and the late `confirmed` issues no packet. docs/redpacket.md.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sanic import Blueprint, Request, json
@@ -22,9 +26,11 @@ from tortoise.transactions import in_transaction
 from bot import db, outbox, signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.settings import RedPacketSettings
+from bot.settings import CampaignSettings, RedPacketSettings
+from handlers.budget import CounterMissing, add_spent, budget_of, ensure_counters, lock_spent, refuse_if_paused, spent_now
 from handlers.redpacket import packet_view
 from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
+from models.budget_rules import NO_BUDGET, Budget, exhausted
 from models.ledger import LedgerEntry
 from models.redpacket import OrderEvent, PlatformOrder, RedPacket
 from models.redpacket_rules import IssueRules, issue_amount
@@ -70,13 +76,19 @@ def _order_fields(ev: OrderEventIn) -> dict[str, object]:
             "paid_fen": ev.paid_amount, "coupon_price_fen": ev.coupon_price, "cashback_fen": ev.cashback}
 
 
-async def _issue(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime) -> EventResult:
+async def _budget_left(budget: Budget, rp: RedPacketSettings, now: dt.datetime, tz: ZoneInfo) -> bool:
+    """Issuing stops once a hard budget cannot pay even the smallest ordinary help."""
+    return not budget.limited or not exhausted(budget, await spent_now(now, tz), rp.old_user_range[0])
+
+
+async def _issue(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime, budget_left: bool = True) -> EventResult:
     """`confirmed`: record the order and issue its packet — unless the order is known already (a
-    duplicate), or its refund came first (the refund marker: the order row exists with
-    confirmed=False; it is completed and no packet is issued)."""
+    duplicate), its refund came first (the refund marker: the order row exists with
+    confirmed=False; it is completed and no packet is issued), or the budget is exhausted (the
+    order is recorded, no packet)."""
     user = await User.ensure(ev.openid)
     amount = issue_amount(issue_rules(rp), paid_fen=ev.paid_amount, coupon_price_fen=ev.coupon_price,
-                          cashback_fen=ev.cashback)
+                          cashback_fen=ev.cashback) if budget_left else None
     async with in_transaction() as conn:
         await OrderEvent.create(event_id=ev.event_id, order_no=ev.order_no, type=ev.type, using_db=conn)
         known = await PlatformOrder.filter(order_no=ev.order_no).select_for_update().using_db(conn).first()
@@ -98,7 +110,7 @@ async def _issue(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime) -> E
     return EventResult(packet.id, False)
 
 
-async def _invalidate(conn: BaseDBAsyncClient, p: RedPacket, now: dt.datetime) -> bool:
+async def _invalidate(conn: BaseDBAsyncClient, p: RedPacket, now: dt.datetime, keys: tuple[str, str]) -> bool:
     """Refund within the validity: 0/1/2 → 4 and the owner's earnings from it reversed (the packet
     row is locked, so its split_fen is exactly what its helps credited the owner); helpers keep
     theirs. After expire_time nothing changes. True when the packet was invalidated now."""
@@ -110,6 +122,8 @@ async def _invalidate(conn: BaseDBAsyncClient, p: RedPacket, now: dt.datetime) -
         return False
     earned = int(p.split_fen)
     if earned:
+        await lock_spent(conn, keys)  # after the packet, as the help transaction does
+        await add_spent(conn, keys, -earned)
         await LedgerEntry.create(user_id=p.owner_id, amount_fen=-earned, kind=LedgerKind.REVERSAL,
                                  ref=f"packet:{p.id}:reversal", packet_id=p.id, created_at=now, using_db=conn)
     await outbox.add(conn, f"packet:{p.id}:invalidated", DomainEvent.INVALIDATED, {
@@ -118,10 +132,11 @@ async def _invalidate(conn: BaseDBAsyncClient, p: RedPacket, now: dt.datetime) -
     return True
 
 
-async def _refund(ev: OrderEventIn, now: dt.datetime) -> EventResult:
+async def _refund(ev: OrderEventIn, now: dt.datetime, tz: ZoneInfo) -> EventResult:
     """`refunded`: mark the order refunded — creating it as the refund marker (confirmed=False)
     when its `confirmed` has not arrived yet — and invalidate its packet within the validity."""
     user = await User.ensure(ev.openid)
+    keys = await ensure_counters(now, tz)
     async with in_transaction() as conn:
         await OrderEvent.create(event_id=ev.event_id, order_no=ev.order_no, type=ev.type, using_db=conn)
         order = await PlatformOrder.filter(order_no=ev.order_no).select_for_update().using_db(conn).first()
@@ -135,7 +150,7 @@ async def _refund(ev: OrderEventIn, now: dt.datetime) -> EventResult:
         p = await RedPacket.filter(order_id=order.id).select_for_update().using_db(conn).first()
         if p is None:
             return EventResult(None, False)
-        if not await _invalidate(conn, p, now):
+        if not await _invalidate(conn, p, now, keys):
             return EventResult(p.id, False)
     return EventResult(p.id, False, invalidated_token=p.share_token)
 
@@ -143,20 +158,22 @@ async def _refund(ev: OrderEventIn, now: dt.datetime) -> EventResult:
 RETRIES = 3
 
 
-async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime) -> EventResult:
+async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime,
+                             campaign: CampaignSettings | None = None, budget: Budget = NO_BUDGET) -> EventResult:
     """Apply one order event exactly once; a repeat (same event or same order) is a duplicate.
 
     A `confirmed` and a `refunded` of one order racing each other meet on the order row (unique
     order_no, locked FOR UPDATE): the loser's transaction fails on the unique key (or a deadlock),
     is rolled back whole and tried again, and then sees the winner's row."""
+    tz = (campaign or CampaignSettings()).tz
     for attempt in range(RETRIES):
         if await OrderEvent.exists(event_id=ev.event_id):
             return EventResult(await _packet_of(ev.order_no), True)
         try:
             if ev.type == "confirmed":
-                return await _issue(ev, rp, now)
-            return await _refund(ev, now)
-        except db.RACE_ERRORS:
+                return await _issue(ev, rp, now, await _budget_left(budget, rp, now, tz))
+            return await _refund(ev, now, tz)
+        except (*db.RACE_ERRORS, CounterMissing):
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
@@ -174,8 +191,10 @@ async def order_events(request: Request) -> HTTPResponse:
         ev = OrderEventIn.model_validate_json(request.body)
     except ValidationError as e:
         raise FissionError(ErrorCode.INVALID_BODY, f"请求格式错误: {e.error_count()} 个字段无效") from e
+    if ev.type == "confirmed":  # refunds are taken while paused: they only ever take money back
+        await refuse_if_paused(s)
     now = utcnow()
-    result = await handle_order_event(ev, s.redpacket, now)
+    result = await handle_order_event(ev, s.redpacket, now, s.campaign, await budget_of(s))
     if result.invalidated_token:
         await request.app.ctx.help_cache.mark_terminal(result.invalidated_token, "invalid")
     packet = await RedPacket.get_or_none(id=result.packet_id) if result.packet_id else None

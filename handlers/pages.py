@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 from bot.clock import utcnow
 from bot.session import current_user
 from handlers import pageview
+from handlers.wallet import wallet_page
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 WX_SDK_ORIGIN = "https://res.wx.qq.com"
@@ -123,4 +124,5 @@ async def my_page(request: Request) -> HTTPResponse:
         return login_redirect(request)
     packets, reminders = await pageview.my_packets(request, viewer.id, utcnow())
     images = [k.thumbnail for k in packets] + [h.avatar for k in packets for h in k.helpers]
-    return render_page(request, "me.html", {"packets": packets, "reminders": reminders}, images)
+    wallet = await wallet_page(viewer.id)
+    return render_page(request, "me.html", {"packets": packets, "reminders": reminders, "wallet": wallet}, images)

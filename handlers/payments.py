@@ -23,6 +23,7 @@ from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.protection import client_ip
 from bot.session import require_user
+from handlers.budget import refuse_if_paused
 from handlers.coupon_grants import claim_payment_coupons, coupon_json, template_json
 from handlers.drawbatcher import DrawBatcher
 from handlers.lottery import DrawContext, DrawRequest
@@ -139,6 +140,7 @@ async def offer(request: Request, order_no: str) -> HTTPResponse:
 async def draw(request: Request, order_no: str) -> HTTPResponse:
     """{"prize": {"id", "name", "kind"}|null, "chances": n}; 409 no_chance, 429 frequency_limit."""
     user = require_user(request)
+    await refuse_if_paused(request.app.ctx.settings)
     outcome = await request.app.ctx.draw_batcher.submit(DrawRequest(user.id, path_order_no(order_no)))
     if outcome.error is not None:
         raise FissionError(outcome.error)

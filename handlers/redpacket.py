@@ -85,15 +85,25 @@ async def packet_detail(request: Request, packet_id: int) -> HTTPResponse:
     return json(await packet_view(packet, utcnow(), all_helps=True))
 
 
+def _order_no(ref: str) -> str | None:
+    """The checkout order of a debit or its reversal ("debit:<order_no>[:reverse]")."""
+    if not ref.startswith("debit:"):
+        return None
+    return ref[len("debit:"):].removesuffix(":reverse")
+
+
 @bp.get("/wallet")
 async def wallet(request: Request) -> HTTPResponse:
+    """The balance is signed: a refund's reversal can take it below zero (what the owner earned from
+    a refunded packet was spent already); then nothing can be spent until credits cover it."""
     user = require_user(request)
     total = await LedgerEntry.filter(user_id=user.id).annotate(s=Sum("amount_fen")).values_list("s", flat=True)
+    balance = int(total[0] or 0) if total else 0
     entries = await LedgerEntry.filter(user_id=user.id).order_by("-created_at", "-id").limit(100).values(
-        "amount_fen", "kind", "packet_id", "created_at")
-    return json({"balance": int(total[0] or 0) if total else 0, "entries": [
+        "amount_fen", "kind", "packet_id", "ref", "created_at")
+    return json({"balance": balance, "spendable": max(balance, 0), "owed": max(-balance, 0), "entries": [
         {"amount": int(e["amount_fen"]), "kind": e["kind"], "packet_id": e["packet_id"],
-         "time": iso(e["created_at"])} for e in entries]})
+         "order_no": _order_no(e["ref"]), "time": iso(e["created_at"])} for e in entries]})
 
 
 def countdown_text(seconds: int) -> str:

@@ -16,6 +16,7 @@ from bot.errors import ErrorCode, FissionError
 from bot.protection import client_ip, refuse, refuse_anonymous
 from bot.ratelimit import Verdict
 from bot.session import current_user, require_user
+from handlers.budget import refuse_if_paused
 from handlers.helpcache import HelpAsk
 from handlers.helpsplit import HelpAttempt
 from handlers.redpacket import help_json, helps_of, iso
@@ -100,6 +101,7 @@ async def help_split(request: Request, token: str) -> HTTPResponse:
     await refuse_anonymous(request, "help")
     user = require_user(request)
     ctx = request.app.ctx
+    await refuse_if_paused(ctx.settings)
     screened = await ctx.help_screen.submit(HelpAsk(token[:64], user.id, client_ip(request)))
     if screened.code == "rate_limited":  # the help route's limits are counted in its screen
         refuse(request, Verdict(False, screened.retry_after_s))

@@ -136,14 +136,17 @@ def test_stats_follow_the_funnel_and_the_budget(svc: Service, admin: httpx.Clien
     big, token = shared_packet(svc, owner, order_no=(order_no := "st" + uuid.uuid4().hex[:14]))
     svc.order_event(openid=owner)  # issued, never shared
     assert help_once(svc, "o-h1-" + uuid.uuid4().hex[:8], small).json()["last"] is True
-    assert help_once(svc, "o-h2-" + uuid.uuid4().hex[:8], token).status_code == 200
+    helped = help_once(svc, "o-h2-" + uuid.uuid4().hex[:8], token)
+    assert helped.status_code == 200
     assert svc.order_event(openid=owner, type="refunded", order_no=order_no).json()["packet"]["id"] == big["id"]
     after = admin.get("/admin/api/stats").json()
     delta = {k: after["funnel"][k] - before["funnel"][k] for k in after["funnel"]}
     assert delta == {"issued": 3, "shared": 2, "helped": 2, "split_out": 1}
     assert after["helps"] - before["helps"] == 2
-    for k in ("spent_total", "spent_today"):  # the big packet's owner credit was reversed
-        assert after["budget"][k] - before["budget"][k] == 20
+    # spent: owner + helper credits minus reversals. The small packet: 20 + 20; the big one: its
+    # helper keeps x, the owner's x was reversed by the refund
+    for k in ("spent_total", "spent_today"):
+        assert after["budget"][k] - before["budget"][k] == 40 + helped.json()["amount"]
     assert set(after["outbox"]) == {"pending", "dead"} and after["at"].endswith("Z")
 
 
@@ -181,7 +184,7 @@ async def test_campaign_stats_exact_figures(orm: str, caplog: pytest.LogCaptureF
     await _ledger(owner, 50, LedgerKind.HELP_OWNER, DAY_START - dt.timedelta(seconds=1))  # yesterday
     await _ledger(owner, 30, LedgerKind.HELP_OWNER, DAY_START)  # today, from its first instant
     await _ledger(owner, 12, LedgerKind.HELP_OWNER, NOW)
-    await _ledger(helper, 30, LedgerKind.HELP_HELPER, NOW)  # helpers' credits are not the owner budget
+    await _ledger(helper, 30, LedgerKind.HELP_HELPER, NOW)  # helpers' credits are spent too
     await _ledger(owner, -12, LedgerKind.REVERSAL, NOW)
     for status in (OutboxStatus.PENDING, OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.SENT,
                    OutboxStatus.DEAD):
@@ -193,7 +196,7 @@ async def test_campaign_stats_exact_figures(orm: str, caplog: pytest.LogCaptureF
     selects = [r for r in caplog.records if r.getMessage().lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 5  # aggregates only, whatever the row counts
     assert (stats.issued, stats.shared, stats.helped, stats.split_out) == (5, 4, 3, 1)
-    assert (stats.spent_total_fen, stats.spent_today_fen, stats.day) == (80, 30, dt.date(2026, 11, 22))
+    assert (stats.spent_total_fen, stats.spent_today_fen, stats.day) == (110, 60, dt.date(2026, 11, 22))
     assert (stats.outbox_pending, stats.outbox_dead, stats.blacklisted, stats.helps) == (2, 1, 1, 0)
 
 

@@ -33,7 +33,7 @@ def test_demo_runs_a_whole_campaign(tmp_path: Path) -> None:
     assert "self_help" in row(out, "helps refused") and "split_out" in row(out, "helps refused")
     assert int(row(out, "packets expired at day end")) >= 1
     assert row(out, "packets invalidated by a refund") == "1"
-    assert int(row(out, "paid out to owners (fen)")) > 0
+    assert int(row(out, "spent: owner + helper credits - reversals (fen)")) > 0
     draws = dict(d.split(" ") for d in row(out, "lottery draws").split(", "))
     assert sum(int(n) for n in draws.values()) == 12 * 3  # every chance drawn once
     assert int(row(out, "coupons claimed after payment")) == 4

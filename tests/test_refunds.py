@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+from bot.notices import TemplateMessage, notice_for
 from handlers.helpsplit import HelpAttempt, commit_batch
 from handlers.orders import handle_order_event
 from models.enums import DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage
 from models.redpacket import PlatformOrder, RedPacket
+from models.user import User
+from tests.conftest import make_settings
 from tests.test_storage import NOW, RP, ctx, event, issue, users
 
 
@@ -47,6 +50,9 @@ async def test_refund_of_a_split_out_packet_reverses_the_owner_only(orm: str) ->
     assert {h: await balance(h) for h in helper_ids} == helpers_before
     notice = await OutboxMessage.get(key=f"packet:{p.id}:invalidated")
     assert notice.kind == DomainEvent.INVALIDATED and notice.payload["reversed"] == p.amount_fen
+    message = await notice_for(notice.kind, notice.payload, make_settings(), NOW)  # what the worker sends
+    assert isinstance(message, TemplateMessage)
+    assert message.openid == (await User.get(id=p.owner_id)).openid and "已失效" in message.data["first"]
 
 
 async def test_refund_after_expire_time_changes_nothing(orm: str) -> None:
