@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot import devmode
+
 ENV_PREFIX = "FISSION__"
 REDIS_SCHEMES = ("memory://", "redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://",
                  "redis+sentinel://")
@@ -42,6 +44,7 @@ class ServerSettings(_Section):
     proxies_count: int = Field(0, ge=0, le=10)  # trusted proxies in front (nginx: 1) for the client IP
     graceful_shutdown_s: float = Field(15.0, gt=0, le=300)  # drain in-flight requests this long on SIGTERM
     shutdown_delay_s: float = Field(0.5, ge=0, le=60)  # on SIGTERM keep accepting this long, /readyz 503
+    dev_mode: bool = False  # true: the shipped secrets are accepted, loopback only (bot/devmode.py)
 
     @field_validator("public_url")
     @classmethod
@@ -250,6 +253,13 @@ class RateLimitSettings(_Section):  # bot/ratelimit.py. Per-IP defaults allow fo
         return [str(ipaddress.ip_network(net, strict=False)) for net in v]  # ValueError names a bad one
 
 
+class ImagesSettings(_Section):
+    """Poster images (avatars, goods thumbnails) are fetched only from public addresses
+    (bot/netguard.py); a host listed here (e.g. an internal CDN) may resolve to any address."""
+
+    allow_hosts: list[str] = []
+
+
 class Settings(_Section):
     server: ServerSettings
     database: DatabaseSettings = DatabaseSettings()
@@ -264,6 +274,7 @@ class Settings(_Section):
     outbox: OutboxSettings = OutboxSettings()
     alerts: AlertSettings = AlertSettings()
     ratelimit: RateLimitSettings = RateLimitSettings()
+    images: ImagesSettings = ImagesSettings()
 
 
 class SettingsError(Exception):
@@ -300,7 +311,11 @@ def load_settings(path: str | os.PathLike[str], environ: dict[str, str] | None =
         raise SettingsError(source, ["top level must be a mapping"])
     raw = _overlay_env(raw, dict(os.environ if environ is None else environ))
     try:
-        return Settings.model_validate(raw)
+        settings = Settings.model_validate(raw)
     except ValidationError as e:
         problems = [f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in e.errors()]
         raise SettingsError(source, problems) from e
+    refused = devmode.problems(settings)
+    if refused:
+        raise SettingsError(source, refused)
+    return settings

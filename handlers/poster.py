@@ -42,7 +42,7 @@ from bot import cache
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.keys import POSTER_CURRENT_TTL_S, POSTER_DEGRADED_TTL_S, POSTER_TERMINAL_TTL_S, Keys
-from handlers.imagefetch import Fetched, ImageSource
+from handlers.imagefetch import Fetched, ImageSource, image_client
 from handlers.share import share_links
 from imaging.poster import PosterInput, render
 from models.enums import PacketStatus
@@ -248,12 +248,14 @@ class Posters:
 async def start(app: Sanic) -> None:
     s = app.ctx.settings
     blobs = cache.connect(s.redis, decode=False)  # a second client, on the same Redis, returning bytes
-    app.ctx.posters = Posters(blobs, app.ctx.keys, ImageSource(app.ctx.http, blobs, app.ctx.keys),
-                              s.server.public_url)
+    app.ctx.image_http = image_client(s.wechat.timeout_s)
+    images = ImageSource(app.ctx.image_http, blobs, app.ctx.keys, allow_hosts=s.images.allow_hosts)
+    app.ctx.posters = Posters(blobs, app.ctx.keys, images, s.server.public_url)
 
 
 async def stop(app: Sanic) -> None:
     await app.ctx.posters.aclose()
+    await app.ctx.image_http.aclose()
 
 
 @bp.get("/share/<token:str>/poster.png")
