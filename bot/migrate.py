@@ -17,8 +17,6 @@ import uuid
 from pathlib import Path
 
 from aerich import Command
-from tortoise import Tortoise
-
 from bot import db
 from bot.settings import DatabaseSettings
 
@@ -39,7 +37,7 @@ async def upgrade(cfg: DatabaseSettings) -> list[str]:
     if cfg.dialect == "sqlite" or not has_migrations(cfg.dialect):
         await db.connect(cfg)
         try:
-            await Tortoise.generate_schemas(safe=True)
+            await db.generate_schema()
         finally:
             await db.close()
         return []

@@ -246,6 +246,7 @@ class RateLimitSettings(_Section):  # bot/ratelimit.py. Per-IP defaults allow fo
     draw: RouteLimits = RouteLimits(per_ip=Limit(limit=6000), per_user=Limit(limit=300))
     oauth: RouteLimits = RouteLimits(per_ip=Limit(limit=1200))
     callbacks: RouteLimits = RouteLimits(per_ip=Limit(limit=60000), per_user=Limit(limit=300))
+    poster: RouteLimits = RouteLimits(per_ip=Limit(limit=600))  # poster cache misses (a DB read, maybe a render)
 
     @field_validator("exempt_networks")
     @classmethod

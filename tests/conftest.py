@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from tortoise import Tortoise
 from tortoise.backends.base import executor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -67,7 +66,7 @@ async def orm(db_url: str) -> AsyncIterator[str]:
     # switching dialects between tests would reuse another dialect's SQL; production never switches.
     executor.EXECUTOR_CACHE.clear()
     await dbmod.connect(DatabaseSettings(url=db_url))
-    await Tortoise.generate_schemas(safe=True)
+    await dbmod.generate_schema()  # with the migrations' collations on MySQL
     yield db_url
     await dbmod.close()
 
