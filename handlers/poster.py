@@ -20,11 +20,11 @@ suffix `-d` and is kept only `POSTER_DEGRADED_TTL_S`, so the real picture replac
 The route needs no session: WeChat's servers fetch the JS-SDK share image without cookies, and
 the share token is unguessable (and case-exact on every database). Every cache key uses the token
 as stored, never as asked; a request the `current` entry cannot answer (a database read, maybe a
-render) is counted per client IP (`ratelimit.poster`, 429 past it). Rendering (CPU-bound) runs in a worker thread; concurrent misses
-for one key in a process share a single render, and the requests for one poster in flight
-together share one Redis read (request coalescing: nothing is kept after the read returns, so this
-is no per-process cache — a shared poster going viral costs Redis one read per overlap, not one
-per request).
+render) is counted per client IP (`ratelimit.poster`, 429 past it). Rendering (CPU-bound) runs
+in a worker thread; concurrent misses for one key in a process share a single render, and the
+requests for one poster in flight together share one Redis read (request coalescing: nothing is
+kept after the read returns, so this is no per-process cache — a shared poster going viral costs
+Redis one read per overlap, not one per request).
 """
 
 from __future__ import annotations
