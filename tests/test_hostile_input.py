@@ -161,6 +161,14 @@ def test_the_fuzzer_gets_past_the_guards(svc: Service, cookie: str) -> None:
     assert _send(svc, cookie, "POST", "/api/payments/nope/claim", b"").status_code == 404
 
 
+def test_the_reported_nul_order_no_is_400(svc: Service, cookie: str) -> None:
+    """Attack, as reported: a signed-in user's `GET /api/payments/%00/offer` reached PostgreSQL
+    with a NUL in the order number and ended in a 500."""
+    for path in ("/api/payments/%00/offer", "/api/payments/%00/claim", "/pay/%00"):
+        r = _send(svc, cookie, "POST" if path.endswith("claim") else "GET", path, b"")
+        assert r.status_code == 400, (path, r.status_code, r.text[:200])
+
+
 CONTROL = ["%00", "a%00b", "%01", "%1F", "%7F", "%0A", "%0D%0A", "%C2%85"]
 
 
