@@ -169,6 +169,20 @@ async def test_the_checked_address_is_the_one_connected_to(listener: Recorder, b
     assert lookups == ["localhost"] and listener.connections == []
 
 
+async def test_the_name_is_never_looked_up_again(listener: Recorder, blobs: tuple[Any, Keys]) -> None:
+    """The other side of pinning: a name only the check's resolver knows (`.invalid` never resolves
+    in DNS) is fetched from the address that resolver gave — the HTTP client makes no lookup of its own."""
+    redis, keys = blobs
+
+    async def private_zone(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"] if host == "images.fission.invalid" else []
+
+    async with httpx.AsyncClient() as http:
+        source = ImageSource(http, redis, keys, allow_hosts=["images.fission.invalid"], resolver=private_zone)
+        assert (await source.get(f"http://images.fission.invalid:{listener.port}/p.png")).data == PNG
+    assert listener.requests[0]["host"] == f"images.fission.invalid:{listener.port}"
+
+
 async def test_allowed_host_is_fetched_with_its_own_host_header(listener: Recorder, blobs: tuple[Any, Keys]) -> None:
     """`images.allow_hosts` lets an internal CDN through; the request still goes to the resolved
     address with the original Host header, asks for `identity` and for images."""
