@@ -18,7 +18,7 @@ import sys
 
 from sanic import Sanic
 
-from bot import logs, metrics, protection
+from bot import devmode, logs, metrics, protection
 from bot.app import create_app
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         print(e, file=sys.stderr)
         return 2
     logs.configure(settings.server.log_format)
+    notice = devmode.banner(settings)
+    if notice and args.command in ("serve", "worker"):
+        print(notice, file=sys.stderr, flush=True)
     if args.command == "check-config":
         print(f"{args.config}: ok")
     elif args.command == "migrate":

@@ -84,6 +84,25 @@ async def connect(db: DatabaseSettings) -> None:
     await Tortoise.init(config=tortoise_config(db), _enable_global_fallback=True)
 
 
+# Share tokens compare byte for byte: MySQL's default utf8mb4 collation is case-insensitive (`AbC`
+# found `abc`). The migrations say the same (migrations/mysql/models/1_*_binary_tokens.py); this is
+# for a schema generated from the models, which cannot name a collation.
+BINARY_TOKEN_COLUMNS_SQL = (
+    "ALTER TABLE `red_packets` MODIFY `share_token` VARCHAR(43) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL",
+    "ALTER TABLE `user_coupons` MODIFY `share_token` VARCHAR(43) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL",
+)
+
+
+async def generate_schema() -> None:
+    """Create any missing table from the models (SQLite's schema, and tests'), with the column
+    collations the migrations give on MySQL."""
+    await Tortoise.generate_schemas(safe=True)
+    conn = Tortoise.get_connection("default")
+    if conn.capabilities.dialect == "mysql":
+        for sql in BINARY_TOKEN_COLUMNS_SQL:
+            await conn.execute_script(sql)
+
+
 async def close() -> None:
     await Tortoise.close_connections()
 

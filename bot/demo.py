@@ -75,6 +75,7 @@ def demo_settings(config_path: str, workdir: str, fake_url: str) -> Settings:
     raw["wecom"] = {**raw.get("wecom", {}), "api_base": fake_url}
     raw["orders"] = {**raw.get("orders", {}), "amqp_url": None}
     raw["outbox"] = {**raw.get("outbox", {}), "run_in_server": True, "poll_interval_s": 0.2}
+    raw["images"] = {"allow_hosts": ["127.0.0.1"]}  # the fake serves the avatars and thumbnails on loopback
     return Settings.model_validate(raw)
 
 

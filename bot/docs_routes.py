@@ -124,8 +124,9 @@ ROUTES: dict[str, Doc] = {
                                          "daily_same_owner_limit, 410 expired | split_out | invalid | "
                                          "budget_exhausted, 404 not_found, 503 campaign_paused."),
     "poster.poster_png": Doc("The packet's share poster", {200: {PNG: {"type": "string", "format": "binary"}},
-                                                           304: {}}, errors=(404,),
-                              headers={"If-None-Match": STR}),
+                                                           304: {}}, errors=(404, 429),
+                              headers={"If-None-Match": STR},
+                              description="A request the cache cannot answer is counted per client IP (429)."),
     "wechat_jssdk.share_qrcode": Doc("The packet's parametric QR code ticket", {200: j(obj(
         {"ticket": STR, "url": STR, "image_url": STR, "expire_seconds": INT}))}, errors=(404, 410, 503)),
     "wechat_jssdk.jssdk_config": Doc("JS-SDK config signed for one of our page URLs", {200: j(obj(

@@ -20,8 +20,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from aerich import Command
-from tortoise import Tortoise
-
 from bot import db
 from bot.settings import DatabaseSettings
 
@@ -45,7 +43,7 @@ async def upgrade(cfg: DatabaseSettings) -> list[str]:
     if cfg.dialect == "sqlite" or not has_migrations(cfg.dialect):
         await db.connect(cfg)
         try:
-            await Tortoise.generate_schemas(safe=True)
+            await db.generate_schema()
         finally:
             await db.close()
         return []

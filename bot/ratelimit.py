@@ -66,7 +66,7 @@ return {n, ttl}
 BACKOFF_S = 1.0  # after a Redis failure, let requests through without asking for this long
 LOG_EVERY_S = 10.0
 REDIS_FAILURES = (RedisError, RedisClusterException, OSError, TimeoutError)
-GROUPS = ("help", "draw", "oauth", "callbacks", "admin")
+GROUPS = ("help", "draw", "oauth", "callbacks", "admin", "poster")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot import devmode
+
 ENV_PREFIX = "FISSION__"
 REDIS_SCHEMES = ("memory://", "redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://",
                  "redis+sentinel://")
@@ -44,6 +46,7 @@ class ServerSettings(_Section):
     shutdown_delay_s: float = Field(0.5, ge=0, le=60)  # on SIGTERM keep accepting this long, /readyz 503
     # Bearer token for /metrics and /docs (bot/internal.py); empty: both open, as on a private network
     internal_token: str = ""
+    dev_mode: bool = False  # true: the shipped secrets are accepted, loopback only (bot/devmode.py)
 
     @field_validator("internal_token")
     @classmethod
@@ -288,11 +291,19 @@ class RateLimitSettings(_Section):  # bot/ratelimit.py. Per-IP defaults allow fo
     # the admin API (/admin/api/*): per client IP whatever the token (guessing), per admin token
     # (`per_user`: the right token, from every IP together: a leaked token or a runaway script)
     admin: RouteLimits = RouteLimits(per_ip=Limit(limit=600), per_user=Limit(limit=1200))
+    poster: RouteLimits = RouteLimits(per_ip=Limit(limit=600))  # poster cache misses (a DB read, maybe a render)
 
     @field_validator("exempt_networks")
     @classmethod
     def _networks(cls, v: list[str]) -> list[str]:
         return [str(ipaddress.ip_network(net, strict=False)) for net in v]  # ValueError names a bad one
+
+
+class ImagesSettings(_Section):
+    """Poster images (avatars, goods thumbnails) are fetched only from public addresses
+    (bot/netguard.py); a host listed here (e.g. an internal CDN) may resolve to any address."""
+
+    allow_hosts: list[str] = []
 
 
 class Settings(_Section):
@@ -309,6 +320,7 @@ class Settings(_Section):
     outbox: OutboxSettings = OutboxSettings()
     alerts: AlertSettings = AlertSettings()
     ratelimit: RateLimitSettings = RateLimitSettings()
+    images: ImagesSettings = ImagesSettings()
 
 
 class SettingsError(Exception):
@@ -345,7 +357,11 @@ def load_settings(path: str | os.PathLike[str], environ: dict[str, str] | None =
         raise SettingsError(source, ["top level must be a mapping"])
     raw = _overlay_env(raw, dict(os.environ if environ is None else environ))
     try:
-        return Settings.model_validate(raw)
+        settings = Settings.model_validate(raw)
     except ValidationError as e:
         problems = [f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in e.errors()]
         raise SettingsError(source, problems) from e
+    refused = devmode.problems(settings)
+    if refused:
+        raise SettingsError(source, refused)
+    return settings

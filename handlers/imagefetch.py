@@ -2,12 +2,20 @@
 
 Contract: `ImageSource.get(url)` never raises. It answers `Fetched(data, degraded)`:
 - `data` is the image bytes, or None when there is nothing to draw (no URL, a scheme other than
-  http/https, a 4xx, a body over the size cap) — the renderer then draws a placeholder;
+  http/https, a host that resolves to a non-public address, a redirect, a 4xx, a compressed or
+  otherwise encoded body, a body over the size cap) — the renderer then draws a placeholder;
 - `degraded` is True only for a transient failure (timeout, connection error, 5xx): the caller
   should not keep what it draws with that placeholder for long.
 The whole download is bounded by `timeout_s` (a slow drip cannot hold it) and streamed, stopping
 at `max_bytes` without reading the rest. Good bytes are kept in Redis by URL digest, and so is
 "this URL gives nothing usable", for a while; Redis failures only cost a refetch.
+
+The URL is someone else's choice (an order event's thumbnail, a WeChat avatar), so the fetch is
+pinned (bot/netguard.py): the host is resolved once, every address is checked public (unless the
+host is in `images.allow_hosts`), and the connection goes to the checked address — no second DNS
+lookup, no redirect followed, no proxy from the environment. The body is asked for and accepted
+only as `identity`: a `Content-Encoding: gzip, gzip` bomb (253 bytes on the wire, 50 MiB inflated)
+is refused unread, and the size cap counts the bytes as they arrive.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +31,7 @@ import httpx
 from redis.exceptions import RedisError
 
 from bot.keys import SOURCE_IMAGE_MISS_TTL_S, SOURCE_IMAGE_TTL_S, Keys
+from bot.netguard import Refused, Resolver, pin, system_resolver
 from imaging.decode import MAX_IMAGE_BYTES
 
 log = logging.getLogger(__name__)
@@ -49,19 +59,34 @@ class FetchLimits:
     max_bytes: int = MAX_IMAGE_BYTES
 
 
-async def download(http: httpx.AsyncClient, url: str, max_bytes: int) -> bytes:
-    """The body of GET `url`; raises TooLarge past `max_bytes`, Unusable on 4xx, httpx errors else."""
-    async with http.stream("GET", url, headers={"Accept": "image/*"}) as r:
+def image_client(timeout_s: float) -> httpx.AsyncClient:
+    """The client for image fetches: no redirects, no proxy or netrc from the environment, and no
+    kept connections (the pool is keyed by address, and two names may share one)."""
+    return httpx.AsyncClient(timeout=httpx.Timeout(timeout_s), follow_redirects=False, trust_env=False,
+                             limits=httpx.Limits(max_keepalive_connections=0))
+
+
+async def download(http: httpx.AsyncClient, url: str, max_bytes: int, allow_hosts: Iterable[str] = (),
+                   resolver: Resolver = system_resolver) -> bytes:
+    """The body of GET `url` from a checked address; raises Refused (bot/netguard.py), TooLarge past
+    `max_bytes`, Unusable on 3xx/4xx or an encoded body, httpx errors or OSError else."""
+    target = await pin(url, allow_hosts, resolver)
+    headers = {**target.headers, "Accept": "image/*", "Accept-Encoding": "identity"}
+    async with http.stream("GET", target.url, headers=headers, extensions=target.extensions,
+                           follow_redirects=False) as r:
         if r.status_code >= TRANSIENT_STATUS_MIN:
             raise httpx.HTTPStatusError(f"HTTP {r.status_code}", request=r.request, response=r)
         if r.status_code != httpx.codes.OK:
             raise Unusable(f"HTTP {r.status_code}")
+        encoding = r.headers.get("content-encoding", "").strip().lower()
+        if encoding not in ("", "identity"):
+            raise Unusable(f"Content-Encoding {encoding[:40]!r} (asked for identity)")
         declared = r.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
             raise TooLarge(f"declared {declared} bytes")
         chunks: list[bytes] = []
         size = 0
-        async for chunk in r.aiter_bytes():
+        async for chunk in r.aiter_raw():
             size += len(chunk)
             if size > max_bytes:
                 raise TooLarge(f"over {max_bytes} bytes")
@@ -72,9 +97,11 @@ async def download(http: httpx.AsyncClient, url: str, max_bytes: int) -> bytes:
 class ImageSource:
     """Fetches poster images through a Redis cache of bytes (`redis` must return bytes)."""
 
-    def __init__(self, http: httpx.AsyncClient, redis: Any, keys: Keys, limits: FetchLimits | None = None):
+    def __init__(self, http: httpx.AsyncClient, redis: Any, keys: Keys, limits: FetchLimits | None = None,
+                 allow_hosts: Iterable[str] = (), resolver: Resolver = system_resolver):
         self.http, self.redis, self.keys = http, redis, keys
         self.limits = limits or FetchLimits()
+        self.allow_hosts, self.resolver = frozenset(h.lower() for h in allow_hosts), resolver
 
     async def get(self, url: str) -> Fetched:
         if not url.startswith(("http://", "https://")):
@@ -90,12 +117,16 @@ class ImageSource:
 
     async def _fetch(self, url: str) -> Fetched:
         try:
-            data = await asyncio.wait_for(download(self.http, url, self.limits.max_bytes), self.limits.timeout_s)
+            data = await asyncio.wait_for(download(self.http, url, self.limits.max_bytes, self.allow_hosts,
+                                                   self.resolver), self.limits.timeout_s)
             return Fetched(data)
+        except Refused as e:
+            log.warning("poster image %s refused: %s", url, e)
+            return Fetched(None)
         except (TooLarge, Unusable, httpx.InvalidURL) as e:
             log.info("poster image %s unusable: %s", url, e)
             return Fetched(None)
-        except (TimeoutError, httpx.HTTPError) as e:
+        except (TimeoutError, OSError, httpx.HTTPError) as e:
             log.warning("poster image %s not fetched: %r", url, e)
             return Fetched(None, degraded=True)
 

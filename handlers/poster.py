@@ -18,11 +18,13 @@ A poster drawn with a placeholder because an image fetch failed *transiently* ca
 suffix `-d` and is kept only `POSTER_DEGRADED_TTL_S`, so the real picture replaces it soon.
 
 The route needs no session: WeChat's servers fetch the JS-SDK share image without cookies, and
-the share token is unguessable. Rendering (CPU-bound) runs in a worker thread; concurrent misses
-for one key in a process share a single render, and the requests for one poster in flight
-together share one Redis read (request coalescing: nothing is kept after the read returns, so this
-is no per-process cache — a shared poster going viral costs Redis one read per overlap, not one
-per request).
+the share token is unguessable (and case-exact on every database). Every cache key uses the token
+as stored, never as asked; a request the `current` entry cannot answer (a database read, maybe a
+render) is counted per client IP (`ratelimit.poster`, 429 past it). Rendering (CPU-bound) runs
+in a worker thread; concurrent misses for one key in a process share a single render, and the
+requests for one poster in flight together share one Redis read (request coalescing: nothing is
+kept after the read returns, so this is no per-process cache — a shared poster going viral costs
+Redis one read per overlap, not one per request).
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ from bot import cache
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.keys import POSTER_CURRENT_TTL_S, POSTER_DEGRADED_TTL_S, POSTER_TERMINAL_TTL_S, Keys
-from handlers.imagefetch import Fetched, ImageSource
+from bot.protection import client_ip, refuse
+from bot.ratelimit import limiter_of
+from handlers.imagefetch import Fetched, ImageSource, image_client
 from handlers.share import share_links
 from imaging.poster import PosterInput, render
 from models.enums import PacketStatus
@@ -135,12 +139,16 @@ class Posters:
         self.redis, self.keys, self.images, self.public_url = redis, keys, images, public_url
         self._inflight: dict[str, asyncio.Future[Any]] = {}
 
-    async def serve(self, token: str, now: dt.datetime, asked: str | None) -> tuple[str, bytes | None]:
+    async def serve(self, token: str, now: dt.datetime, asked: str | None,
+                    on_miss: Callable[[], Awaitable[None]] | None = None) -> tuple[str, bytes | None]:
         """(ETag, PNG) of the packet's poster at `now`; PNG None when `asked` (If-None-Match)
-        matches. Raises NOT_FOUND for an unknown token."""
+        matches. Raises NOT_FOUND for an unknown token. `on_miss` is awaited (and may raise, e.g.
+        a rate limit) before a request that the `current` entry cannot answer reads the database."""
         hit = await self._from_current(token, now, asked)
         if hit is not None:
             return hit
+        if on_miss is not None:
+            await on_miss()
         etag, png = await self._once(f"refresh:{token}", lambda: self._refresh(token, now))
         return (etag, None) if etag_matches(asked, etag) else (etag, png)
 
@@ -178,14 +186,15 @@ class Posters:
 
     async def _refresh(self, token: str, now: dt.datetime) -> tuple[str, bytes]:
         """Read the packet, find or render its poster, and make it the `current` entry."""
-        rows = await RedPacket.filter(share_token=token).values(*HEAD_FIELDS)
+        rows = await RedPacket.filter(share_token=token).values(*HEAD_FIELDS, "share_token")
         if not rows:
             raise FissionError(ErrorCode.NOT_FOUND)
-        head = head_of(rows[0], token, now)
+        stored = str(rows[0]["share_token"])  # every cache key is the stored spelling, never the asked one
+        head = head_of(rows[0], stored, now)
         moment = poster_moment(head.live, head.expire_time, now)
         etag, png = await self._versioned(head, moment, now)
         entry = pack_current(rows[0], moment.label, etag) + b"\n" + png
-        await self._set(self.keys.poster_current(token), entry, POSTER_CURRENT_TTL_S)
+        await self._set(self.keys.poster_current(stored), entry, POSTER_CURRENT_TTL_S)
         return etag, png
 
     async def _versioned(self, head: Head, moment: Moment, now: dt.datetime) -> tuple[str, bytes]:
@@ -202,6 +211,7 @@ class Posters:
         p = await RedPacket.filter(share_token=token).select_related("owner").first()
         if p is None:
             raise FissionError(ErrorCode.NOT_FOUND)
+        token = p.share_token  # the stored spelling
         head = head_of({f: getattr(p, f) for f in HEAD_FIELDS}, token, now)
         moment = poster_moment(head.live, head.expire_time, now)
         avatar, thumb = await asyncio.gather(self.images.get(p.owner.avatar), self.images.get(p.goods_thumbnail_url))
@@ -248,18 +258,24 @@ class Posters:
 async def start(app: Sanic) -> None:
     s = app.ctx.settings
     blobs = cache.connect(s.redis, decode=False)  # a second client, on the same Redis, returning bytes
-    app.ctx.posters = Posters(blobs, app.ctx.keys, ImageSource(app.ctx.http, blobs, app.ctx.keys),
-                              s.server.public_url)
+    app.ctx.image_http = image_client(s.wechat.timeout_s)
+    images = ImageSource(app.ctx.image_http, blobs, app.ctx.keys, allow_hosts=s.images.allow_hosts)
+    app.ctx.posters = Posters(blobs, app.ctx.keys, images, s.server.public_url)
 
 
 async def stop(app: Sanic) -> None:
     await app.ctx.posters.aclose()
+    await app.ctx.image_http.aclose()
 
 
 @bp.get("/share/<token:str>/poster.png")
 async def poster_png(request: Request, token: str) -> HTTPResponse:
     posters: Posters = request.app.ctx.posters
-    etag, png = await posters.serve(token[:64], utcnow(), request.headers.get("if-none-match"))
+
+    async def count_miss() -> None:  # a miss costs a database read and maybe a render: limited per IP
+        refuse(request, await limiter_of(request.app).check("poster", client_ip(request), None))
+
+    etag, png = await posters.serve(token[:64], utcnow(), request.headers.get("if-none-match"), count_miss)
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
     if png is None:
         return HTTPResponse(status=304, headers=headers)

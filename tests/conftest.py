@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from tortoise import Tortoise
 from tortoise.backends.base import executor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -25,18 +24,19 @@ BASE_CONFIG: dict[str, Any] = {
     "database": {"url": "sqlite://:memory:"},
     "redis": {"url": "memory://", "prefix": "fxt"},
     "wechat": {"appid": "wxtest0000000001", "secret": "wxsecret", "token": "testtoken",
-               "encoding_aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+               "encoding_aes_key": "Zmlzc2lvbi10ZXN0cy1tcC1hZXMta2V5LTMyLWJ5dGU",
                "api_base": "http://127.0.0.1:1", "oauth_base": "http://127.0.0.1:1",
                "templates": {"helped": "T_HELPED", "split_out": "T_SPLIT", "expiring": "T_EXP", "issued": "T_ISSUED",
                              "prize_won": "T_PRIZE"}},
     "wecom": {"corpid": "wwtest0000000001", "agentid": 1000005, "secret": "wwsecret", "token": "testtoken",
-              "encoding_aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "api_base": "http://127.0.0.1:1",
+              "encoding_aes_key": "Zmlzc2lvbi10ZXN0cy13b3JrLWFlcy1rZXktMzJieXQ", "api_base": "http://127.0.0.1:1",
               "admins": ["boss"]},
     "orders": {"secret": "order-secret-test", "amqp_url": None, "queue": "orders"},
     "payments": {"secret": "pay-secret-test"},
     "admin": {"token": "admin-token-test"},
     "campaign": {"timezone": "Asia/Shanghai", "launch_date": "2026-01-01"},
     "redpacket": {},
+    "images": {"allow_hosts": ["127.0.0.1"]},  # the fake WeChat and the tests' image servers are on loopback
 }
 
 
@@ -66,7 +66,7 @@ async def orm(db_url: str) -> AsyncIterator[str]:
     # switching dialects between tests would reuse another dialect's SQL; production never switches.
     executor.EXECUTOR_CACHE.clear()
     await dbmod.connect(DatabaseSettings(url=db_url))
-    await Tortoise.generate_schemas(safe=True)
+    await dbmod.generate_schema()  # with the migrations' collations on MySQL
     yield db_url
     await dbmod.close()
 

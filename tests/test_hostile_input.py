@@ -73,13 +73,28 @@ def lottery_product(svc: Service) -> str:
 
 @pytest.fixture(scope="module")
 def cookie(svc: Service) -> str:
+    """The cookies of a signed-in user and a signed-in admin (admin page), and the page's form token."""
     with closing(login(svc.base, uid("o-fuzz"))) as phone:
-        return str(phone.cookies.get("fx_session"))
+        user = str(phone.cookies.get("fx_session"))
+    with httpx.Client(base_url=svc.base, timeout=30) as admin:
+        admin.post("/admin/login", data={"token": svc.config["admin"]["token"]})
+        (name, value), = ((k, v) for k, v in admin.cookies.items() if k != "fx_session")
+        page = admin.get("/admin", headers={"Cookie": f"{name}={value}"}).text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert csrf, page[:500]
+    return f"fx_session={user}; {name}={value}|{csrf.group(1)}"
 
 
-def _send(svc: Service, cookie: str, method: str, path: str, body: bytes) -> httpx.Response:
-    headers = {"Authorization": f"Bearer {svc.config['admin']['token']}", "Cookie": f"fx_session={cookie}",
-               "Content-Type": "application/json"}
+CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/xml", "text/plain"]
+
+
+def _send(svc: Service, cookie: str, method: str, path: str, body: bytes,
+          content_type: str = "application/json") -> httpx.Response:
+    cookies, _, csrf = cookie.partition("|")
+    if content_type.endswith("urlencoded") and csrf:
+        body = f"csrf={csrf}&".encode() + body  # the admin page's forms reach their handlers
+    headers = {"Authorization": f"Bearer {svc.config['admin']['token']}", "Cookie": cookies,
+               "Content-Type": content_type}
     params: dict[str, str] = {}
     if path in SIGNED:
         headers["X-Fission-Signature"] = sign(body, svc.config[SIGNED[path]]["secret"])
@@ -105,19 +120,25 @@ HOSTILE_BODIES = st.one_of(
     st.integers(100, 9000).map(lambda n: b'{"value":' + b"1" * n + b"}"),
     st.binary(max_size=512),
     st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.sampled_from([b"openid=%00", b"openid=o%00x&reason=%00", b"openid=%ED%A0%80", b"token=%00",
+                     b"openid=" + b"A" * 5000, b"reason=%FF%FE&openid=oabc", b"a=1&" * 2000]),
+    st.integers(1, 5000).map(lambda n: b"<xml>" + b"<a>" * n + b"</a>" * n + b"</xml>"),
+    st.sampled_from([b"<xml><ToUserName>\x00</ToUserName></xml>", b"<xml><![CDATA[\x00]]></xml>",
+                     b'<!DOCTYPE x [<!ENTITY a "aaaa">]><xml>&a;</xml>', b"<xml>&#0;</xml>", b"<xml>&#xD800;</xml>"]),
 )
 
 
-@given(body=HOSTILE_BODIES, route=st.sampled_from(ROUTES))
-@settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_body_on_any_route_gets_a_500(svc: Service, cookie: str, body: bytes, route: tuple[str, str]) -> None:
+@given(body=HOSTILE_BODIES, route=st.sampled_from(ROUTES), content_type=st.sampled_from(CONTENT_TYPES))
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_body_on_any_route_gets_a_500(svc: Service, cookie: str, body: bytes, route: tuple[str, str],
+                                          content_type: str) -> None:
     """Attack: an unauthenticated or signed-in caller posts ~1,000+ nested arrays (RecursionError in
     the input guard), NUL bytes, lone surrogates, numbers past float/int range, or invalid UTF-8 to
     any route that takes a body. Each used to be able to end in a 500 (which also feeds the error-
     spike alert); every one must be a 4xx."""
     method, pattern = route
-    r = _send(svc, cookie, method, concrete(pattern), body)
-    assert r.status_code < 500, (method, pattern, body[:120], r.status_code, r.text[:300])
+    r = _send(svc, cookie, method, concrete(pattern), body, content_type)
+    assert r.status_code < 500, (method, pattern, content_type, body[:120], r.status_code, r.text[:300])
 
 
 def test_every_body_route_is_fuzzed() -> None:
@@ -126,6 +147,26 @@ def test_every_body_route_is_fuzzed() -> None:
     paths = {p for _m, p in ROUTES}
     assert {"/api/orders/events", "/api/payments/notify", "/wechat/mp", "/wechat/work",
             "/admin/api/activities", "/api/share/<token:str>/help"} <= paths
+
+
+def test_the_fuzzer_gets_past_the_guards(svc: Service, cookie: str) -> None:
+    """The credentials the fuzzer sends are accepted, so its bodies reach the handlers: the admin
+    page's form is past its CSRF check, the signed webhook past its signature, the admin API and
+    a user route past their sign-in checks."""
+    form = _send(svc, cookie, "POST", "/admin/blacklist", b"openid=o-fuzz-ok&reason=x",
+                 "application/x-www-form-urlencoded")
+    assert form.status_code == 303 and "expired" not in form.headers["location"], form.headers
+    assert _send(svc, cookie, "POST", "/api/orders/events", b"{}").status_code == 400
+    assert _send(svc, cookie, "POST", "/admin/api/activities", b"{}").status_code == 400
+    assert _send(svc, cookie, "POST", "/api/payments/nope/claim", b"").status_code == 404
+
+
+def test_the_reported_nul_order_no_is_400(svc: Service, cookie: str) -> None:
+    """Attack, as reported: a signed-in user's `GET /api/payments/%00/offer` reached PostgreSQL
+    with a NUL in the order number and ended in a 500."""
+    for path in ("/api/payments/%00/offer", "/api/payments/%00/claim", "/pay/%00"):
+        r = _send(svc, cookie, "POST" if path.endswith("claim") else "GET", path, b"")
+        assert r.status_code == 400, (path, r.status_code, r.text[:200])
 
 
 CONTROL = ["%00", "a%00b", "%01", "%1F", "%7F", "%0A", "%0D%0A", "%C2%85"]
