@@ -15,7 +15,7 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
-from bot import cache, db, docs, inputguard, internal, logs, metrics, protection
+from bot import cache, db, docs, inputguard, internal, logs, metrics, protection, session_epochs
 from bot.clock import utcnow
 from bot.errors import MESSAGES, ErrorCode, FissionError
 from bot.keys import Keys
@@ -174,6 +174,7 @@ def create_app(settings: Settings, name: str = "fission") -> Sanic:
     protection.install(app)  # body and rate limits, graceful-shutdown budget
     metrics.install(app)
     internal.install(app)  # /metrics and /docs behind server.internal_token
+    session_epochs.install(app)  # a session signed under an older epoch counts as none
     inputguard.install(app)
     for feature in features():
         app.blueprint(feature.bp)
@@ -190,6 +191,6 @@ def features() -> list[Any]:
     from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin, payments
     from handlers import admin_page, outbox_admin, pages, poster
 
-    return [oauth, orders, redpacket, share, admin, callbacks,
+    return [oauth, session_epochs, orders, redpacket, share, admin, callbacks,
             payments, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages, poster, pages,
             jssdk, outbox_admin, admin_page, background]  # background last: started after, stopped before the others

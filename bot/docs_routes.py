@@ -69,6 +69,8 @@ ROUTES: dict[str, Doc] = {
                         {302: {}}, errors=(400, 429), query=(("next", STR, False),)),
     "oauth.callback": Doc("OAuth return: exchange the code, set the session cookie, 302 to next",
                            {302: {}}, errors=(400, 429), query=(("code", STR, False), ("state", STR, False))),
+    "session.logout": Doc("Sign out on every device: the user's session epoch is bumped, this cookie cleared",
+                          {200: j(obj({"logged_out": BOOL}))}, errors=(403,)),
     # ---- WeChat / WeCom callbacks ----
     "wechat_callbacks.mp_verify": Doc("Official Account server URL check (echostr back)", {200: {TEXT: STR}},
                                        errors=(400, 403, 429), query=CALLBACK_QUERY),

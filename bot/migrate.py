@@ -87,6 +87,7 @@ async def make_migration(dialect: str, name: str = "update") -> str:
                 return "initial migration written"
             await cmd.init()
             await cmd.upgrade()
+            await cmd.init()  # aerich reads the last applied state at init: the scratch db had none before upgrade
             return str(await cmd.migrate(name) or "no changes")
     finally:
         _drop_scratch(dialect, url.rsplit("/", 1)[1])

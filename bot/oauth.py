@@ -42,7 +42,7 @@ async def callback(request: Request) -> HTTPResponse:
         raise FissionError(ErrorCode.OAUTH_FAILED, f"微信授权失败 ({e.errcode})") from e
     user = await upsert_user(profile.openid, profile.nickname, profile.avatar)
     resp = redirect(next_path)
-    resp.add_cookie(SESSION_COOKIE, sessions.dump_user(user.id, user.openid),
+    resp.add_cookie(SESSION_COOKIE, sessions.dump_user(user.id, user.openid, user.session_epoch),
                     **sessions.cookie_args(request.app.ctx.settings.server.session_ttl_s))
     resp.delete_cookie(STATE_COOKIE, path="/")
     return resp

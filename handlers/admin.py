@@ -26,6 +26,7 @@ from tortoise.functions import Count, Sum
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.session_epochs import SessionEpochs, epochs_of
 from handlers.admin_common import require_admin
 from handlers.redpacket import iso
 from models.enums import LedgerKind, OutboxStatus, PacketStatus
@@ -52,16 +53,20 @@ def valid_openid(raw: str) -> str:
     return openid
 
 
-async def block_openid(openid: str, reason: str = "") -> bool:
-    """Blacklist `openid`; True when added now, False when it was already listed (idempotent)."""
+async def block_openid(openid: str, reason: str = "", *, epochs: SessionEpochs | None) -> bool:
+    """Blacklist `openid`; True when added now, False when it was already listed (idempotent).
+    Either way its sessions are voided (`epochs.bump`; None: no HTTP sessions to void, tests)."""
     openid = valid_openid(openid)
-    if await BlacklistEntry.exists(openid=openid):
-        return False
-    try:
-        await BlacklistEntry.create(openid=openid, reason=reason[:255])
-    except IntegrityError:  # a concurrent admin listed it first
-        return False
-    return True
+    added = False
+    if not await BlacklistEntry.exists(openid=openid):
+        try:
+            await BlacklistEntry.create(openid=openid, reason=reason[:255])
+            added = True
+        except IntegrityError:  # a concurrent admin listed it first
+            pass
+    if epochs is not None:
+        await epochs.bump(openid)
+    return added
 
 
 async def unblock_openid(openid: str) -> bool:
@@ -172,7 +177,7 @@ async def add_blacklist(request: Request) -> HTTPResponse:
         body = BlacklistIn.model_validate_json(request.body or b"")
     except ValidationError as e:
         raise FissionError(ErrorCode.INVALID_BODY, "请求体需要 {\"openid\": …}") from e
-    added = await block_openid(body.openid, body.reason or "admin api")
+    added = await block_openid(body.openid, body.reason or "admin api", epochs=epochs_of(request.app))
     return json({"openid": valid_openid(body.openid), "blacklisted": True, "added": added},
                 status=201 if added else 200)
 

@@ -33,6 +33,7 @@ from tortoise.functions import Sum
 
 from bot.clock import utcnow
 from bot.errors import FissionError
+from bot.session_epochs import epochs_of
 from handlers import admin, outbox_admin
 from handlers.admin_chart import burn_svg, funnel_steps
 from handlers.pages import templates
@@ -193,7 +194,8 @@ async def blacklist_add(request: Request) -> HTTPResponse:
         return back("expired")
     reason = str(request.form.get("reason", "")).strip() or "admin page"
     try:
-        added = await admin.block_openid(str(request.form.get("openid", "")), reason)
+        added = await admin.block_openid(str(request.form.get("openid", "")), reason,
+                                         epochs=epochs_of(request.app))
     except FissionError:
         return back("bad_openid")
     return back("added" if added else "exists")

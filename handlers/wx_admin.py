@@ -68,7 +68,7 @@ async def on_stats(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
 async def on_block(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
     openid = command_arg(msg)
     try:
-        added = await block_openid(openid, f"wecom:{msg.from_user}")
+        added = await block_openid(openid, f"wecom:{msg.from_user}", epochs=ctx.epochs)
     except FissionError as e:
         return TextReply(f"{e.message}：{openid[:64]}")
     return TextReply(f"已拉黑 {openid}" if added else f"{openid} 已在黑名单中")
