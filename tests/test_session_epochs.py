@@ -5,15 +5,21 @@ must stop working on every process the moment the session is revoked."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 from itsdangerous import URLSafeTimedSerializer
 
+from bot.errors import FissionError
+from bot.keys import Keys
 from bot.session import SESSION_COOKIE
-from tests import fakewx
-from tests.service import Service, login
+from bot.session_epochs import SessionEpochs, epoch_key
+from models.user import User
+from tests import dbs, fakewx
+from tests.service import Service, free_port, login
 from tests.wxclient import fixture_xml, unique_msg_id, work_server
 
 TRIES = 6  # requests per check: both processes answer some
@@ -88,3 +94,44 @@ def test_a_cookie_signed_before_epochs_counts_as_epoch_zero(svc: Service) -> Non
     admin = {"Authorization": f"Bearer {svc.config['admin']['token']}"}
     httpx.post(f"{svc.base}/admin/api/blacklist", json={"openid": openid}, headers=admin, timeout=10)
     assert statuses(svc, legacy) == {401}
+
+
+# ---- the epoch cache on its own (each database backend, real Redis db 14) ----------------------
+
+
+@pytest.fixture
+async def epochs(orm: str) -> AsyncIterator[tuple[SessionEpochs, Any]]:
+    client = aioredis.from_url(f"{dbs.REDIS}/14", decode_responses=True)
+    keys = Keys("tse" + uuid.uuid4().hex[:8])
+    yield SessionEpochs(client, keys), client
+    async for k in client.scan_iter(match=f"{keys.p}:*", count=500):
+        await client.delete(k)
+    await client.aclose()
+
+
+async def test_a_late_reader_never_undoes_a_bump(epochs: tuple[SessionEpochs, Any]) -> None:
+    """Race: a reader reads the database (epoch 0), a bump commits and raises the cache to 1, then
+    the reader caches its 0. The cached 1 stays — the revoked cookies stay revoked."""
+    store, client = epochs
+    user = await User.create(openid="o-race-" + uuid.uuid4().hex[:6])
+    assert await store.current(user.id) == 0
+    await store.bump(user.openid)
+    key = epoch_key(store.keys, user.id)
+    await store._fill({key: 0})  # noqa: SLF001 - the late reader's write-back
+    await store._set_max(keys=[key], args=[0, 60])  # noqa: SLF001 - nor a lower raise
+    assert await client.get(key) == "1" and await store.current(user.id) == 1
+    await client.delete(key)  # lost from Redis: the database answers
+    assert await store.current(user.id) == 1 and await client.get(key) == "1"
+
+
+async def test_redis_down_reads_the_database_and_a_bump_is_refused_503(orm: str) -> None:
+    """Redis down: every read goes to the database (no cookie passes on a stale epoch); a bump
+    writes the database, then answers 503 (its cached value could not be raised: retry)."""
+    down = aioredis.from_url(f"redis://127.0.0.1:{free_port()}/0", decode_responses=True)
+    store = SessionEpochs(down, Keys("x"))
+    user = await User.create(openid="o-down-" + uuid.uuid4().hex[:6])
+    with pytest.raises(FissionError) as refused:
+        await store.bump(user.openid)
+    assert refused.value.status == 503  # noqa: PLR2004
+    assert await store.current(user.id) == 1 and await store.current(user.id + 10**6) == 0
+    await down.aclose()
