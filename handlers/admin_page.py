@@ -52,7 +52,7 @@ ADMIN_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src '
              "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 FLASH = {"added": "已加入黑名单", "exists": "已在黑名单中", "removed": "已移出黑名单", "absent": "不在黑名单中",
          "retried": "已重新排队发送", "not_dead": "该消息已不是失败状态", "bad_openid": "openid 格式不正确",
-         "expired": "页面已过期，请重试"}
+         "expired": "页面已过期，请重试", "unavailable": "已加入黑名单，但其登录未能注销，请重试"}
 STATUS_TEXT = {"to_share": "待分享", "splitting": "拆红包中", "split_out": "已拆完", "expired": "已过期",
                "invalid": "已失效"}
 
@@ -196,8 +196,8 @@ async def blacklist_add(request: Request) -> HTTPResponse:
     try:
         added = await admin.block_openid(str(request.form.get("openid", "")), reason,
                                          epochs=epochs_of(request.app))
-    except FissionError:
-        return back("bad_openid")
+    except FissionError as e:  # a bad openid, or the sessions' cache down (listed; retry to sign them out)
+        return back("unavailable" if e.status == 503 else "bad_openid")  # noqa: PLR2004
     return back("added" if added else "exists")
 
 
