@@ -36,7 +36,7 @@ from models.user import User
 
 log = logging.getLogger(__name__)
 bp = Blueprint("session", url_prefix="/api")
-EPOCH_TTL_S = 3600  # a cached epoch; the database keeps the truth (and heals a missed raise within this)
+EPOCH_TTL_S = 86400  # a cached epoch; the database keeps the truth (and heals a missed raise within this)
 SET_MAX_LUA = """
 local cur = redis.call('GET', KEYS[1])
 if not cur or tonumber(cur) < tonumber(ARGV[1]) then
@@ -86,6 +86,10 @@ class SessionEpochs:
             for name in names:
                 pipe.get(name)
             return list(await pipe.execute())
+
+    async def prime(self, user_id: int, epoch: int) -> None:
+        """At sign-in, where the epoch was just read: the user's next requests find it cached."""
+        await self._fill({epoch_key(self.keys, user_id): epoch})
 
     async def _fill(self, values: dict[str, int]) -> None:
         """Cache what the database said, only where nothing is cached (a bump's value stays)."""
