@@ -5,12 +5,12 @@ RUN_IN_TRANSACTION = True
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
-        ALTER TABLE "users" ADD "session_epoch" INT NOT NULL DEFAULT 0;"""
+        ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "session_epoch" INT NOT NULL DEFAULT 0;"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        ALTER TABLE "users" DROP COLUMN "session_epoch";"""
+        ALTER TABLE "users" DROP COLUMN IF EXISTS "session_epoch";"""
 
 
 MODELS_STATE = (
