@@ -40,6 +40,8 @@ from bench.wrkhelp import WrkResult, run_plain, run_requests, run_timed  # noqa:
 from tests import dbs  # noqa: E402
 from bot import db as dbmod  # noqa: E402
 from bot.session import SESSION_COOKIE, Sessions  # noqa: E402
+from bot.keys import Keys  # noqa: E402
+from bot.session_epochs import EPOCH_TTL_S, epoch_key  # noqa: E402
 from bot.settings import DatabaseSettings, ServerSettings  # noqa: E402
 from models.redpacket import Help, RedPacket  # noqa: E402
 from models.user import User  # noqa: E402
@@ -62,8 +64,24 @@ async def make_sessions(svc: Service, n: int) -> list[str]:
         users = await User.filter(openid__startswith=f"obench-{tag}-").values_list("id", "openid")
     finally:
         await dbmod.close()
+    prime_epochs(svc, [int(uid) for uid, _ in users])
     sessions = Sessions(ServerSettings.model_validate(svc.config["server"]))
     return [f"{SESSION_COOKIE}={sessions.dump_user(int(uid), oid)}" for uid, oid in users]
+
+
+def prime_epochs(svc: Service, user_ids: list[int]) -> None:
+    """Cache each helper's session epoch (0) as signing in through OAuth does (bot/session_epochs.py):
+    the cookies here are minted without that sign-in."""
+    import redis
+
+    client, keys = redis.Redis.from_url(svc.redis_url), Keys(svc.config["redis"]["prefix"])
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for uid in user_ids:
+                pipe.set(epoch_key(keys, uid), 0, nx=True, ex=EPOCH_TTL_S)
+            pipe.execute()
+    finally:
+        client.close()
 
 
 async def packet_tokens(svc: Service) -> list[str]:

@@ -14,7 +14,7 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
-from bot import cache, db, docs, edge, internal, logs, metrics, protection
+from bot import cache, db, docs, edge, internal, logs, metrics, protection, session_epochs
 from bot.clock import utcnow
 from bot.errors import MESSAGES, ErrorCode, FissionError
 from bot.keys import Keys
@@ -208,6 +208,7 @@ def create_app(settings: Settings, name: str = "fission") -> Sanic:
     protection.install(app)  # body and rate limits, graceful-shutdown budget
     metrics.install(app)
     internal.install(app)  # /metrics and /docs behind server.internal_token
+    session_epochs.install(app)  # a session signed under an older epoch counts as none
     for feature in features():
         app.blueprint(feature.bp)
     audit_routes.install(app)  # every admin write route runs in an audit scope (after the blueprints)
@@ -225,7 +226,7 @@ def features() -> list[Any]:
     from handlers import payment_orders, payments
     from handlers import admin_page, audit_admin, campaign_admin, exports, front, outbox_admin, pages, poster, wallet
 
-    return [oauth, orders, redpacket, share, wallet, admin, campaign_admin, callbacks,
+    return [oauth, session_epochs, orders, redpacket, share, wallet, admin, campaign_admin, callbacks,
             payments, payment_orders, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages,
             poster, pages, jssdk, outbox_admin, admin_page, audit_admin, exports, front,
             background]  # background last: started after, stopped before the others

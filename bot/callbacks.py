@@ -50,6 +50,7 @@ from bot.errors import ErrorCode, FissionError
 from bot.protection import client_ip
 from bot.ratelimit import RateLimited
 from bot.router import Router
+from bot.session_epochs import epochs_of
 from bot.settings import Settings
 from bot.wxcrypto import (
     CallbackError,
@@ -157,7 +158,7 @@ async def handle_once(app: Sanic, channel: Channel, msg: WxMessage, now: datetim
         else:
             log.info("duplicate delivery %s answered success", key)
         return SUCCESS  # an HTTP error would only make WeChat retry the same message three more times
-    ctx = messages.MessageContext(app.ctx.settings, now)
+    ctx = messages.MessageContext(app.ctx.settings, now, epochs_of(app))
     late: list[WxMessage] = []
 
     def on_late(m: WxMessage, task: asyncio.Task[ReplyLike]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.docs_schemas import ACTIVITY_TYPE, BOOL, INT, STR, TIME, Schema, arr, enum, null, obj, ref
 
@@ -71,12 +71,16 @@ ROUTES: dict[str, Doc] = {
     "healthz": Doc("Alive", {200: j(obj({"status": enum("ok")}))}),
     "readyz": Doc("Ready: database, Redis and (when configured) RabbitMQ answer",
                    {200: j(obj({"status": enum("ok")}))}, errors=(503,)),
-    "metrics.scrape": Doc("Prometheus metrics of every worker", {200: {TEXT: STR}}),
+    "metrics.scrape": Doc("Prometheus metrics of every worker", {200: {TEXT: STR}}, errors=(401,),
+                          description="With `server.internal_token` set: `Authorization: Bearer <it>`, else 401."),
     # ---- OAuth ----
     "oauth.login": Doc("Start WeChat OAuth (302 to the authorize page, state bound to the browser)",
                         {302: {}}, errors=(400, 429), query=(("next", STR, False),)),
     "oauth.callback": Doc("OAuth return: exchange the code, set the session cookie, 302 to next",
                            {302: {}}, errors=(400, 429), query=(("code", STR, False), ("state", STR, False))),
+    "session.logout": Doc("Sign out on every device: the user's session epoch is bumped, this cookie cleared",
+                          {200: j(obj({"logged_out": BOOL}))}, errors=(503,), auth="session",
+                          description="Without a session: 200 `{\"logged_out\": false}`, the cookie cleared."),
     # ---- WeChat / WeCom callbacks ----
     "wechat_callbacks.mp_verify": Doc("Official Account server URL check (echostr back)", {200: {TEXT: STR}},
                                        errors=(400, 403, 429), query=CALLBACK_QUERY),
@@ -250,3 +254,6 @@ ROUTES: dict[str, Doc] = {
 from bot.docs_ops import OPS_ROUTES  # noqa: E402 - the operator features' entries, kept in their own module
 
 ROUTES.update(OPS_ROUTES)
+# every admin API route is rate-limited per client IP and per admin token (bot/protection.py)
+ROUTES = {name: replace(d, errors=tuple(sorted({*d.errors, 429}))) if d.auth == "admin" else d
+          for name, d in ROUTES.items()}

@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.router import Router
+from bot.session_epochs import SessionEpochs
 from bot.settings import Settings
 from handlers import wx_admin, wx_lottery, wx_redpacket
 
 
 @dataclass(frozen=True)
 class MessageContext:
-    """What a message handler may use: the settings and the request's single `now`."""
+    """What a message handler may use: the settings, the request's single `now`, and the users'
+    session epochs (to void a blacklisted user's sessions; None where there are none: tests)."""
 
     settings: Settings
     now: datetime
+    epochs: SessionEpochs | None = None
 
 
 mp_router = Router("mp")

@@ -10,6 +10,7 @@ from sanic.response import HTTPResponse
 
 from bot.errors import ErrorCode, FissionError
 from bot.session import SESSION_COOKIE, STATE_COOKIE, STATE_TTL_S, safe_next
+from bot.session_epochs import epochs_of
 from bot.wxapi import WxApiError, oauth_profile
 from models.user import User
 
@@ -41,8 +42,9 @@ async def callback(request: Request) -> HTTPResponse:
     except WxApiError as e:
         raise FissionError(ErrorCode.OAUTH_FAILED, f"微信授权失败 ({e.errcode})") from e
     user = await upsert_user(profile.openid, profile.nickname, profile.avatar)
+    await epochs_of(request.app).prime(user.id, user.session_epoch)
     resp = redirect(next_path)
-    resp.add_cookie(SESSION_COOKIE, sessions.dump_user(user.id, user.openid),
+    resp.add_cookie(SESSION_COOKIE, sessions.dump_user(user.id, user.openid, user.session_epoch),
                     **sessions.cookie_args(request.app.ctx.settings.server.session_ttl_s))
     resp.delete_cookie(STATE_COOKIE, path="/")
     return resp

@@ -1,4 +1,5 @@
-"""Signed session cookies (itsdangerous) and the OAuth state cookie bound to the browser."""
+"""Signed session cookies (itsdangerous) and the OAuth state cookie bound to the browser. A session
+also carries its user's session epoch: bot/session_epochs.py voids older ones."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ STATE_TTL_S = 600
 class SessionUser:
     id: int
     openid: str
+    epoch: int = 0  # the user's session epoch when signed (bot/session_epochs.py); none signed: 0
 
 
 class Sessions:
@@ -33,16 +35,16 @@ class Sessions:
         # Secure cookies everywhere but plain-http non-loopback hosts (browsers treat loopback as secure)
         self.secure = server.public_url.startswith("https://") or _loopback(host)
 
-    def dump_user(self, user_id: int, openid: str) -> str:
-        return self._session.dumps({"u": user_id, "o": openid})
+    def dump_user(self, user_id: int, openid: str, epoch: int = 0) -> str:
+        return self._session.dumps({"u": user_id, "o": openid, "e": epoch})
 
     def load_user(self, cookie: str | None) -> SessionUser | None:
         if not cookie:
             return None
         try:
             data = self._session.loads(cookie, max_age=self.server.session_ttl_s)
-            return SessionUser(int(data["u"]), str(data["o"]))
-        except (BadSignature, KeyError, TypeError, ValueError):
+            return SessionUser(int(data["u"]), str(data["o"]), int(data.get("e", 0)))
+        except (BadSignature, KeyError, TypeError, ValueError, AttributeError):
             return None
 
     def dump_state(self, state: str, next_path: str) -> str:

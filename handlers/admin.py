@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.session_epochs import SessionEpochs, epochs_of
 from handlers.admin_common import require_admin
 from handlers.audit import AuditScope
 from handlers.audit_routes import audit_of
@@ -55,17 +56,21 @@ def valid_openid(raw: str) -> str:
     return openid
 
 
-async def block_openid(openid: str, reason: str = "") -> bool:
-    """Blacklist `openid`; True when added now, False when it was already listed (idempotent)."""
+async def block_openid(openid: str, reason: str = "", *, epochs: SessionEpochs | None) -> bool:
+    """Blacklist `openid`; True when added now, False when it was already listed (idempotent).
+    Either way its sessions are voided (`epochs.bump`; None: no HTTP sessions to void, tests)."""
     openid = valid_openid(openid)
-    if await BlacklistEntry.exists(openid=openid):
-        return False
-    try:
-        async with in_transaction():  # a savepoint inside an audit scope: a clash must not abort it
-            await BlacklistEntry.create(openid=openid, reason=reason[:255])
-    except IntegrityError:  # a concurrent admin listed it first
-        return False
-    return True
+    added = False
+    if not await BlacklistEntry.exists(openid=openid):
+        try:
+            async with in_transaction():  # a savepoint inside an audit scope: a clash must not abort it
+                await BlacklistEntry.create(openid=openid, reason=reason[:255])
+            added = True
+        except IntegrityError:  # a concurrent admin listed it first
+            pass
+    if epochs is not None:
+        await epochs.bump(openid)
+    return added
 
 
 async def unblock_openid(openid: str) -> bool:
@@ -185,7 +190,7 @@ async def add_blacklist(request: Request) -> HTTPResponse:
         body = BlacklistIn.model_validate_json(request.body or b"")
     except ValidationError as e:
         raise FissionError(ErrorCode.INVALID_BODY, "请求体需要 {\"openid\": …}") from e
-    added = await block_openid(body.openid, body.reason or "admin api")
+    added = await block_openid(body.openid, body.reason or "admin api", epochs=epochs_of(request.app))
     audit_blacklist(audit_of(request), valid_openid(body.openid), was_listed=not added, now_listed=True,
                     reason=body.reason or "admin api")
     return json({"openid": valid_openid(body.openid), "blacklisted": True, "added": added},

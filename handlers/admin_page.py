@@ -33,6 +33,7 @@ from tortoise.functions import Sum
 
 from bot.clock import utcnow
 from bot.errors import FissionError
+from bot.session_epochs import epochs_of
 from handlers import admin, outbox_admin
 from handlers.admin_chart import burn_svg, funnel_steps
 from handlers.audit import TOKEN_ACTOR, Role
@@ -54,7 +55,7 @@ ADMIN_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src '
              "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 FLASH = {"added": "已加入黑名单", "exists": "已在黑名单中", "removed": "已移出黑名单", "absent": "不在黑名单中",
          "retried": "已重新排队发送", "not_dead": "该消息已不是失败状态", "bad_openid": "openid 格式不正确",
-         "expired": "页面已过期，请重试"}
+         "expired": "页面已过期，请重试", "unavailable": "已加入黑名单，但其登录未能注销，请重试"}
 STATUS_TEXT = {"to_share": "待分享", "splitting": "拆红包中", "split_out": "已拆完", "expired": "已过期",
                "invalid": "已失效"}
 
@@ -206,10 +207,10 @@ async def blacklist_add(request: Request) -> HTTPResponse:
     reason = str(request.form.get("reason", "")).strip() or "admin page"
     openid, scope = str(request.form.get("openid", "")).strip(), audit_of(request)
     try:
-        added = await admin.block_openid(openid, reason)
-    except FissionError:
+        added = await admin.block_openid(openid, reason, epochs=epochs_of(request.app))
+    except FissionError as e:  # a bad openid, or the sessions' cache down (listed; retry to sign them out)
         scope.unchanged()
-        return back("bad_openid")
+        return back("unavailable" if e.status == 503 else "bad_openid")  # noqa: PLR2004
     admin.audit_blacklist(scope, openid, was_listed=not added, now_listed=True, reason=reason)
     return back("added" if added else "exists")
 

@@ -75,7 +75,7 @@ async def on_block(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
     openid = command_arg(msg)
     try:
         async with audit_scope(wecom_actor(msg), "wecom.block") as scope:
-            added = await block_openid(openid, f"wecom:{msg.from_user}")
+            added = await block_openid(openid, f"wecom:{msg.from_user}", epochs=ctx.epochs)
             audit_blacklist(scope, openid, was_listed=not added, now_listed=True, reason=f"wecom:{msg.from_user}")
     except FissionError as e:
         return TextReply(f"{e.message}：{openid[:64]}")

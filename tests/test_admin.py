@@ -189,7 +189,7 @@ async def test_campaign_stats_exact_figures(orm: str, caplog: pytest.LogCaptureF
     for status in (OutboxStatus.PENDING, OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.SENT,
                    OutboxStatus.DEAD):
         await _outbox(status)
-    await block_openid("o-cheat", "test")
+    await block_openid("o-cheat", "test", epochs=None)
     caplog.set_level(logging.DEBUG, logger="tortoise.db_client")
     caplog.clear()
     stats = await campaign_stats(TZ, NOW)
@@ -205,5 +205,5 @@ async def test_campaign_stats_on_an_empty_database_and_block_use_cases(orm: str)
     assert stats.as_json() == {"funnel": {"issued": 0, "shared": 0, "helped": 0, "split_out": 0}, "helps": 0,
                                "budget": {"day": "2026-11-22", "spent_today": 0, "spent_total": 0},
                                "outbox": {"pending": 0, "dead": 0}, "blacklisted": 0}
-    assert await block_openid(" o-a ") is True and await block_openid("o-a") is False
+    assert await block_openid(" o-a ", epochs=None) is True and await block_openid("o-a", epochs=None) is False
     assert await unblock_openid("o-a") is True and await unblock_openid("o-a") is False

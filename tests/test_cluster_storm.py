@@ -23,9 +23,11 @@ import pytest
 from redis.exceptions import RedisError
 
 from bot import alerts, cache
+from bot.admission import HANDLE, REPLAYED, Admitter, Delivery
 from bot.keys import Keys
 from bot.periodic import Lease
 from bot.ratelimit import RateLimiter
+from bot.session_epochs import SessionEpochs, epoch_key
 from bot.settings import AlertSettings, RateLimitSettings, RedisSettings
 from bot.wxtoken import Credential, CredentialCache
 from handlers.helpcache import HelpCache, PacketFacts
@@ -135,6 +137,14 @@ async def test_every_script_and_multi_runs_on_the_cluster(cluster: RedisClusterN
         assert await help_cache.precheck(facts.token, 3, now) == (facts, None)  # 4 slots, 1 pipeline
         await help_cache.mark_terminal(facts.token, "split_out")
         assert (await help_cache.precheck(facts.token, 3, now))[1] == "split_out"
+        epochs = SessionEpochs(r, keys)  # session epochs: one key per script, GETs spread over slots
+        await epochs._set_max(keys=[epoch_key(keys, 1)], args=[2, 60])
+        await epochs._fill({epoch_key(keys, 1): 1, epoch_key(keys, 2): 0})
+        assert await epochs._cached([epoch_key(keys, u) for u in (1, 2, 3)]) == ["2", "0", None]
+        adm = Admitter(r, limiter)  # callback admission: a pipeline on a cluster, nonces beside claims
+        d = [Delivery(keys.dedupe("wxmp", f"c{i}"), "192.0.2.9", "o-c", f"{keys.p}:nonce:wxmp:1:n", f"b{i % 2}")
+             for i in range(3)]
+        assert [a.status for a in await adm.admit(d, now)] == [HANDLE, REPLAYED, HANDLE]
     finally:
         await r.aclose()
         await asyncio.sleep(0)
