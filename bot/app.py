@@ -10,6 +10,7 @@ import random
 from typing import Any
 
 import httpx
+import ujson
 from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
@@ -46,8 +47,13 @@ def error_json(code: ErrorCode | str, message: str, status: int, request_id: str
 
 
 def dumps(obj: Any, **kw: Any) -> str:
-    """JSON with Chinese as UTF-8, not \\u escapes."""
-    return stdjson.dumps(obj, ensure_ascii=False, separators=(",", ":"), **kw)
+    """Compact JSON with Chinese as UTF-8, not \\u escapes. ujson (Sanic's own JSON library, a
+    few microseconds less per answer) writes what it can; the standard library writes the rest
+    (integers past 64 bits, lone surrogates, keywords ujson lacks) or raises as it always did."""
+    try:
+        return ujson.dumps(obj, ensure_ascii=False, escape_forward_slashes=False, **kw)
+    except (TypeError, ValueError, OverflowError):
+        return stdjson.dumps(obj, ensure_ascii=False, separators=(",", ":"), **kw)
 
 
 async def start_resources(app: Sanic) -> None:
