@@ -24,13 +24,16 @@ from bench.peers.run import ROOT, Peer
 from bench.wrkhelp import run_plain
 
 DOC = os.path.join(ROOT, "docs", "benchmarks.md")
-FULL: dict[str, list[str]] = {"help_split": [], "wechat_callback": [], "draw": [], "poster": []}
+PLANS_FILE = os.path.join(ROOT, "bench", ".plans.md")  # written by bench/scale.py, quoted in the doc
+FULL: dict[str, list[str]] = {"help_split": [], "wechat_callback": [], "draw": [], "poster": [],
+                              "scale": ["--explain", PLANS_FILE]}
 QUICK: dict[str, list[str]] = {
     "help_split": ["--helpers", "1000", "--packets", "1000", "--warmup", "500", "--floor-rounds", "2",
                    "--floor-seconds", "3", "--seed-seconds", "4"],
     "wechat_callback": ["--rounds", "1", "--seconds", "3", "--owners", "100"],
     "draw": ["--rounds", "1", "--seconds", "3", "--payers", "300", "--chances", "50"],
     "poster": ["--n", "3", "--seconds", "3", "--rounds", "1", "--spread", "10"],
+    "scale": ["--sizes", "1000,10000", "--helpers", "400", "--explain", PLANS_FILE],
 }
 
 
@@ -40,7 +43,7 @@ def bare_rate(peer: Peer, seconds: int) -> float:
 
 def run_one(name: str, args: list[str], peer: Peer, floor_s: int) -> figures.BenchOut:
     out = figures.BenchOut(name)
-    before = None if name == "help_split" else bare_rate(peer, floor_s)
+    before = None if name in ("help_split", "scale") else bare_rate(peer, floor_s)
     window, started = machine.Window.open(), time.monotonic()
     print(f"\n=== {name} {' '.join(args)}  [{machine.status_line(window)}]", flush=True)
     proc = subprocess.Popen([sys.executable, os.path.join("bench", f"{name}.py"), *args], cwd=ROOT,
@@ -80,8 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     if not a.no_write and a.what == "all":
         with open(DOC, encoding="utf-8") as f:
             doc = f.read()
+        doc = figures.rewrite(doc, body)
+        if os.path.exists(PLANS_FILE):
+            with open(PLANS_FILE, encoding="utf-8") as f:
+                doc = figures.rewrite(doc, f.read().strip(), *figures.PLANS)
+            os.remove(PLANS_FILE)
         with open(DOC, "w", encoding="utf-8") as f:
-            f.write(figures.rewrite(doc, body))
+            f.write(doc)
         print(f"\nwritten: {DOC}")
     return 0
 

@@ -14,6 +14,7 @@ import statistics
 from dataclasses import dataclass, field
 
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
+PLANS = ("<!-- plans:start -->", "<!-- plans:end -->")
 
 
 @dataclass
@@ -97,7 +98,14 @@ def poster(text: str, out: BenchOut) -> None:
                             _over(rate, out.fission_healthz), target=">= 40% of bare"))
 
 
-PARSERS = {"help_split": help_split, "wechat_callback": wechat_callback, "draw": draw, "poster": poster}
+def scale(text: str, out: BenchOut) -> None:
+    for m in re.finditer(r"^cost per help at ([\d,]+) / at ([\d,]+): ([\d.]+) by throughput, ([\d.]+) by CPU", text,
+                         re.M):
+        out.rows.append(Row(f"cost per help, {m.group(1)} vs {m.group(2)} stored", None, None,
+                            f"{m.group(3)}× by throughput, {m.group(4)}× by CPU", "<= 1.2×"))
+
+
+PARSERS = {"help_split": help_split, "wechat_callback": wechat_callback, "draw": draw, "poster": poster, "scale": scale}
 
 
 def _over(a: float | None, b: float | None) -> float | None:
@@ -124,9 +132,9 @@ def table(benches: list[BenchOut], command: str, when: str) -> str:
     return "\n".join(lines)
 
 
-def rewrite(doc: str, body: str) -> str:
-    """`doc` with the text between the figure markers replaced by `body` (markers kept)."""
-    head, sep, rest = doc.partition(START)
-    if not sep or END not in rest:
-        raise ValueError(f"markers {START} / {END} not found")
-    return f"{head}{START}\n{body}\n{END}{rest.split(END, 1)[1]}"
+def rewrite(doc: str, body: str, start: str = START, end: str = END) -> str:
+    """`doc` with the text between the markers replaced by `body` (markers kept)."""
+    head, sep, rest = doc.partition(start)
+    if not sep or end not in rest:
+        raise ValueError(f"markers {start} / {end} not found")
+    return f"{head}{start}\n{body}\n{end}{rest.split(end, 1)[1]}"
