@@ -233,6 +233,7 @@ def main() -> int:
     ap.add_argument("--floor-rounds", type=int, default=4, help="alternating /healthz rounds, bare vs Fission")
     ap.add_argument("--floor-seconds", type=int, default=5)
     ap.add_argument("--seed-seconds", type=int, default=10, help="how long the seed design is helped")
+    ap.add_argument("--floor-only", action="store_true", help="only the /healthz rounds (profiling the chain)")
     args = ap.parse_args()
     fake = fakewx.FakeWeChat()
     fake.start()
@@ -259,6 +260,9 @@ async def run(svc: Service, bare: Peer, seed: Peer, seed_db: str, args: argparse
     floor = measure_floor(svc, bare, args.floor_rounds, args.floor_seconds, c)
     print_floor(floor)
     health = floor.health()
+    if args.floor_only:
+        print(f"machine over the run: {machine.status_line(window)}")
+        return 0
     if args.warmup:
         warm_r = run_requests(svc.base, await hot_packet_requests(svc, args.warmup + 2 * c), args.warmup,
                               connections=c)

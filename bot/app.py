@@ -10,6 +10,7 @@ import random
 from typing import Any
 
 import httpx
+import ujson
 from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
@@ -37,6 +38,9 @@ SANIC_CODES = {400: ErrorCode.INVALID_BODY, 401: ErrorCode.UNAUTHENTICATED, 403:
                503: ErrorCode.UNAVAILABLE}
 
 
+HEALTHY = b'{"status":"ok"}'
+
+
 def help_rules(s: Settings) -> HelpRules:
     rp = s.redpacket
     return HelpRules(rp.old_user_range, rp.new_user_range, rp.daily_help_limit, rp.daily_same_owner_limit)
@@ -54,8 +58,13 @@ def error_json(code: ErrorCode | str, message: str, status: int, request_id: str
 
 
 def dumps(obj: Any, **kw: Any) -> str:
-    """JSON with Chinese as UTF-8, not \\u escapes."""
-    return stdjson.dumps(obj, ensure_ascii=False, separators=(",", ":"), **kw)
+    """Compact JSON with Chinese as UTF-8, not \\u escapes. ujson (Sanic's own JSON library, a
+    few microseconds less per answer) writes what it can; the standard library writes the rest
+    (integers past 64 bits, lone surrogates, keywords ujson lacks) or raises as it always did."""
+    try:
+        return ujson.dumps(obj, ensure_ascii=False, escape_forward_slashes=False, **kw)
+    except (TypeError, ValueError, OverflowError):
+        return stdjson.dumps(obj, ensure_ascii=False, separators=(",", ":"), **kw)
 
 
 async def start_resources(app: Sanic) -> None:
@@ -126,7 +135,7 @@ def install_errors(app: Sanic) -> None:
 def install_health(app: Sanic) -> None:
     @app.get("/healthz")
     async def healthz(request: Request) -> HTTPResponse:
-        return json({"status": "ok"})
+        return HTTPResponse(HEALTHY, content_type="application/json")  # constant: balancers ask it all day
 
     @app.get("/readyz")
     async def readyz(request: Request) -> HTTPResponse:
@@ -213,6 +222,7 @@ def create_app(settings: Settings, name: str = "fission") -> Sanic:
         app.blueprint(feature.bp)
     audit_routes.install(app)  # every admin write route runs in an audit scope (after the blueprints)
     docs.install(app)
+    edge.extend(app)
     app.before_server_start(start_resources)
     app.after_server_stop(stop_resources)
     return app

@@ -10,6 +10,9 @@ input's answer and its log lines carry it.
 
 from __future__ import annotations
 
+import gc
+import itertools
+import os
 import random
 import time
 
@@ -22,10 +25,26 @@ REQUEST_ID_HEADER = "X-Request-Id"
 MAX_GIVEN_ID_CHARS = 64
 
 
+class _Ids:
+    """Request ids of this process: a random 64-bit prefix drawn when the process starts (again
+    in every forked worker) and a counter. Not secrets — they are echoed and logged — so no
+    urandom call and no 128-bit draw per request."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.prefix = f"{random.SystemRandom().getrandbits(64):016x}"
+        self.counter = itertools.count()
+
+
+_IDS = _Ids()
+os.register_at_fork(after_in_child=_IDS.reset)
+
+
 def new_request_id() -> str:
-    """32 hex digits. Not a secret (it is echoed and logged), so the module PRNG, which Python
-    reseeds in every forked worker, instead of a urandom call per request."""
-    return f"{random.getrandbits(128):032x}"
+    """32 hex digits, unique across the deployment's processes."""
+    return f"{_IDS.prefix}{next(_IDS.counter):016x}"
 
 
 def request_id_of(request: Request) -> str:
@@ -48,9 +67,34 @@ def on_response(request: Request, response: HTTPResponse) -> None:
     metrics.observe(request, response)
 
 
+def extend(app: Sanic) -> None:
+    """sanic-ext as Sanic would load it by itself, minus dependency injection: its handler on the
+    routing signal looks every request's route up for injected arguments, and Fission injects
+    none. Call after the routes and the OpenAPI settings are in place (bot/docs.py)."""
+    from sanic_ext.extensions.health.extension import HealthExtension
+    from sanic_ext.extensions.http.extension import HTTPExtension
+    from sanic_ext.extensions.logging.extension import LoggingExtension
+    from sanic_ext.extensions.openapi.extension import OpenAPIExtension
+    from sanic_ext.extensions.templating.extension import TemplatingExtension
+
+    app.extend(built_in_extensions=False, extensions=[OpenAPIExtension, HTTPExtension, HealthExtension,
+                                                      LoggingExtension, TemplatingExtension])
+
+
+async def freeze_startup_objects(app: Sanic) -> None:
+    """After a served worker has made its connections, pools and caches (after_server_start):
+    what survives a collection now is kept for good, as main.py does before forking. The
+    collector's full passes then walk only what requests made since, not the worker's whole heap
+    (a few microseconds per request on /healthz). Not in-process apps (tests, the demo)."""
+    if os.environ.get("SANIC_WORKER_PROCESS") == "true":
+        gc.collect()
+        gc.freeze()
+
+
 def install(app: Sanic) -> None:
     # sanic-ext's CORS adds a response middleware to every request; no origin is allowed here (the
     # H5 pages and the API share one origin), so it could only ever add nothing.
     app.config.CORS = False
     app.register_middleware(on_request, "request")
     app.register_middleware(on_response, "response")
+    app.after_server_start(freeze_startup_objects)

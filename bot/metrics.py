@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import bisect
 import glob
 import json
 import logging
@@ -194,11 +195,61 @@ def observe(request: Request, response: HTTPResponse | None) -> None:
         return
     m = metrics()
     route = route_label(request)
-    m.child(m.requests, route, request.method, str(response.status)).inc()
     t0 = getattr(request.ctx, "metrics_t0", None)
-    if t0 is not None:
-        m.child(m.latency, route, request.method).observe(time.perf_counter() - t0)
+    _pending.add(route, request.method, response.status, None if t0 is None else time.perf_counter() - t0)
     _count_outcome(m, request, route, response)
+
+
+class _Pending:
+    """Request counts and latencies not yet written to this process's metric files.
+
+    Each write to a multiprocess metric takes a lock, checks the pid and packs into the mmap; a
+    request cost three (its count, the latency's sum and bucket). Requests answered in one pass of
+    the event loop are written together when that pass ends (`call_soon`): one write per label set
+    and bucket, and every count is in the files a few microseconds after its answer was sent."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str, int], int] = {}
+        self.latencies: dict[tuple[str, str], list[float]] = {}
+        self.scheduled = False
+
+    def add(self, route: str, method: str, status: int, seconds: float | None) -> None:
+        key = (route, method, status)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if seconds is not None:
+            self.latencies.setdefault((route, method), []).append(seconds)
+        if not self.scheduled:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush)
+                self.scheduled = True
+            except RuntimeError:  # no loop running (a synchronous caller): write now
+                self.flush()
+
+    def flush(self) -> None:
+        self.scheduled = False
+        counts, latencies = self.counts, self.latencies
+        self.counts, self.latencies = {}, {}
+        m = metrics()
+        for (route, method, status), n in counts.items():
+            m.child(m.requests, route, method, str(status)).inc(n)
+        for (route, method), values in latencies.items():
+            _observe_many(m.child(m.latency, route, method), values)
+
+
+def _observe_many(child: Any, values: list[float]) -> None:
+    """`child.observe(v)` for every v, as one write of the sum and one per bucket touched.
+    prometheus_client has no batch observe; this uses its Histogram child's `_sum`, `_buckets` and
+    `_upper_bounds` (pinned version; tests/test_metrics.py reads the result back through a scrape)."""
+    per_bucket: dict[int, int] = {}
+    for v in values:
+        i = bisect.bisect_left(child._upper_bounds, v)  # the first bound >= v, as observe() picks
+        per_bucket[i] = per_bucket.get(i, 0) + 1
+    child._sum.inc(sum(values))
+    for i, n in per_bucket.items():
+        child._buckets[i].inc(n)
+
+
+_pending = _Pending()
 
 
 def install(app: Sanic) -> None:
