@@ -237,6 +237,17 @@ class WxGateway:
         res = await self._call(self.mp, "POST", "/cgi-bin/message/template/send", body=body)
         return int(res.get("msgid") or 0)
 
+    async def send_subscribe(self, openid: str, template_id: str, data: dict[str, str], *, page: str = "") -> None:
+        """Doc: https://developers.weixin.qq.com/doc/service/api/notify/notify/api_sendnewsubscribemsg.html
+
+        A subscribe message (订阅通知): needs the user's consent to `template_id` (43101 otherwise).
+        bizsend takes no client_msg_id: the caller guards against sending one event twice."""
+        body: dict[str, Any] = {"touser": openid, "template_id": template_id,
+                                "data": {k: {"value": v} for k, v in data.items()}}
+        if page:
+            body["page"] = page
+        await self._call(self.mp, "POST", "/cgi-bin/message/subscribe/bizsend", body=body)
+
     async def send_custom_text(self, openid: str, text: str) -> None:
         """Doc: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html
 

@@ -12,4 +12,5 @@ MODEL_MODULES = [
     "models.lottery",
     "models.coupon",
     "models.audit",
+    "models.subscription",
 ]
