@@ -188,8 +188,10 @@ def features() -> list[Any]:
     may expose `async start(app)` / `async stop(app)`, run after / before the shared resources."""
     from bot import background, callbacks, oauth
     from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin, payments
-    from handlers import admin_page, audit_admin, exports, front, outbox_admin, pages, poster, subscriptions
+    from handlers import admin_page, outbox_admin, pages, poster
+    from handlers import admin_login, audit_admin, exports, front, subscriptions
 
     return [oauth, orders, redpacket, share, admin, callbacks,
             payments, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages, poster, pages,
-            jssdk, outbox_admin, admin_page, audit_admin, exports, front, subscriptions, background]  # background last: started after, stopped before the others
+            jssdk, outbox_admin, admin_page, admin_login, audit_admin, exports, front, subscriptions,
+            background]  # background last: started after, stopped before the others

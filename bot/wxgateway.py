@@ -268,6 +268,14 @@ class WxGateway:
         return QrTicket(str(res["ticket"]), str(res.get("url", "")), int(res.get("expire_seconds") or expire_s))
 
     # -- WeCom -----------------------------------------------------------------------------------
+    async def wecom_userid_of_code(self, code: str) -> str | None:
+        """Doc: https://developer.work.weixin.qq.com/document/path/91023 (auth/getuserinfo)
+
+        The member userid behind a single-use OAuth code of the WeCom app; None for a non-member."""
+        res = await self._call(self.work, "GET", "/cgi-bin/auth/getuserinfo", params={"code": code})
+        userid = str(res.get("userid") or res.get("UserId") or "")
+        return userid if 0 < len(userid) <= 64 else None
+
     async def wecom_send_text(self, userids: Sequence[str], text: str) -> WecomSendResult:
         """Doc: https://developer.work.weixin.qq.com/document/path/90236
 

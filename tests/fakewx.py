@@ -142,6 +142,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send({"openid": openid, "nickname": nick, "headimgurl": f"{self._base()}/avatar/{openid}.png"})
         if path == "/connect/oauth2/authorize":
             return self._authorize(q)
+        if path == "/cgi-bin/auth/getuserinfo":  # WeCom web login: code-<userid> -> that member
+            code = q.get("code", "")
+            if not code.startswith("code-"):
+                return self._send({"errcode": 40029, "errmsg": "invalid code"})
+            return self._send({"errcode": 0, "errmsg": "ok", "userid": code[5:], "user_ticket": "ticket-" + code[5:]})
         if path == "/cgi-bin/ticket/getticket":
             return self._send({"errcode": 0, "errmsg": "ok", "ticket": "jsapi-ticket", "expires_in": 7200})
         if path.startswith(("/avatar/", "/thumb/")):
