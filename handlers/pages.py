@@ -123,4 +123,6 @@ async def my_page(request: Request) -> HTTPResponse:
         return login_redirect(request)
     packets, reminders = await pageview.my_packets(request, viewer.id, utcnow())
     images = [k.thumbnail for k in packets] + [h.avatar for k in packets for h in k.helpers]
-    return render_page(request, "me.html", {"packets": packets, "reminders": reminders}, images)
+    subscribe_ids = ",".join(request.app.ctx.settings.wechat.subscribe.template_ids())  # the open tag's list
+    return render_page(request, "me.html", {"packets": packets, "reminders": reminders,
+                                            "subscribe_ids": subscribe_ids}, images)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import time
 import uuid
@@ -205,3 +206,54 @@ def test_the_page_api_refuses_what_it_cannot_store(svc: Service) -> None:
         assert "'EVIL' is not a subscribe template" in phone.post(
             "/api/me/subscriptions", json={"templates": {"EVIL": "accept"}}).json()["message"]
     assert my_words(svc, openid) == {"SUB_ISSUED": None, "SUB_HELPED": None}  # nothing stored
+
+
+# ---- the page's open tag, in Chromium ----------------------------------------------------------
+
+WECHAT_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+             "Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN")
+# WeChat's JS-SDK, as far as the page uses it: once configured with the open tag, the user taps the
+# subscribe button and accepts SUB_ISSUED — WeChat fires "success" on the tag with its answer.
+WX_TAPS_ACCEPT = """
+window.wx = {
+  config: function (c) { window.__wxcfg = c; },
+  ready: function (f) {
+    setTimeout(function () {
+      f();
+      var tag = document.getElementById("subscribe-tag");
+      if (!tag || (window.__wxcfg.openTagList || []).indexOf("wx-open-subscribe") < 0) { return; }
+      var answer = {SUB_ISSUED: JSON.stringify({status: "accept"}), SUB_HELPED: JSON.stringify({status: "reject"})};
+      tag.dispatchEvent(new CustomEvent("success", {detail: {subscribeDetails: JSON.stringify(answer)}}));
+    }, 0);
+  },
+  error: function () {}, updateAppMessageShareData: function () {}, updateTimelineShareData: function () {}
+};
+"""
+
+
+@pytest.mark.slow
+def test_the_page_posts_the_open_tags_answer(svc: Service, fake: fakewx.FakeWeChat) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.test_admin_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} missing: run scripts/install_browser.sh")
+    openid = "o-tag-" + uuid.uuid4().hex[:6]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        ctx = browser.new_context(viewport={"width": 375, "height": 812}, user_agent=WECHAT_UA, locale="zh-CN")
+        ctx.add_cookies([{"name": "wxuser", "value": openid, "url": fake.url}])
+        ctx.add_init_script(WX_TAPS_ACCEPT)
+        page, errors = ctx.new_page(), []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{svc.base}/me")
+        assert set(str(page.get_attribute("#subscribe-tag", "template")).split(",")) == {"SUB_ISSUED", "SUB_HELPED"}
+        page.wait_for_selector("#subscribe-done", state="visible")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "me-subscribed.png"), full_page=True)
+        assert errors == []
+        browser.close()
+    assert my_words(svc, openid) == {"SUB_ISSUED": "accept", "SUB_HELPED": "reject"}
+    packet = svc.order_event(openid=openid).json()["packet"]
+    assert settled(svc, f"packet:{packet['id']}:issued") == ("sent", "")
+    assert [b["template_id"] for b in bizsends(fake, openid)] == ["SUB_ISSUED"]
