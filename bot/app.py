@@ -235,8 +235,9 @@ def features() -> list[Any]:
     from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin
     from handlers import payment_orders, payments
     from handlers import admin_page, audit_admin, campaign_admin, exports, front, outbox_admin, pages, poster, wallet
+    from handlers import admin_login, subscriptions
 
     return [oauth, session_epochs, orders, redpacket, share, wallet, admin, campaign_admin, callbacks,
             payments, payment_orders, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages,
-            poster, pages, jssdk, outbox_admin, admin_page, audit_admin, exports, front,
+            poster, pages, jssdk, outbox_admin, admin_page, admin_login, audit_admin, exports, front, subscriptions,
             background]  # background last: started after, stopped before the others

@@ -15,7 +15,7 @@ from datetime import datetime
 from bot.router import Router
 from bot.session_epochs import SessionEpochs
 from bot.settings import Settings
-from handlers import wx_admin, wx_lottery, wx_redpacket
+from handlers import subscriptions, wx_admin, wx_lottery, wx_redpacket
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class MessageContext:
 mp_router = Router("mp")
 mp_router.include(wx_redpacket.router)
 mp_router.include(wx_lottery.router)
+mp_router.include(subscriptions.router)
 
 work_router = Router("work")
 work_router.include(wx_admin.router)

@@ -124,6 +124,28 @@ async def _data_of(kind: str, p: dict[str, Any], s: Settings, now: dt.datetime) 
     raise NoticeError(f"no notice for kind {kind!r}")
 
 
+@dataclass(frozen=True)
+class OwnerNotice:
+    """What an owner notice says, whatever channel carries it: the classic fields and the page."""
+
+    data: dict[str, str]
+    url: str
+
+
+async def owner_notice(kind: str, payload: dict[str, Any], s: Settings, now: dt.datetime) -> OwnerNotice | Skip:
+    """The content of the owner's notice for `kind`, or Skip when it no longer applies."""
+    data = await _data_of(kind, payload, s, now)
+    if data is None:
+        return Skip("packet no longer live")
+    page = "/me/prizes" if kind == NoticeKind.PRIZE_WON else "/me"
+    return OwnerNotice(data, f"{s.server.public_url}{page}")
+
+
+async def owner_openid(payload: dict[str, Any]) -> str:
+    """The openid of the event's owner; NoticeError when there is none."""
+    return await _owner_openid(payload)
+
+
 async def notice_for(kind: str, payload: dict[str, Any], s: Settings, now: dt.datetime) -> Notice:
     """What to deliver for one outbox event at `now`. Raises NoticeError for an undeliverable event."""
     if kind == DomainEvent.SHARED:
@@ -132,10 +154,9 @@ async def notice_for(kind: str, payload: dict[str, Any], s: Settings, now: dt.da
         admins = tuple(s.wecom.admins)
         return WecomText(admins, str(payload.get("text", ""))) if admins else Skip("no wecom.admins")
     template_id = _template_of(kind, s)
-    data = await _data_of(kind, payload, s, now)
-    if data is None:
-        return Skip("packet no longer live")
+    content = await owner_notice(kind, payload, s, now)
+    if isinstance(content, Skip):
+        return content
     if not template_id:
         return Skip(f"no template configured for {kind}")
-    page = "/me/prizes" if kind == NoticeKind.PRIZE_WON else "/me"
-    return TemplateMessage(await _owner_openid(payload), template_id, data, f"{s.server.public_url}{page}")
+    return TemplateMessage(await _owner_openid(payload), template_id, content.data, content.url)

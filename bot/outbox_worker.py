@@ -35,7 +35,8 @@ from tortoise.transactions import in_transaction
 
 from bot import db, logs, metrics
 from bot.clock import utcnow
-from bot.notices import NoticeError, Skip, TemplateMessage, WecomText, notice_for
+from bot.notices import NoticeError, Skip, TemplateMessage, WecomText
+from bot.subscribe_delivery import Delivery, SubscribeMessage, deliver_subscribe, notices_for
 from bot.settings import Settings
 from bot.wxgateway import WxGateway, WxGatewayError
 from models.enums import OutboxStatus
@@ -107,8 +108,8 @@ class OutboxWorker:
         if c.attempts > self.policy.max_attempts:  # reclaimed after its last allowed attempt
             return await self._finish(c, OutboxStatus.DEAD, "lease expired on the last attempt")
         try:
-            notice = await notice_for(c.kind, c.payload, self.settings, self.clock())
-            await self._send(notice, c.key)
+            notes = [await self._send(n, c.key) for n in await notices_for(c.kind, c.payload, self.settings,
+                                                                             self.clock())]
         except WxGatewayError as e:
             return await self._failed(c, str(e), e.retryable)
         except NoticeError as e:
@@ -116,14 +117,20 @@ class OutboxWorker:
         except Exception as e:  # our bug or the database: logged in full, retried with backoff
             log.exception("outbox %s: delivery failed unexpectedly", c.key)
             return await self._failed(c, f"{type(e).__name__}: {e}", True)
-        note = f"skipped: {notice.reason}" if isinstance(notice, Skip) else None
-        return await self._finish(c, OutboxStatus.SENT, note)
+        skipped = [n for n in notes if n]
+        return await self._finish(c, OutboxStatus.SENT, "skipped: " + "; ".join(skipped) if skipped else None)
 
-    async def _send(self, notice: TemplateMessage | WecomText | Skip, key: str) -> None:
+    async def _send(self, notice: Delivery, key: str) -> str | None:
+        """Deliver one notice; why it was skipped, or None when it went out."""
         if isinstance(notice, TemplateMessage):
             await self.gateway.send_template(notice.openid, notice.template_id, notice.data, key=key, url=notice.url)
         elif isinstance(notice, WecomText):
             await self.gateway.wecom_send_text(notice.users, notice.text)
+        elif isinstance(notice, SubscribeMessage):
+            return await deliver_subscribe(self.gateway, notice, key, self.clock())
+        elif isinstance(notice, Skip):
+            return notice.reason
+        return None
 
     async def _failed(self, c: Claim, error: str, retryable: bool) -> OutboxStatus | None:
         if not retryable or c.attempts >= self.policy.max_attempts:

@@ -42,6 +42,7 @@ CALLBACK_ROUTES = ("wechat_callbacks.mp_message", "wechat_callbacks.mp_verify", 
 ROUTE_GROUPS: dict[str, str] = {
     "share.help_split": "help", "payments.draw": "draw", "payments.claim": "draw",
     "oauth.login": "oauth", "oauth.callback": "oauth", "admin_page.login": "oauth",  # logins: per IP
+    "admin_login.wecom_login": "oauth", "admin_login.wecom_callback": "oauth",
     **dict.fromkeys(CALLBACK_ROUTES, "callbacks"),
 }
 USER_GROUPS = ("help", "draw")  # groups whose per-user rule counts the session's user

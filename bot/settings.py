@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot import devmode
+from bot.subscribe_settings import SubscribeSettings
 
 ENV_PREFIX = "FISSION__"
 REDIS_SCHEMES = ("memory://", "redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://",
@@ -118,6 +119,7 @@ class WechatSettings(_Section):
     api_base: str = "https://api.weixin.qq.com"
     oauth_base: str = "https://open.weixin.qq.com"
     templates: TemplateIds = TemplateIds()
+    subscribe: SubscribeSettings = SubscribeSettings()  # subscribe messages (bot/subscribe_settings.py)
     timeout_s: float = Field(5.0, gt=0)
     reply_deadline_s: float = Field(4.0, gt=0, le=4.5)  # passive reply budget; WeChat waits 5 s
 
@@ -147,12 +149,20 @@ class WecomSettings(_Section):
     token: str
     encoding_aes_key: str = ""
     api_base: str = "https://qyapi.weixin.qq.com"
-    admins: list[str] = []
+    oauth_base: str = "https://open.weixin.qq.com"  # the admin page's sign-in (OAuth2 authorize of the WeCom app)
+    # userid -> viewer | operator | owner; a plain list of userids still means operators
+    admins: list[str] | dict[str, Literal["viewer", "operator", "owner"]] = []
 
-    @field_validator("api_base")
+    @field_validator("api_base", "oauth_base")
     @classmethod
     def _no_slash(cls, v: str) -> str:
         return v.rstrip("/")
+
+    def role_of(self, userid: str) -> str | None:
+        """The admin role of a WeCom userid (None: not an admin)."""
+        if isinstance(self.admins, dict):
+            return self.admins.get(userid)
+        return "operator" if userid in self.admins else None
 
 
 class OrdersSettings(_Section):

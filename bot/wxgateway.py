@@ -237,6 +237,17 @@ class WxGateway:
         res = await self._call(self.mp, "POST", "/cgi-bin/message/template/send", body=body)
         return int(res.get("msgid") or 0)
 
+    async def send_subscribe(self, openid: str, template_id: str, data: dict[str, str], *, page: str = "") -> None:
+        """Doc: https://developers.weixin.qq.com/doc/service/api/notify/notify/api_sendnewsubscribemsg.html
+
+        A subscribe message (订阅通知): needs the user's consent to `template_id` (43101 otherwise).
+        bizsend takes no client_msg_id: the caller guards against sending one event twice."""
+        body: dict[str, Any] = {"touser": openid, "template_id": template_id,
+                                "data": {k: {"value": v} for k, v in data.items()}}
+        if page:
+            body["page"] = page
+        await self._call(self.mp, "POST", "/cgi-bin/message/subscribe/bizsend", body=body)
+
     async def send_custom_text(self, openid: str, text: str) -> None:
         """Doc: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html
 
@@ -257,6 +268,14 @@ class WxGateway:
         return QrTicket(str(res["ticket"]), str(res.get("url", "")), int(res.get("expire_seconds") or expire_s))
 
     # -- WeCom -----------------------------------------------------------------------------------
+    async def wecom_userid_of_code(self, code: str) -> str | None:
+        """Doc: https://developer.work.weixin.qq.com/document/path/91023 (auth/getuserinfo)
+
+        The member userid behind a single-use OAuth code of the WeCom app; None for a non-member."""
+        res = await self._call(self.work, "GET", "/cgi-bin/auth/getuserinfo", params={"code": code})
+        userid = str(res.get("userid") or res.get("UserId") or "")
+        return userid if 0 < len(userid) <= 64 else None
+
     async def wecom_send_text(self, userids: Sequence[str], text: str) -> WecomSendResult:
         """Doc: https://developer.work.weixin.qq.com/document/path/90236
 

@@ -3,7 +3,10 @@
 The documents are an ``<xml>`` root whose children carry the values, sometimes one level deeper
 (``<ScanCodeInfo><ScanResult>…``). ``xml_fields`` reads them as ``parse_xml_fields`` always has
 (bot/wxmessages.py): a child's text as sent ("" when empty), a grandchild's as ``"Child.Grand"``
-(first wins), deeper levels and attributes ignored, a repeated child refused.
+(first wins), deeper levels and attributes ignored, a repeated child refused. One exception to
+"deeper levels ignored": the repeated ``<List>`` items of subscribe-message events
+(``<SubscribeMsgPopupEvent><List><TemplateId>…``) are read as ``"Child.List.N.Name"`` (N from 0,
+at most MAX_LIST_ITEMS items, first of a name wins within an item).
 
 Why not ``defusedxml.ElementTree.fromstring``: to install its guards defusedxml must use the
 pure-Python ``XMLParser`` (it blocks the C accelerator), which runs several Python calls per tag
@@ -26,6 +29,8 @@ from xml.parsers import expat
 from defusedxml.common import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 ROOT = "xml"
+LIST = "List"
+MAX_LIST_ITEMS = 50
 
 
 class XmlRefused(ValueError):
@@ -55,12 +60,13 @@ class _Fields:
     """Expat's handlers for one document. `awaiting` is the key whose text is being read: an
     element's text ends at its first child or its end tag, whichever comes first."""
 
-    __slots__ = ("awaiting", "depth", "fields", "text", "top")
+    __slots__ = ("awaiting", "depth", "fields", "item", "items", "text", "top")
 
     def __init__(self) -> None:
-        self.depth, self.top, self.awaiting = 0, "", ""
+        self.depth, self.top, self.awaiting, self.item = 0, "", "", ""
         self.fields: dict[str, str] = {}
         self.text: list[str] = []
+        self.items: dict[str, int] = {}  # <List> items seen per child
 
     def start(self, tag: str, _attrs: Any) -> None:
         if self.awaiting:
@@ -77,13 +83,25 @@ class _Fields:
             key = f"{self.top}.{name}"
             if key not in self.fields:
                 self.fields[key], self.awaiting = "", key
+            self.item = self._list_item() if name == LIST else ""
+        elif self.depth == 4 and self.item:  # noqa: PLR2004 - a value inside a <List> item
+            key = f"{self.item}.{name}"
+            if key not in self.fields:
+                self.fields[key], self.awaiting = "", key
         elif self.depth == 1 and name != ROOT:
             raise XmlRefused("root element must be <xml>")
+
+    def _list_item(self) -> str:
+        n = self.items.get(self.top, 0)
+        self.items[self.top] = n + 1
+        return f"{self.top}.{LIST}.{n}" if n < MAX_LIST_ITEMS else ""
 
     def end(self, _tag: str) -> None:
         if self.awaiting:
             self.fields[self.awaiting], self.awaiting = "".join(self.text), ""
         self.text.clear()
+        if self.depth == 3:  # noqa: PLR2004 - leaving a grandchild (a <List> item or not)
+            self.item = ""
         self.depth -= 1
 
 

@@ -55,7 +55,8 @@ ADMIN_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src '
              "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 FLASH = {"added": "已加入黑名单", "exists": "已在黑名单中", "removed": "已移出黑名单", "absent": "不在黑名单中",
          "retried": "已重新排队发送", "not_dead": "该消息已不是失败状态", "bad_openid": "openid 格式不正确",
-         "expired": "页面已过期，请重试", "unavailable": "已加入黑名单，但其登录未能注销，请重试"}
+         "expired": "页面已过期，请重试", "unavailable": "已加入黑名单，但其登录未能注销，请重试",
+         "forbidden": "没有权限：只读账号（viewer）不能修改"}
 STATUS_TEXT = {"to_share": "待分享", "splitting": "拆红包中", "split_out": "已拆完", "expired": "已过期",
                "invalid": "已失效"}
 
@@ -71,8 +72,9 @@ def _token_digest(request: Request) -> str:
     return hashlib.sha256(request.app.ctx.settings.admin.token.encode()).hexdigest()[:16]
 
 
-def admin_nonce(request: Request) -> str | None:
-    """The signed-in admin's nonce, or None (no cookie, bad or old signature, rotated token)."""
+def admin_identity(request: Request) -> tuple[str, str, str] | None:
+    """(who, role, nonce) of the signed-in admin, or None: no cookie, a bad or expired signature
+    (ADMIN_TTL_S), a rotated token, a WeCom userid no longer in `wecom.admins`."""
     cookie = request.cookies.get(ADMIN_COOKIE)
     if not cookie:
         return None
@@ -80,9 +82,28 @@ def admin_nonce(request: Request) -> str | None:
         data = _serializer(request).loads(cookie, max_age=ADMIN_TTL_S)
     except BadSignature:
         return None
-    if not isinstance(data, dict) or not hmac.compare_digest(str(data.get("t", "")), _token_digest(request)):
+    nonce = str(data.get("n", "")) if isinstance(data, dict) else ""
+    if not nonce:
         return None
-    return str(data.get("n", "")) or None
+    if "u" in data:  # signed in through WeCom: the role is read from the config now
+        role = request.app.ctx.settings.wecom.role_of(str(data["u"]))
+        return (str(data["u"]), role, nonce) if role else None
+    if hmac.compare_digest(str(data.get("t", "")), _token_digest(request)):
+        return TOKEN_ACTOR, Role.OWNER, nonce
+    return None
+
+
+def admin_nonce(request: Request) -> str | None:
+    """The signed-in admin's nonce, or None (see `admin_identity`)."""
+    who = admin_identity(request)
+    return who[2] if who else None
+
+
+def sign_in(request: Request, response: HTTPResponse, **who: str) -> HTTPResponse:
+    """Set the admin cookie (a fresh nonce) on `response`: `t` for the token, `u` for a WeCom userid."""
+    cookie = _serializer(request).dumps({**who, "n": secrets.token_urlsafe(16)})
+    response.add_cookie(ADMIN_COOKIE, cookie, **_cookie_args(request, ADMIN_TTL_S))
+    return response
 
 
 def csrf_token(request: Request, nonce: str) -> str:
@@ -100,9 +121,10 @@ def form_nonce(request: Request) -> str | None:
 
 
 def form_identity(request: Request) -> tuple[str, str] | None:
-    """(who, role) of a signed-in admin whose form carries the right CSRF token, else None. The
-    page's admin signed in with the shared token, so is recorded as "token"."""
-    return (TOKEN_ACTOR, Role.OWNER) if form_nonce(request) else None
+    """(who, role) of a signed-in admin whose form carries the right CSRF token, else None. An
+    admin signed in with the shared token is recorded as "token" (role owner)."""
+    who = admin_identity(request) if form_nonce(request) else None
+    return (who[0], who[1]) if who else None
 
 
 def _cookie_args(request: Request, max_age: int) -> dict[str, Any]:
@@ -160,12 +182,13 @@ def render(template: str, context: dict[str, Any], status: int = 200) -> HTTPRes
 
 @bp.get("", strict_slashes=False)
 async def dashboard(request: Request) -> HTTPResponse:
-    nonce = admin_nonce(request)
-    if nonce is None:
+    who = admin_identity(request)
+    if who is None:
         return render("admin_login.html", {"error": ""})
     now = utcnow()
     total, blacklist = await admin.blacklist_entries(100)
-    return render("admin.html", {**await live_context(request, now), "csrf": csrf_token(request, nonce),
+    return render("admin.html", {**await live_context(request, now), "csrf": csrf_token(request, who[2]),
+                                 "who": who[0], "role": who[1],
                                  "flash": FLASH.get(request.args.get("m", ""), ""), "blacklist": blacklist,
                                  "blacklist_total": total, "dead": await outbox_admin.dead_letters(50),
                                  **await audit_context(request)})
@@ -185,10 +208,7 @@ async def login(request: Request) -> HTTPResponse:
     expected = request.app.ctx.settings.admin.token
     if not hmac.compare_digest(given.strip().encode(), expected.encode()):
         return render("admin_login.html", {"error": "令牌错误"}, status=401)
-    cookie = _serializer(request).dumps({"t": _token_digest(request), "n": secrets.token_urlsafe(16)})
-    resp = back()
-    resp.add_cookie(ADMIN_COOKIE, cookie, **_cookie_args(request, ADMIN_TTL_S))
-    return resp
+    return sign_in(request, back(), t=_token_digest(request))
 
 
 @bp.post("/logout")

@@ -8,6 +8,10 @@ route, exposes it as `request.ctx.audit`, and runs the handler inside it. What t
 not record itself is filled in: the target from the route's parameters, the state after from the
 JSON answer (API) or the posted form (page). Only handlers marked `@not_audited` (signing in and
 out changes no data) are left alone; `unaudited_write_routes(app)` lists what is neither.
+
+Roles, checked by the same wrapper before anything runs: a viewer changes nothing (403 on the
+API, "forbidden" back on the page); an operator runs what is not marked; a handler marked
+`@requires_role(Role.OWNER)` (budgets, settings) needs an owner. The bearer token is an owner.
 """
 
 from __future__ import annotations
@@ -20,12 +24,28 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
+from bot.errors import ErrorCode, FissionError
 from bot.protection import client_ip
 from handlers.audit import TOKEN_ACTOR, Actor, AuditScope, Channel, Role, audit_scope
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 AUDITED_ATTR = "__fx_audited__"
 EXEMPT_ATTR = "__fx_not_audited__"
+MIN_ROLE_ATTR = "__fx_min_role__"
+ROLE_RANK = {Role.VIEWER: 0, Role.OPERATOR: 1, Role.OWNER: 2}
+
+
+def requires_role(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark an admin write route that needs more than an operator (put it under the route decorator)."""
+    def mark(handler: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(handler, MIN_ROLE_ATTR, role)
+        return handler
+
+    return mark
+
+
+def allowed(role: str, handler: Callable[..., Any]) -> bool:
+    return ROLE_RANK.get(role, -1) >= ROLE_RANK[getattr(handler, MIN_ROLE_ATTR, Role.OPERATOR)]
 
 
 def not_audited(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -56,6 +76,14 @@ def page_actor(request: Request) -> Actor | HTTPResponse:
     return Actor(who[0], who[1], Channel.PAGE, client_ip(request))
 
 
+def _forbidden(api: bool) -> HTTPResponse:
+    from handlers import admin_page
+
+    if api:
+        raise FissionError(ErrorCode.FORBIDDEN, "没有权限")
+    return admin_page.back("forbidden")
+
+
 def _after_of(request: Request, response: HTTPResponse, api: bool) -> Any:
     if api:
         ctype = response.content_type or ""
@@ -71,6 +99,8 @@ def audited(action: str, api: bool) -> Callable[[Callable[..., Any]], Callable[.
             actor = api_actor(request) if api else page_actor(request)
             if isinstance(actor, HTTPResponse):
                 return actor
+            if not allowed(actor.role, handler):
+                return _forbidden(api)
             target = ",".join(f"{k}={v}" for k, v in params.items())
             async with audit_scope(actor, action, target, getattr(request.ctx, "request_id", "")) as scope:
                 request.ctx.audit = scope

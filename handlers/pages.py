@@ -125,4 +125,6 @@ async def my_page(request: Request) -> HTTPResponse:
     packets, reminders = await pageview.my_packets(request, viewer.id, utcnow())
     images = [k.thumbnail for k in packets] + [h.avatar for k in packets for h in k.helpers]
     wallet = await wallet_page(viewer.id)
-    return render_page(request, "me.html", {"packets": packets, "reminders": reminders, "wallet": wallet}, images)
+    subscribe_ids = ",".join(request.app.ctx.settings.wechat.subscribe.template_ids())  # the open tag's list
+    return render_page(request, "me.html", {"packets": packets, "reminders": reminders, "wallet": wallet,
+                                            "subscribe_ids": subscribe_ids}, images)

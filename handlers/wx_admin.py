@@ -44,9 +44,13 @@ def admins_only(handler: Handler) -> Handler:
     return guarded
 
 
-def wecom_actor(msg: WxMessage) -> Actor:
-    """The WeCom admin sending a command, as the audit log records them."""
-    return Actor(msg.from_user, Role.OPERATOR, Channel.WECOM)
+VIEWER_TEXT = "你的账号只能查看数据（viewer），不能执行 block / unblock。"
+
+
+def wecom_actor(msg: WxMessage, ctx: MessageContext) -> Actor | None:
+    """The WeCom admin sending a command, as the audit log records them; None for a viewer."""
+    role = ctx.settings.wecom.role_of(msg.from_user) or Role.VIEWER
+    return None if role == Role.VIEWER else Actor(msg.from_user, role, Channel.WECOM)
 
 
 def command_arg(msg: WxMessage) -> str:
@@ -72,9 +76,11 @@ async def on_stats(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
 @router.text_matches(BLOCK_RE)
 @admins_only
 async def on_block(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
-    openid = command_arg(msg)
+    openid, actor = command_arg(msg), wecom_actor(msg, ctx)
+    if actor is None:
+        return TextReply(VIEWER_TEXT)
     try:
-        async with audit_scope(wecom_actor(msg), "wecom.block") as scope:
+        async with audit_scope(actor, "wecom.block") as scope:
             added = await block_openid(openid, f"wecom:{msg.from_user}", epochs=ctx.epochs)
             audit_blacklist(scope, openid, was_listed=not added, now_listed=True, reason=f"wecom:{msg.from_user}")
     except FissionError as e:
@@ -85,9 +91,11 @@ async def on_block(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
 @router.text_matches(UNBLOCK_RE)
 @admins_only
 async def on_unblock(msg: WxMessage, ctx: MessageContext) -> ReplyLike:
-    openid = command_arg(msg)
+    openid, actor = command_arg(msg), wecom_actor(msg, ctx)
+    if actor is None:
+        return TextReply(VIEWER_TEXT)
     try:
-        async with audit_scope(wecom_actor(msg), "wecom.unblock") as scope:
+        async with audit_scope(actor, "wecom.unblock") as scope:
             removed = await unblock_openid(openid)
             audit_blacklist(scope, openid, was_listed=removed, now_listed=False)
     except FissionError as e:

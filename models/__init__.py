@@ -13,4 +13,5 @@ MODEL_MODULES = [
     "models.coupon",
     "models.audit",
     "models.campaign",
+    "models.subscription",
 ]

@@ -45,6 +45,7 @@ class FakeWeChat:
     calls: list[Call] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     tokens_issued: int = 0
+    refusing: set[str] = field(default_factory=set)  # openids whose subscribe messages WeChat refuses (43101)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
 
@@ -141,6 +142,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send({"openid": openid, "nickname": nick, "headimgurl": f"{self._base()}/avatar/{openid}.png"})
         if path == "/connect/oauth2/authorize":
             return self._authorize(q)
+        if path == "/cgi-bin/auth/getuserinfo":  # WeCom web login: code-<userid> -> that member
+            code = q.get("code", "")
+            if not code.startswith("code-"):
+                return self._send({"errcode": 40029, "errmsg": "invalid code"})
+            return self._send({"errcode": 0, "errmsg": "ok", "userid": code[5:], "user_ticket": "ticket-" + code[5:]})
         if path == "/cgi-bin/ticket/getticket":
             return self._send({"errcode": 0, "errmsg": "ok", "ticket": "jsapi-ticket", "expires_in": 7200})
         if path.startswith(("/avatar/", "/thumb/")):
@@ -174,8 +180,22 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send({"access_token": self.owner.new_token(), "expires_in": 7200})
         if path == "/cgi-bin/qrcode/create":
             return self._send({"ticket": "qr-ticket", "expire_seconds": 2592000, "url": "http://weixin.qq.com/q/x"})
+        if path == "/cgi-bin/message/subscribe/bizsend":
+            return self._bizsend(body)
         if path.endswith("/send"):
             return self._send({"errcode": 0, "errmsg": "ok", "msgid": len(self.owner.calls)})
+        return self._send({"errcode": 0, "errmsg": "ok"})
+
+
+    def _bizsend(self, body: Any) -> None:
+        """订阅通知 (subscribe/bizsend): touser, template_id and data {keyword: {"value": text}} are
+        required (47003 otherwise, as WeChat answers); a user in `refusing` gets 43101."""
+        data = body.get("data") if isinstance(body, dict) else None
+        if not (isinstance(data, dict) and data and body.get("touser") and body.get("template_id")
+                and all(isinstance(v, dict) and isinstance(v.get("value"), str) for v in data.values())):
+            return self._send({"errcode": 47003, "errmsg": "argument invalid! data.value is empty"})
+        if body["touser"] in self.owner.refusing:
+            return self._send({"errcode": 43101, "errmsg": "user refuse to accept the msg"})
         return self._send({"errcode": 0, "errmsg": "ok"})
 
 

@@ -11,7 +11,7 @@ from defusedxml.common import DefusedXmlException, DTDForbidden, EntitiesForbidd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.wxxml import XmlRefused, xml_fields
+from bot.wxxml import MAX_LIST_ITEMS, XmlRefused, xml_fields
 from tests.test_wxcrypto import fixture
 
 
@@ -28,8 +28,13 @@ def tree_fields(text: str) -> dict[str, str] | None:
         if child.tag in fields:
             return None
         fields[child.tag] = child.text or ""
+        items = 0
         for grand in child:
             fields.setdefault(f"{child.tag}.{grand.tag}", grand.text or "")
+            if grand.tag == "List":  # subscribe-message events: every item's values
+                for value in grand if items < MAX_LIST_ITEMS else ():
+                    fields.setdefault(f"{child.tag}.List.{items}.{value.tag}", value.text or "")
+                items += 1
     return fields
 
 
@@ -42,7 +47,7 @@ def streamed_fields(text: str) -> dict[str, str] | None:
 
 # ---- generated documents: tags that repeat and nest, namespaces, mixed content, odd markup ----
 
-TAGS = st.sampled_from(["A", "B", "C", "D", "A.B", "Content", "xml", "p:C"])
+TAGS = st.sampled_from(["A", "B", "C", "D", "A.B", "Content", "xml", "p:C", "List"])
 ATTRS = st.sampled_from(["", "", "", ' a="1"', ' xmlns="urn:x"', ' xmlns:p="urn:p"', " a='&amp;'"])
 TEXT = st.text(alphabet=st.characters(exclude_characters="<&", exclude_categories=["Cs", "Cc"]), max_size=8)
 ANY_TEXT = st.text(alphabet=st.characters(exclude_characters="<&", exclude_categories=["Cs"]), max_size=8)

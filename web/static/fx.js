@@ -192,10 +192,12 @@
     img.addEventListener("error", swap);
   }
 
-  /* WeChat JS-SDK share config: only inside WeChat (the SDK script is only served there) and
-     only when the signing endpoint answers; anything else leaves the default share card. */
+  /* WeChat JS-SDK config (share card, the subscribe-message open tag): only inside WeChat (the SDK
+     script is only served there) and only when the signing endpoint answers; anything else leaves
+     the default share card and no subscribe button. */
   function setupWechatShare() {
-    if (typeof window.wx === "undefined" || !body.getAttribute("data-share-link")) { return; }
+    var wantsShare = !!body.getAttribute("data-share-link");
+    if (typeof window.wx === "undefined" || (!wantsShare && !document.getElementById("subscribe-tag"))) { return; }
     var url = location.href.split("#")[0];
     fetch("/api/wechat/jssdk?url=" + encodeURIComponent(url), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -205,8 +207,10 @@
                       link: body.getAttribute("data-share-link"), imgUrl: body.getAttribute("data-share-img") };
         window.wx.config({ debug: false, appId: cfg.appId, timestamp: cfg.timestamp, nonceStr: cfg.nonceStr,
                            signature: cfg.signature,
-                           jsApiList: ["updateAppMessageShareData", "updateTimelineShareData"] });
+                           jsApiList: ["updateAppMessageShareData", "updateTimelineShareData"],
+                           openTagList: ["wx-open-subscribe"] });
         window.wx.ready(function () {
+          if (!wantsShare) { return; }
           window.wx.updateAppMessageShareData(share);
           window.wx.updateTimelineShareData({ title: share.title, link: share.link, imgUrl: share.imgUrl });
         });
@@ -215,9 +219,30 @@
       .catch(function () { /* no share config outside a working WeChat setup */ });
   }
 
+  /* The subscribe-message open tag: WeChat fires "success" with the user's answer per template
+     (e.detail.subscribeDetails); it is posted as given and the server keeps it. */
+  function setupSubscribe() {
+    var tag = document.getElementById("subscribe-tag");
+    if (!tag) { return; }
+    tag.addEventListener("success", function (e) {
+      var details = e.detail && e.detail.subscribeDetails;
+      if (!details) { return; }
+      fetch("/api/me/subscriptions", { method: "POST", credentials: "same-origin",
+                                        headers: { "Content-Type": "application/json" },
+                                        body: JSON.stringify({ subscribeDetails: details }) })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (res) {
+          var accepted = res && res.templates.some(function (t) { return t.status === "accept"; });
+          document.getElementById("subscribe-done").hidden = !accepted;
+        })
+        .catch(function () { /* offline: the user can press the button again */ });
+    });
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll("img[data-fallback]"), guardImage);
   startCountdowns();
   setupHelp();
   setupShareButtons();
   setupWechatShare();
+  setupSubscribe();
 })();

@@ -1,0 +1,49 @@
+"""Subscribe-message consent (订阅通知): what each user said to each subscribe template, and which
+outbox events already went out as a subscribe message (WeChat's bizsend has no client_msg_id, so
+a retried delivery checks here instead of sending twice)."""
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ConsentStatus(StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+
+
+class ConsentSource(StrEnum):
+    PAGE = "page"  # the H5 page posted the wx-open-subscribe result
+    POPUP = "popup"  # subscribe_msg_popup_event
+    CHANGE = "change"  # subscribe_msg_change_event (the user turned it off in WeChat)
+    REFUSED = "refused"  # bizsend answered 43101: the user refused or withdrew
+
+
+class Subscription(Model):
+    """The latest word of `openid` on `template_id`; `said_at` orders words arriving out of order."""
+
+    id = fields.BigIntField(primary_key=True)
+    openid = fields.CharField(max_length=64)
+    template_id = fields.CharField(max_length=64)
+    status = fields.CharEnumField(ConsentStatus, max_length=8)
+    source = fields.CharEnumField(ConsentSource, max_length=8)
+    said_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "subscriptions"
+        unique_together = (("openid", "template_id"),)
+
+
+class SubscribeSend(Model):
+    """One outbox event delivered as a subscribe message (`key` is the outbox key)."""
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=128, unique=True)
+    openid = fields.CharField(max_length=64)
+    template_id = fields.CharField(max_length=64)
+    sent_at = fields.DatetimeField()
+
+    class Meta:
+        table = "subscribe_sends"
