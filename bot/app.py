@@ -199,6 +199,14 @@ class AmqpProbe:
         return None
 
 
+async def _amqp_ping(url: str) -> None:
+    """RabbitMQ answers: a connection opens (AMQP handshake) and closes."""
+    import aio_pika
+
+    conn = await aio_pika.connect(url, timeout=2)
+    await conn.close()
+
+
 def create_app(settings: Settings, name: str = "fission") -> Sanic:
     app = Sanic(name, dumps=dumps, log_config=logs.sanic_log_config())
     app.config.REQUEST_MAX_SIZE = settings.server.max_body_bytes

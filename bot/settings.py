@@ -142,6 +142,10 @@ class OrdersSettings(_Section):
     amqp_max_failures: int = Field(5, ge=1, le=100)  # a message failing this many times is dead-lettered
     amqp_retry_delay_s: float = Field(1.0, ge=0)
     amqp_reconnect_s: float = Field(2.0, gt=0)
+    # every RabbitMQ event carries the webhook's signature of its body in the `x-fission-signature`
+    # header; unsigned or forged ones are dead-lettered. false: accept unsigned events (a broker only
+    # trusted publishers can reach, during a migration)
+    amqp_require_signature: bool = True
 
 
 class PaymentsSettings(_Section):
