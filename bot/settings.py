@@ -215,6 +215,12 @@ class OutboxSettings(_Section):
     expiring_before_s: int = Field(1800, ge=60)
     scheduler_interval_s: float = Field(30.0, gt=0)
     drain_s: float = Field(5.0, ge=0)  # on stop: wait this long for sends in flight, then release their claims
+    # an outage of WeChat's API (bot/outage.py): after this many retryable failures in a row a channel
+    # pauses (doubling from base to max) instead of burning every message's attempts; one alert per outage
+    outage_threshold: int = Field(5, ge=1, le=1000)
+    outage_pause_base_s: float = Field(5.0, gt=0)
+    outage_pause_max_s: float = Field(60.0, gt=0)
+    max_sends_per_s: float = Field(50.0, ge=0)  # per process; a backlog drains no faster (0: unlimited)
 
 
 class AlertSettings(_Section):
@@ -230,6 +236,7 @@ class AlertSettings(_Section):
     error_window_s: int = Field(300, ge=10)
     error_threshold: int = Field(20, ge=0)
     consumer_window_s: int = Field(600, ge=10)
+    outage_window_s: int = Field(3600, ge=10)  # at most one "WeChat API unreachable" alert per channel per window
 
 
 class Limit(_Section):  # `limit` requests per `window_s` (a window opened by the first one); 0 = off
