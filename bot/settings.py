@@ -29,6 +29,7 @@ class _Section(BaseModel):
 class ServerSettings(_Section):
     host: str = "127.0.0.1"
     log_format: Literal["json", "text"] = "json"  # json: one object per line with the request id (bot/logs.py)
+    log_dir: str | None = None  # also append the log to <log_dir>/fission.log (a full/read-only disk drops lines)
     port: int = Field(8000, ge=1, le=65535)
     workers: int = Field(1, ge=1, le=64)
     # connections the kernel queues before a worker accepts them; Sanic's own default (100) overflowed
