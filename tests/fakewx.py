@@ -52,11 +52,12 @@ class FakeWeChat:
     outage_paths: tuple[str, ...] = ()
     outage_delay_s: float = 0.0
     outage_calls: int = 0
+    host: str = "127.0.0.1"  # the address to listen on (a test network's gateway address, say)
 
     @property
     def url(self) -> str:
         assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_port}"
+        return f"http://{self.host}:{self.server.server_port}"
 
     def start(self) -> None:
         fake = self
@@ -64,7 +65,7 @@ class FakeWeChat:
         class Handler(_Handler):
             owner = fake
 
-        self.server = _Server(("127.0.0.1", 0), Handler)
+        self.server = _Server((self.host, 0), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -170,7 +171,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send({"errcode": 0, "errmsg": "ok"})
 
     def _base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}"
+        return f"http://{self.owner.host}:{self.server.server_port}"
 
     def _authorize(self, q: dict[str, str]) -> None:
         cookies = dict(kv.strip().split("=", 1) for kv in (self.headers.get("Cookie") or "").split(";") if "=" in kv)
