@@ -12,7 +12,9 @@ Contract:
   lifts this for brokers only trusted publishers reach);
 - a poison message — not JSON, not the schema, larger than MAX_BODY — is rejected at once and
   lands in `<queue>.dead`; a valid one whose handling raises is republished with an attempt
-  counter header after `amqp_retry_delay_s`, and dead-lettered on its `amqp_max_failures`-th failure;
+  counter header after `amqp_retry_delay_s`, and dead-lettered on its `amqp_max_failures`-th failure —
+  unless the failure is a dependency being away (bot/unavailable.py: the database restarting): then
+  it is requeued after `amqp_retry_delay_s` without counting, for as long as the outage lasts;
 - the connection is robust (aio_pika.connect_robust): after a broker restart it reconnects,
   redeclares the topology and resumes consuming; a broker that is down at start is retried.
 """
@@ -32,6 +34,7 @@ from pydantic import ValidationError
 from bot import signing
 from bot.errors import FissionError
 from bot.settings import OrdersSettings
+from bot.unavailable import is_unavailable
 from handlers.orders import EventResult, OrderEventIn
 
 log = logging.getLogger(__name__)
@@ -124,6 +127,8 @@ class OrderConsumer:
         self.consumed += 1
 
     async def _failed(self, msg: AbstractIncomingMessage, ev: OrderEventIn, e: Exception) -> None:
+        if is_unavailable(e):  # the database is away: no fault of the event's, so it never goes dead for it
+            return await self._requeue_later(msg, f"event {ev.event_id}: {type(e).__name__}: {e}")
         seen = (msg.headers or {}).get(ATTEMPTS_HEADER)
         attempts = (seen if isinstance(seen, int) else 0) + 1
         reason = f"event {ev.event_id}: {type(e).__name__}: {e}"
@@ -140,6 +145,14 @@ class OrderConsumer:
             msg.body, headers=headers, content_type=msg.content_type, message_id=msg.message_id,
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key=self.queue)
         await self._settle(msg.ack(), msg)  # only after the broker confirmed the copy
+
+    async def _requeue_later(self, msg: AbstractIncomingMessage, reason: str) -> None:
+        """Back to the queue after `amqp_retry_delay_s`, its attempt not counted (bounded by the outage,
+        not by `amqp_max_failures`); redelivered, it is handled as if new."""
+        log.warning("amqp: %s: dependency unavailable, requeued: %s", self.queue, reason)
+        await self._report(reason)
+        await asyncio.sleep(self.retry_delay_s)  # holds one prefetch slot: an absent DB is not spun on
+        await self._settle(msg.nack(requeue=True), msg)
 
     async def _dead_letter(self, msg: AbstractIncomingMessage, reason: str) -> None:
         log.error("amqp: %s: message %s dead-lettered: %s", self.queue, msg.message_id or "-", reason)

@@ -41,6 +41,8 @@ class ServerSettings(_Section):
     session_ttl_s: int = Field(30 * 86400, ge=60)
     access_log: bool = False
     proxies_count: int = Field(0, ge=0, le=10)  # trusted proxies in front (nginx: 1) for the client IP
+    # the request deadline: a handler still running after this is cancelled and answered 503 unavailable
+    response_timeout_s: float = Field(60.0, gt=0, le=3600)
     graceful_shutdown_s: float = Field(15.0, gt=0, le=300)  # drain in-flight requests this long on SIGTERM
     shutdown_delay_s: float = Field(0.5, ge=0, le=60)  # on SIGTERM keep accepting this long, /readyz 503
 

@@ -253,6 +253,24 @@ async def test_a_failure_then_success_is_applied_once(consumer: Any, broker: Bro
     assert await broker.drain(broker.dead) == []
 
 
+async def test_a_database_outage_never_dead_letters_an_event(consumer: Any, broker: Broker) -> None:
+    """The database away for longer than amqp_max_failures tries: the event waits, then is applied once."""
+    seen: list[str] = []
+
+    async def db_down_for_a_while(ev: OrderEventIn) -> EventResult:
+        seen.append(ev.event_id)
+        if len(seen) <= 6:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return await use_case(ev)
+
+    c = await consumer(db_down_for_a_while, amqp_max_failures=2)
+    ev = event()
+    await broker.publish(ev)
+    await until(lambda: _is(c.consumed, 1))
+    assert len(seen) == 7 and await RedPacket.filter(order__order_no=ev["order_no"]).count() == 1
+    assert await broker.drain(broker.dead) == []
+
+
 def _rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=120)
 

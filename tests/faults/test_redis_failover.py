@@ -1,7 +1,7 @@
 """Redis's primary killed under a help storm, Sentinel promoting the replica (a master, a replica
-and a sentinel with a 3 s down-after, this test starts on free loopback ports: tests/cluster.py).
+and a sentinel with a 5 s down-after, this test starts on free loopback ports: tests/cluster.py).
 
-Attacks: a 2-worker service on `redis+sentinel://` with 120 helpers pressing help and fresh OAuth
+Attacks: a 2-worker service on `redis+sentinel://` with 90 helpers pressing help and fresh OAuth
 logins running; a third of the way in the master is SIGKILLed. While no master is reachable
 /readyz must say so; once the sentinel has promoted the replica the service must serve by itself
 within 5 s. Every answer is a 2xx/3xx/4xx or a 503 with Retry-After, none past the client's
@@ -24,19 +24,21 @@ from tests.test_storm import LIMITS, _login_all, _packets
 
 pytestmark = pytest.mark.slow
 
-HELPERS = 120
+HELPERS = 90
 RECOVERY_S = 5.0
 
 
-async def _poll_ready(base: str, stop: asyncio.Event, seen: list[tuple[float, int]]) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=5) as c:
+async def _poll_ready(base: str, stop: asyncio.Event, seen: list[tuple[float, float, int]]) -> None:
+    """(asked, answered, status) of /readyz, asked one after another until `stop`."""
+    async with httpx.AsyncClient(base_url=base, timeout=10) as c:
         while not stop.is_set():
-            asked = time.monotonic()  # when the question was sent: the answer may come much later
+            asked = time.monotonic()
             try:
-                seen.append((asked, (await c.get("/readyz")).status_code))
+                status = (await c.get("/readyz")).status_code
             except httpx.HTTPError:
-                seen.append((asked, 0))
-            await asyncio.sleep(0.1)
+                status = 0
+            seen.append((asked, time.monotonic(), status))
+            await asyncio.sleep(0.05)
 
 
 async def _promoted(nodes: RedisSentinelNodes, old: str, timeout_s: float = 30) -> float:
@@ -49,7 +51,7 @@ async def _promoted(nodes: RedisSentinelNodes, old: str, timeout_s: float = 30) 
 
 
 async def test_redis_primary_failover_mid_storm(fake: fakewx.FakeWeChat) -> None:
-    with RedisSentinelNodes(down_after_s=3) as nodes:
+    with RedisSentinelNodes(down_after_s=5) as nodes:
         svc = Service(fake.url, workers=2, redis_url=nodes.url, redpacket=LIMITS)
         try:
             t_setup = time.monotonic()
@@ -64,9 +66,10 @@ async def test_redis_primary_failover_mid_storm(fake: fakewx.FakeWeChat) -> None
                     killed.append(time.monotonic())
                     await asyncio.to_thread(nodes.kill_master)
                     promotion.append(asyncio.create_task(_promoted(nodes, old)))
+                    pollers.extend(asyncio.create_task(_poll_ready(svc.base, stop, readiness)) for _ in range(2))
 
             stop, readiness = asyncio.Event(), []
-            pollers = [asyncio.create_task(_poll_ready(svc.base, stop, readiness)) for _ in range(3)]  # one may hang 2 s
+            pollers: list[asyncio.Task[None]] = []
             print(f"set up in {time.monotonic() - t_setup:.1f}s")
             answers = await storm(phones, tokens, svc.base, logins=40, on_progress=progress)
             print(f"storm in {time.monotonic() - t_setup:.1f}s")
@@ -78,9 +81,10 @@ async def test_redis_primary_failover_mid_storm(fake: fakewx.FakeWeChat) -> None
             statuses = check_answers(answers)
             print("storm answers:", dict(statuses))
             assert statuses[200] > 0, statuses
-            print("readiness", [(round(t - killed[0], 2), s) for t, s in readiness], round(promoted_at - killed[0], 2))
-            # no sentinel promotes before its down-after (1 s): until then no master can be reached
-            down = [s for t, s in readiness if killed[0] < t < killed[0] + nodes.down_after_s]
+            print("readiness", [(round(a - killed[0], 2), round(b - killed[0], 2), s) for a, b, s in readiness],
+                  round(promoted_at - killed[0], 2))
+            # no sentinel promotes before its down-after: until then no master can be reached
+            down = [s for asked, answered, s in readiness if answered < killed[0] + nodes.down_after_s]
             assert down and set(down) == {503}, f"/readyz while no master was reachable: {down}"
             assert promoted_at > killed[0]
             t0 = time.monotonic()
