@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as e:
         print(e, file=sys.stderr)
         return 2
-    logs.configure(settings.server.log_format)
+    logs.configure(settings.server.log_format, log_dir=settings.server.log_dir)
     notice = devmode.banner(settings)
     if notice and args.command in ("serve", "worker"):
         print(notice, file=sys.stderr, flush=True)

@@ -120,6 +120,14 @@ async def consumer_failed(a: AlertSettings, queue: str, reason: str, now: dt.dat
     return await raise_alert("amqp", f"{queue}:{window_of(now, a.consumer_window_s)}", text, now)
 
 
+async def wechat_outage(a: AlertSettings, channel: str, reason: str, now: dt.datetime) -> bool:
+    """WeChat's (or WeCom's) API stopped answering: one alert per channel per `outage_window_s`,
+    however many messages wait and however many processes notice (bot/outage.py)."""
+    name = {"wechat": "微信公众号接口", "wecom": "企业微信接口"}.get(channel, channel)
+    text = f"【Fission 告警】{name}不可用，消息发送已暂停并将自动重试：{reason[:200]}"
+    return await raise_alert("outage", f"{channel}:{window_of(now, a.outage_window_s)}", text, now)
+
+
 async def check_all(s: Settings, redis: Any, keys: Keys, now: dt.datetime) -> None:
     """Every periodic check; one failing check does not hide the others (each failure is logged)."""
     checks = [check_budget(s.alerts, s.campaign.tz, now, await budget_of(s)), check_abuse(s.alerts, now),

@@ -6,9 +6,15 @@ Contract:
   durable queue `<queue>.dead`;
 - a message is acked only after `handle_order_event` returned, i.e. after its transaction
   committed; the use case is idempotent per event id, so a redelivery changes nothing;
+- every event carries the webhook's signature of its body (`sha256=HEX`, HMAC-SHA256 with
+  `orders.secret`, bot/signing.py) in the `x-fission-signature` header: one unsigned or forged is
+  rejected at once into `<queue>.dead` and changes nothing (`orders.amqp_require_signature: false`
+  lifts this for brokers only trusted publishers reach);
 - a poison message — not JSON, not the schema, larger than MAX_BODY — is rejected at once and
   lands in `<queue>.dead`; a valid one whose handling raises is republished with an attempt
-  counter header after `amqp_retry_delay_s`, and dead-lettered on its `amqp_max_failures`-th failure;
+  counter header after `amqp_retry_delay_s`, and dead-lettered on its `amqp_max_failures`-th failure —
+  unless the failure is a dependency being away (bot/unavailable.py: the database restarting): then
+  it is requeued after `amqp_retry_delay_s` without counting, for as long as the outage lasts;
 - the connection is robust (aio_pika.connect_robust): after a broker restart it reconnects,
   redeclares the topology and resumes consuming; a broker that is down at start is retried.
 """
@@ -25,12 +31,16 @@ import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
 from pydantic import ValidationError
 
+from bot import signing
+from bot.errors import FissionError
 from bot.settings import OrdersSettings
+from bot.unavailable import is_unavailable
 from handlers.orders import EventResult, OrderEventIn
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS_HEADER = "x-fission-attempts"
+SIGNATURE_HEADER = "x-fission-signature"
 MAX_BODY = 64 * 1024
 
 Handle = Callable[[OrderEventIn], Awaitable[EventResult]]
@@ -42,6 +52,18 @@ def dead_letter_names(queue: str) -> tuple[str, str]:
     return f"{queue}.dlx", f"{queue}.dead"
 
 
+def signed(msg: AbstractIncomingMessage, secret: str) -> bool:
+    """The message's signature header is the HMAC of its body under the orders secret."""
+    value = (msg.headers or {}).get(SIGNATURE_HEADER)
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    try:
+        signing.verify(value if isinstance(value, str) else None, msg.body, secret)
+    except FissionError:
+        return False
+    return True
+
+
 class OrderConsumer:
     def __init__(self, orders: OrdersSettings, handle: Handle, on_failure: OnFailure | None = None):
         if not orders.amqp_url:
@@ -49,6 +71,7 @@ class OrderConsumer:
         self.url, self.queue, self.handle, self.on_failure = orders.amqp_url, orders.queue, handle, on_failure
         self.prefetch, self.max_failures = orders.amqp_prefetch, orders.amqp_max_failures
         self.retry_delay_s, self.reconnect_s = orders.amqp_retry_delay_s, orders.amqp_reconnect_s
+        self.secret = orders.secret if orders.amqp_require_signature else None
         self.connection: AbstractRobustConnection | None = None
         self.channel: AbstractRobustChannel | None = None
         self.consumed = 0  # messages acked after a successful commit (for tests and metrics)
@@ -90,6 +113,8 @@ class OrderConsumer:
     async def _on_message(self, msg: AbstractIncomingMessage) -> None:
         if len(msg.body) > MAX_BODY:
             return await self._dead_letter(msg, f"body of {len(msg.body)} bytes")
+        if self.secret is not None and not signed(msg, self.secret):
+            return await self._dead_letter(msg, "unsigned or forged event")
         try:
             ev = OrderEventIn.model_validate_json(msg.body)
         except ValidationError as e:
@@ -102,6 +127,8 @@ class OrderConsumer:
         self.consumed += 1
 
     async def _failed(self, msg: AbstractIncomingMessage, ev: OrderEventIn, e: Exception) -> None:
+        if is_unavailable(e):  # the database is away: no fault of the event's, so it never goes dead for it
+            return await self._requeue_later(msg, f"event {ev.event_id}: {type(e).__name__}: {e}")
         seen = (msg.headers or {}).get(ATTEMPTS_HEADER)
         attempts = (seen if isinstance(seen, int) else 0) + 1
         reason = f"event {ev.event_id}: {type(e).__name__}: {e}"
@@ -118,6 +145,14 @@ class OrderConsumer:
             msg.body, headers=headers, content_type=msg.content_type, message_id=msg.message_id,
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key=self.queue)
         await self._settle(msg.ack(), msg)  # only after the broker confirmed the copy
+
+    async def _requeue_later(self, msg: AbstractIncomingMessage, reason: str) -> None:
+        """Back to the queue after `amqp_retry_delay_s`, its attempt not counted (bounded by the outage,
+        not by `amqp_max_failures`); redelivered, it is handled as if new."""
+        log.warning("amqp: %s: dependency unavailable, requeued: %s", self.queue, reason)
+        await self._report(reason)
+        await asyncio.sleep(self.retry_delay_s)  # holds one prefetch slot: an absent DB is not spun on
+        await self._settle(msg.nack(requeue=True), msg)
 
     async def _dead_letter(self, msg: AbstractIncomingMessage, reason: str) -> None:
         log.error("amqp: %s: message %s dead-lettered: %s", self.queue, msg.message_id or "-", reason)

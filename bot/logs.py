@@ -111,18 +111,35 @@ class JsonFormatter(logging.Formatter):
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 
-def configure(fmt: str = "json", level: int | str = logging.INFO) -> None:
-    """Root logging for this process: JSON (or text) lines on stderr, request ids stamped. Idempotent."""
+_file_log: Any = None
+
+
+def configure(fmt: str = "json", level: int | str = logging.INFO, log_dir: str | None = None) -> None:
+    """Root logging for this process: JSON (or text) lines on stderr, request ids stamped; with
+    `log_dir`, the same lines appended to `<log_dir>/fission.log` too, written so that a full or
+    read-only disk drops log lines but never stops or slows the service (bot/logfile.py). Idempotent."""
+    global _file_log
+    formatter = JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    handler.setFormatter(formatter)
     handler.addFilter(RequestIdFilter())
     handler.addFilter(RedactFilter())
     handler.setLevel(level)
     handler.set_name("fission")
     root = logging.getLogger()
-    for old in [h for h in root.handlers if h.get_name() == "fission" or type(h) is logging.StreamHandler]:
+    for old in [h for h in root.handlers if h.get_name() in ("fission", "fission-file")
+                or type(h) is logging.StreamHandler]:
         root.removeHandler(old)
+    if _file_log is not None:
+        _file_log.stop()
+        _file_log = None
     root.addHandler(handler)
+    if log_dir:
+        from bot.logfile import FileLog
+
+        _file_log = FileLog(log_dir, formatter, level)
+        _file_log.handler.addFilter(RequestIdFilter())
+        root.addHandler(_file_log.handler)
     root.setLevel(level)
 
 

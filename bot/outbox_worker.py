@@ -33,9 +33,10 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot import db, logs, metrics
+from bot import alerts, db, logs, metrics
 from bot.clock import utcnow
 from bot.notices import NoticeError, Skip, TemplateMessage, WecomText
+from bot.outage import Breaker, SendRate
 from bot.subscribe_delivery import Delivery, SubscribeMessage, deliver_subscribe, notices_for
 from bot.settings import Settings
 from bot.wxgateway import WxGateway, WxGatewayError
@@ -56,6 +57,13 @@ class Claim:
     attempts: int  # including this claim; the fencing token for finishing the row
 
 
+def channel_of(notice: Delivery) -> str:
+    """The API a notice goes out through ("" for a skip): each has its own outage breaker."""
+    if isinstance(notice, TemplateMessage | SubscribeMessage):
+        return "wechat"
+    return "wecom" if isinstance(notice, WecomText) else ""
+
+
 def backoff_s(attempts: int, base_s: float, max_s: float, rnd: float) -> float:
     """Delay before attempt `attempts + 1`: base·2^(attempts-1), capped, jittered into [½, 1]·delay."""
     return min(max_s, base_s * 2 ** max(0, attempts - 1)) * (0.5 + rnd / 2)
@@ -71,6 +79,9 @@ class OutboxWorker:
         self.held: dict[int, Claim] = {}  # claimed by this worker and not finished yet
         self._started: set[int] = set()  # of those, the ones whose send has begun
         self._stop = asyncio.Event()
+        self.breaker = Breaker(self.policy.outage_threshold, self.policy.outage_pause_base_s,
+                               self.policy.outage_pause_max_s)
+        self.rate = SendRate(self.policy.max_sends_per_s)
 
     # -- claiming --------------------------------------------------------------------------------
     async def claim(self, now: dt.datetime) -> list[Claim]:
@@ -107,18 +118,44 @@ class OutboxWorker:
         """Send one claimed event and finish its row; the resulting status (None: claim was lost)."""
         if c.attempts > self.policy.max_attempts:  # reclaimed after its last allowed attempt
             return await self._finish(c, OutboxStatus.DEAD, "lease expired on the last attempt")
+        channel = ""
         try:
-            notes = [await self._send(n, c.key) for n in await notices_for(c.kind, c.payload, self.settings,
-                                                                             self.clock())]
+            notices = await notices_for(c.kind, c.payload, self.settings, self.clock())
+            channels = {ch for n in notices if (ch := channel_of(n))}
+            for ch in channels:
+                if wait_s := self.breaker.paused_for_s(ch):  # an outage: not an attempt
+                    return await self._postpone(c, wait_s)
+            notes = []
+            for n in notices:
+                if channel := channel_of(n):
+                    await self.rate.wait()
+                notes.append(await self._send(n, c.key))
         except WxGatewayError as e:
+            if e.retryable and channel and self.breaker.failed(channel):
+                await self._outage_began(channel, str(e))
             return await self._failed(c, str(e), e.retryable)
         except NoticeError as e:
             return await self._failed(c, str(e), False)
         except Exception as e:  # our bug or the database: logged in full, retried with backoff
             log.exception("outbox %s: delivery failed unexpectedly", c.key)
             return await self._failed(c, f"{type(e).__name__}: {e}", True)
+        for ch in channels:
+            if self.breaker.succeeded(ch):
+                log.warning("outbox: %s reachable again; the backlog drains at most %s/s per process", ch,
+                            self.policy.max_sends_per_s or "unlimited")
         skipped = [n for n in notes if n]
         return await self._finish(c, OutboxStatus.SENT, "skipped: " + "; ".join(skipped) if skipped else None)
+
+    async def _postpone(self, c: Claim, wait_s: float) -> OutboxStatus | None:
+        """Hand a claim back unattempted, due when its channel's pause ends."""
+        return OutboxStatus.PENDING if await self.release(c, attempted=False, due_in_s=wait_s) else None
+
+    async def _outage_began(self, channel: str, error: str) -> None:
+        log.error("outbox: %s unreachable (%s); pausing its sends", channel, error)
+        try:
+            await alerts.wechat_outage(self.settings.alerts, channel, error, self.clock())
+        except Exception as e:  # the database may be away too; the pause stands regardless
+            log.error("outbox: could not raise the outage alert: %r", e)
 
     async def _send(self, notice: Delivery, key: str) -> str | None:
         """Deliver one notice; why it was skipped, or None when it went out."""
@@ -175,10 +212,11 @@ class OutboxWorker:
                 self.held.pop(c.id, None)
                 self._started.discard(c.id)
 
-    async def release(self, c: Claim, *, attempted: bool) -> bool:
-        """Hand a claim back: pending and due now, fenced like `_finish`. An attempt that never
-        started is not counted. True when this worker still held it."""
-        fields: dict[str, Any] = {"status": OutboxStatus.PENDING, "next_attempt_at": self.clock()}
+    async def release(self, c: Claim, *, attempted: bool, due_in_s: float = 0.0) -> bool:
+        """Hand a claim back: pending and due now (or in `due_in_s`), fenced like `_finish`. An
+        attempt that never started is not counted. True when this worker still held it."""
+        fields: dict[str, Any] = {"status": OutboxStatus.PENDING,
+                                  "next_attempt_at": self.clock() + dt.timedelta(seconds=due_in_s)}
         if not attempted:
             fields["attempts"] = c.attempts - 1
         n = await OutboxMessage.filter(id=c.id, status=OutboxStatus.SENDING, attempts=c.attempts).update(**fields)

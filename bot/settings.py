@@ -32,6 +32,7 @@ class _Section(BaseModel):
 class ServerSettings(_Section):
     host: str = "127.0.0.1"
     log_format: Literal["json", "text"] = "json"  # json: one object per line with the request id (bot/logs.py)
+    log_dir: str | None = None  # also append the log to <log_dir>/fission.log (a full/read-only disk drops lines)
     port: int = Field(8000, ge=1, le=65535)
     workers: int = Field(1, ge=1, le=64)
     # connections the kernel queues before a worker accepts them; Sanic's own default (100) overflowed
@@ -43,6 +44,8 @@ class ServerSettings(_Section):
     session_ttl_s: int = Field(30 * 86400, ge=60)
     access_log: bool = False
     proxies_count: int = Field(0, ge=0, le=10)  # trusted proxies in front (nginx: 1) for the client IP
+    # the request deadline: a handler still running after this is cancelled and answered 503 unavailable
+    response_timeout_s: float = Field(60.0, gt=0, le=3600)
     graceful_shutdown_s: float = Field(15.0, gt=0, le=300)  # drain in-flight requests this long on SIGTERM
     shutdown_delay_s: float = Field(0.5, ge=0, le=60)  # on SIGTERM keep accepting this long, /readyz 503
     # Bearer token for /metrics and /docs (bot/internal.py); empty: both open, as on a private network
@@ -173,6 +176,10 @@ class OrdersSettings(_Section):
     amqp_max_failures: int = Field(5, ge=1, le=100)  # a message failing this many times is dead-lettered
     amqp_retry_delay_s: float = Field(1.0, ge=0)
     amqp_reconnect_s: float = Field(2.0, gt=0)
+    # every RabbitMQ event carries the webhook's signature of its body in the `x-fission-signature`
+    # header; unsigned or forged ones are dead-lettered. false: accept unsigned events (a broker only
+    # trusted publishers can reach, during a migration)
+    amqp_require_signature: bool = True
 
 
 class PaymentsSettings(_Section):
@@ -262,6 +269,12 @@ class OutboxSettings(_Section):
     expiring_before_s: int = Field(1800, ge=60)
     scheduler_interval_s: float = Field(30.0, gt=0)
     drain_s: float = Field(5.0, ge=0)  # on stop: wait this long for sends in flight, then release their claims
+    # an outage of WeChat's API (bot/outage.py): after this many retryable failures in a row a channel
+    # pauses (doubling from base to max) instead of burning every message's attempts; one alert per outage
+    outage_threshold: int = Field(5, ge=1, le=1000)
+    outage_pause_base_s: float = Field(5.0, gt=0)
+    outage_pause_max_s: float = Field(60.0, gt=0)
+    max_sends_per_s: float = Field(50.0, ge=0)  # per process; a backlog drains no faster (0: unlimited)
 
 
 class AlertSettings(_Section):
@@ -278,6 +291,7 @@ class AlertSettings(_Section):
     error_window_s: int = Field(300, ge=10)
     error_threshold: int = Field(20, ge=0)
     consumer_window_s: int = Field(600, ge=10)
+    outage_window_s: int = Field(3600, ge=10)  # at most one "WeChat API unreachable" alert per channel per window
 
 
 class Limit(_Section):  # `limit` requests per `window_s` (a window opened by the first one); 0 = off

@@ -109,7 +109,8 @@ class RedisSentinelNodes:
 
     MASTER = "fxmaster"
 
-    def __init__(self) -> None:
+    def __init__(self, down_after_s: float = 1.0) -> None:
+        self.down_after_s = down_after_s  # sentinel down-after-milliseconds: no failover starts sooner
         self.master_port, self.replica_port, self.sentinel_port = free_cluster_ports(3)
         self.dir = tempfile.mkdtemp(prefix="fission-sentinel-")
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
@@ -129,7 +130,7 @@ class RedisSentinelNodes:
         conf = f"{self.dir}/sentinel.conf"
         with open(conf, "w") as f:
             f.write(f"sentinel monitor {self.MASTER} 127.0.0.1 {self.master_port} 1\n"
-                    f"sentinel down-after-milliseconds {self.MASTER} 1000\n"
+                    f"sentinel down-after-milliseconds {self.MASTER} {int(self.down_after_s * 1000)}\n"
                     f"sentinel failover-timeout {self.MASTER} 10000\n")
         self._server(self.sentinel_port, conf, "--sentinel")
         for port in (self.master_port, self.replica_port, self.sentinel_port):

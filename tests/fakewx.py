@@ -38,6 +38,7 @@ class Call:
     query: dict[str, str]
     body: Any
     t: float
+    fault: str | None = None  # set when the call was answered with an injected fault (not handled)
 
 
 @dataclass
@@ -48,11 +49,16 @@ class FakeWeChat:
     refusing: set[str] = field(default_factory=set)  # openids whose subscribe messages WeChat refuses (43101)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
+    outage_until: float = 0.0  # time.time() until which calls to `outage_paths` fail (see `outage`)
+    outage_paths: tuple[str, ...] = ()
+    outage_delay_s: float = 0.0
+    outage_calls: int = 0
+    host: str = "127.0.0.1"  # the address to listen on (a test network's gateway address, say)
 
     @property
     def url(self) -> str:
         assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_port}"
+        return f"http://{self.host}:{self.server.server_port}"
 
     def start(self) -> None:
         fake = self
@@ -60,7 +66,7 @@ class FakeWeChat:
         class Handler(_Handler):
             owner = fake
 
-        self.server = _Server(("127.0.0.1", 0), Handler)
+        self.server = _Server((self.host, 0), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -74,8 +80,20 @@ class FakeWeChat:
         with self.lock:
             self.faults.setdefault(path, []).extend(faults)
 
+    def outage(self, paths: tuple[str, ...], duration_s: float, delay_s: float) -> None:
+        """For `duration_s`, every call to a path starting with one of `paths` fails: alternately
+        after `delay_s` with HTTP 504 (the caller's timeout, if shorter, fires first) and at once
+        with HTTP 503. Nothing is delivered meanwhile."""
+        with self.lock:
+            self.outage_paths, self.outage_delay_s = paths, delay_s
+            self.outage_until = time.time() + duration_s
+
     def next_fault(self, path: str) -> Fault | None:
         with self.lock:
+            if path.startswith(self.outage_paths or ("\0",)) and time.time() < self.outage_until:
+                self.outage_calls += 1
+                slow = self.outage_calls % 2 == 1
+                return Fault(status=504 if slow else 503, delay_s=self.outage_delay_s if slow else 0.0)
             queue = self.faults.get(path)
             return queue.pop(0) if queue else None
 
@@ -105,13 +123,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up first (its timeout)
+            pass
 
     def _begin(self, body: Any) -> tuple[str, dict[str, str], bool]:
         u = urlparse(self.path)
         q = {k: v[0] for k, v in parse_qs(u.query).items()}
-        self.owner.record(Call(self.command, u.path, q, body, time.time()))
+        call = Call(self.command, u.path, q, body, time.time())
         fault = self.owner.next_fault(u.path)
+        call.fault = None if fault is None else repr(fault)
+        self.owner.record(call)
         if fault is None:
             return u.path, q, False
         if fault.delay_s:
@@ -154,7 +177,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send({"errcode": 0, "errmsg": "ok"})
 
     def _base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}"
+        return f"http://{self.owner.host}:{self.server.server_port}"
 
     def _authorize(self, q: dict[str, str]) -> None:
         cookies = dict(kv.strip().split("=", 1) for kv in (self.headers.get("Cookie") or "").split(";") if "=" in kv)

@@ -41,7 +41,7 @@ class Service:
 
     def __init__(self, fake_url: str, *, backend: str = "postgres", workers: int = 2, redis_db: int = 5,
                  redpacket: dict[str, Any] | None = None, db_url: str | None = None, redis_url: str | None = None,
-                 **sections: Any):
+                 netns: str | None = None, host: str = "127.0.0.1", **sections: Any):
         self.tmp = tempfile.mkdtemp(prefix="fission-svc-")
         self.db_url = db_url or dbs.create(backend, self.tmp)
         self.owns_db = db_url is None
@@ -51,9 +51,10 @@ class Service:
         # gets 2 s unless a test says otherwise (failing open is tested with Redis down or hung).
         sections["ratelimit"] = {"redis_timeout_s": 2, **sections.get("ratelimit", LOOPBACK_EXEMPT)}
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.netns = netns  # run in this network namespace, listening on `host` (tests/faults/netlab.py)
+        self.base = f"http://{host}:{self.port}"
         own: dict[str, dict[str, Any]] = {
-            "server": {"port": self.port, "workers": workers, "public_url": self.base},
+            "server": {"host": host, "port": self.port, "workers": workers, "public_url": self.base},
             "database": {"url": self.db_url}, "redis": {"url": self.redis_url, "prefix": "fx" + uuid.uuid4().hex[:6]},
             "wechat": {"api_base": fake_url, "oauth_base": fake_url}, "wecom": {"api_base": fake_url},
             "redpacket": redpacket or {}}
@@ -72,7 +73,8 @@ class Service:
     def start(self) -> None:
         """`main.py serve`, which brings the schema up to date itself before its workers start (a
         separate `main.py migrate` first cost every service in the suite 1.3 s)."""
-        self.proc = subprocess.Popen([sys.executable, "main.py", "serve", "--config", self.cfg_path], cwd=ROOT,
+        netns = ["ip", "netns", "exec", self.netns] if self.netns else []
+        self.proc = subprocess.Popen([*netns, sys.executable, "main.py", "serve", "--config", self.cfg_path], cwd=ROOT,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -18,7 +18,8 @@ import aio_pika
 import pytest
 
 from bot import alerts
-from bot.amqp import ATTEMPTS_HEADER, OrderConsumer, dead_letter_names
+from bot.amqp import ATTEMPTS_HEADER, SIGNATURE_HEADER, OrderConsumer, dead_letter_names
+from bot.signing import sign
 from bot.clock import utcnow
 from handlers.orders import EventResult, OrderEventIn, handle_order_event
 from models.outbox import OutboxMessage
@@ -31,6 +32,7 @@ AMQP_URL = os.environ.get("FISSION_TEST_AMQP", "amqp://guest:guest@127.0.0.1:567
 REDIS_DB = 14
 pytestmark = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 RP = make_settings(server={"port": 8000}).redpacket
+ORDERS_SECRET = make_settings(server={"port": 8000}).orders.secret
 
 
 def event(**kw: Any) -> dict[str, Any]:
@@ -63,10 +65,14 @@ class Broker:
             self.conn = await aio_pika.connect(AMQP_URL)
         return await self.conn.channel()
 
-    async def publish(self, body: bytes | dict[str, Any]) -> None:
+    async def publish(self, body: bytes | dict[str, Any], signature: str | None = None) -> None:
+        """Publish as the order system does: the body signed with the orders secret (or `signature`)."""
         raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+        sig = signature if signature is not None else sign(raw, ORDERS_SECRET)
+        headers = {SIGNATURE_HEADER: sig} if sig else {}  # "": unsigned
         ch = await self.channel()
-        await ch.default_exchange.publish(aio_pika.Message(raw, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+        await ch.default_exchange.publish(aio_pika.Message(raw, headers=headers,
+                                                           delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
                                           routing_key=self.queue)
         await ch.close()
 
@@ -174,6 +180,27 @@ async def test_poison_messages_go_to_the_dead_letter_queue(consumer: Any, broker
     assert await OutboxMessage.filter(key__startswith=f"alert:amqp:{broker.queue}:").count() == 1
 
 
+@pytest.mark.parametrize("forgery", ["unsigned", "wrong-secret", "other-body", "garbage"])
+async def test_unsigned_or_forged_events_issue_nothing_and_are_dead_lettered(consumer: Any, broker: Broker,
+                                                                             forgery: str) -> None:
+    """Attack: anyone who can publish to the queue (a leaked broker password, a shared vhost) sends
+    an order event to mint a red packet. Only events signed with the orders secret are applied."""
+    c = await consumer()
+    ev = event()
+    raw = json.dumps(ev).encode()
+    signature = {"unsigned": "", "wrong-secret": sign(raw, "not-the-orders-secret"),
+                 "other-body": sign(json.dumps(event()).encode(), ORDERS_SECRET), "garbage": "sha256=zz"}[forgery]
+    await broker.publish(raw, signature=signature)
+    good = event()
+    await broker.publish(good)  # signed: applied, and not stuck behind the forgery
+    await until(lambda: _is(c.consumed, 1))
+    await until(lambda: _has_dead(broker, 1))
+    assert not await RedPacket.exists(order__order_no=ev["order_no"])
+    assert await RedPacket.exists(order__order_no=good["order_no"])
+    [dead] = await broker.drain(broker.dead)
+    assert dead.body == raw and dead.headers["x-death"][0]["reason"] == "rejected"
+
+
 async def _has_dead(broker: Broker, n: int) -> bool:
     ch = await broker.channel()
     q = await ch.declare_queue(broker.dead, passive=True)
@@ -223,6 +250,24 @@ async def test_a_failure_then_success_is_applied_once(consumer: Any, broker: Bro
     await broker.publish(ev)
     await until(lambda: _is(c.consumed, 1))
     assert len(seen) == 2 and await RedPacket.filter(order__order_no=ev["order_no"]).count() == 1
+    assert await broker.drain(broker.dead) == []
+
+
+async def test_a_database_outage_never_dead_letters_an_event(consumer: Any, broker: Broker) -> None:
+    """The database away for longer than amqp_max_failures tries: the event waits, then is applied once."""
+    seen: list[str] = []
+
+    async def db_down_for_a_while(ev: OrderEventIn) -> EventResult:
+        seen.append(ev.event_id)
+        if len(seen) <= 6:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return await use_case(ev)
+
+    c = await consumer(db_down_for_a_while, amqp_max_failures=2)
+    ev = event()
+    await broker.publish(ev)
+    await until(lambda: _is(c.consumed, 1))
+    assert len(seen) == 7 and await RedPacket.filter(order__order_no=ev["order_no"]).count() == 1
     assert await broker.drain(broker.dead) == []
 
 

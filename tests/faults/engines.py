@@ -63,11 +63,13 @@ class _Engine:
 class ThrowawayPostgres(_Engine):
     """initdb into a temp dir, `pg_ctl start` on a free port (trust auth, user postgres)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None, user: str = "postgres"):
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None, user: str = "postgres",
+                 netns: str | None = None):
         bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
         if not bins:
             raise RuntimeError("no PostgreSQL binaries under /usr/lib/postgresql/*/bin")
         self.bin, self.host, self.port, self.user = bins[-1], host, port or free_port(), user
+        self.netns = netns  # run the server in this network namespace (tests/faults/netlab.py)
         self.dir = tempfile.mkdtemp(prefix="fission-pg-")
         _chown(self.dir, user)
         self.data = os.path.join(self.dir, "data")
@@ -77,14 +79,20 @@ class ThrowawayPostgres(_Engine):
         return f"postgres://postgres@{self.host}:{self.port}/fission"
 
     def _run(self, *args: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([os.path.join(self.bin, args[0]), *args[1:]], capture_output=True, text=True,
-                              check=check, timeout=timeout, cwd=self.dir, **_as_user(self.user))
+        cmd = [os.path.join(self.bin, args[0]), *args[1:]]
+        if self.netns:  # entering a namespace needs root: drop to the user inside it
+            return subprocess.run(["ip", "netns", "exec", self.netns, "runuser", "-u", self.user, "--", *cmd],
+                                  capture_output=True, text=True, check=check, timeout=timeout, cwd=self.dir)
+        return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=timeout, cwd=self.dir,
+                              **_as_user(self.user))
 
     def start(self) -> ThrowawayPostgres:
         self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
         with open(os.path.join(self.data, "postgresql.auto.conf"), "a") as f:
             f.write(f"listen_addresses = '{self.host}'\nport = {self.port}\nunix_socket_directories = '{self.dir}'\n"
                     "fsync = off\nmax_connections = 200\nshared_buffers = 32MB\n")
+        with open(os.path.join(self.data, "pg_hba.conf"), "a") as f:
+            f.write("host all all 198.18.0.0/15 trust\n")  # the test network of tests/faults/netlab.py
         self.up()
         self.sql("CREATE DATABASE fission", db="postgres")
         return self
@@ -185,8 +193,8 @@ class ThrowawayMariaDB(_Engine):
 
 
 class ThrowawayRedis(_Engine):
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None):
-        self.host, self.port = host, port or free_port()
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None, netns: str | None = None):
+        self.host, self.port, self.netns = host, port or free_port(), netns
         self.dir = tempfile.mkdtemp(prefix="fission-redis-")
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -196,7 +204,7 @@ class ThrowawayRedis(_Engine):
 
     def start(self) -> ThrowawayRedis:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", self.host, "--save", "", "--appendonly", "no",
+            [*(["ip", "netns", "exec", self.netns] if self.netns else []), "redis-server", "--port", str(self.port), "--bind", self.host, "--save", "", "--appendonly", "no",
              "--dir", self.dir, "--protected-mode", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(lambda: _port_open(self.port, self.host), "redis", 30)
         return self

@@ -123,3 +123,17 @@ async def check_helps_durable(db_url: str, answers: list[Answer]) -> dict[str, A
         assert unclear[token] >= n, f"{n} help(s) on {token} stored but never acknowledged nor lost to the fault"
     figures["unannounced"] = sum(unannounced.values())
     return figures
+
+
+async def wait_ready(base: str, want: int, timeout_s: float) -> float:
+    """Poll /readyz until it answers `want`; seconds waited (fails past `timeout_s`)."""
+    t0 = time.monotonic()
+    async with httpx.AsyncClient(base_url=base, timeout=5) as c:
+        while True:
+            try:
+                if (await c.get("/readyz")).status_code == want:
+                    return time.monotonic() - t0
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() - t0 < timeout_s, f"/readyz did not answer {want} within {timeout_s}s"
+            await asyncio.sleep(0.1)

@@ -2,7 +2,7 @@
 failover would do it — on throw-away PostgreSQL and MariaDB instances this test starts (the
 machine's own servers are not touched).
 
-Attacks: a 2-worker service with 120 helpers pressing help and fresh OAuth logins running; a
+Attacks: a 2-worker service with 90 helpers pressing help and fresh OAuth logins running; a
 quarter of the way in every backend is killed (pg_terminate_backend / KILL), half-way the
 engine is restarted (`pg_ctl restart -m fast` / SIGTERM and start). Then the engine is stopped
 outright: /readyz must say so, helps and logins get 503 `unavailable` with Retry-After; it is
@@ -17,33 +17,18 @@ import asyncio
 import time
 from typing import Any
 
-import httpx
 import pytest
 
 from tests import fakewx
 from tests.faults.engines import ThrowawayMariaDB, ThrowawayPostgres
-from tests.faults.storm import check_answers, check_helps_durable, oauth_round, storm, timed
+from tests.faults.storm import check_answers, check_helps_durable, oauth_round, storm, timed, wait_ready
 from tests.service import Service
 from tests.test_storm import LIMITS, _login_all, _packets
 
 pytestmark = pytest.mark.slow
 
-HELPERS = 120
+HELPERS = 90
 RECOVERY_S = 5.0
-
-
-async def _wait_ready(base: str, want: int, timeout_s: float) -> float:
-    """Poll /readyz until it answers `want`; seconds waited (fails past `timeout_s`)."""
-    t0 = time.monotonic()
-    async with httpx.AsyncClient(base_url=base, timeout=5) as c:
-        while True:
-            try:
-                if (await c.get("/readyz")).status_code == want:
-                    return time.monotonic() - t0
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() - t0 < timeout_s, f"/readyz did not answer {want} within {timeout_s}s"
-            await asyncio.sleep(0.1)
 
 
 async def _fresh_packet_and_helpers(svc: Service, n: int) -> tuple[str, list[Any]]:
@@ -54,7 +39,7 @@ async def _fresh_packet_and_helpers(svc: Service, n: int) -> tuple[str, list[Any
 
 async def _while_down(svc: Service, token: str, phones: list[Any]) -> None:
     """The engine is stopped: not ready, and helps and logins are refused cleanly."""
-    await _wait_ready(svc.base, 503, 15)
+    await wait_ready(svc.base, 503, 15)
     answers = [await timed("help", (i, token), p.post(f"/api/share/{token}/help")) for i, p in enumerate(phones)]
     answers += [await oauth_round(svc.base, f"odown-{i}") for i in range(3)]
     check_answers(answers)
@@ -64,7 +49,7 @@ async def _while_down(svc: Service, token: str, phones: list[Any]) -> None:
 async def _recovers(svc: Service, phone: Any, token: str) -> None:
     """Within RECOVERY_S of the engine's return: ready, and a login works and a help is answered."""
     t0 = time.monotonic()
-    await _wait_ready(svc.base, 200, RECOVERY_S)
+    await wait_ready(svc.base, 200, RECOVERY_S)
     while True:
         login = await oauth_round(svc.base, f"oback-{time.monotonic_ns()}")
         helped = await timed("help", (0, token), phone.post(f"/api/share/{token}/help"))
@@ -91,7 +76,7 @@ async def test_database_restart_and_killed_connections_mid_storm(fake: fakewx.Fa
                     faults.append("restarted")
                     await asyncio.to_thread(engine.restart)
 
-            answers = await storm(phones, tokens, svc.base, logins=40, on_progress=progress)
+            answers = await storm(phones, tokens, svc.base, logins=30, on_progress=progress)
             assert faults == ["killed", "restarted"]
             statuses = check_answers(answers)
             assert statuses[200] > 0, statuses
