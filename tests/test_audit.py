@@ -151,7 +151,7 @@ class World:
                                                                "kind": "lottery", "activity_id": self.activity["id"],
                                                                **WINDOW}).json()
         self.prize_id = self._won_prize(product)
-        self.coupon_id = self._coupon()
+        self.coupon_id, self.coupon_holder = self._coupon()
 
     def _won_prize(self, product: str) -> int:
         openid, order = uid(), uid("ord")
@@ -160,7 +160,7 @@ class World:
             assert phone.post(f"/api/payments/{order}/draw").json()["prize"]["name"] == "台灯"
             return int(phone.get("/api/me/prizes").json()["prizes"][0]["id"])
 
-    def _coupon(self) -> int:
+    def _coupon(self) -> tuple[int, str]:
         product = "AUC" + uuid.uuid4().hex[:6]
         self.api.post("/admin/api/pay-configs", json={"product_code": product, "min_amount": 0, "kind": "coupon",
                                                       "coupon_template_ids": [self.template["id"]], **WINDOW})
@@ -168,7 +168,7 @@ class World:
         send_notice(self.svc, order, openid, product=product)
         with closing(login(self.svc.base, openid)) as phone:
             assert phone.post(f"/api/payments/{order}/claim").status_code == 200
-            return int(phone.get("/api/me/coupons").json()["coupons"][0]["id"])
+            return int(phone.get("/api/me/coupons").json()["coupons"][0]["id"]), openid
 
 
 Recipe = Callable[[World, httpx.Client, tuple[Phone, str]], httpx.Response]
@@ -208,7 +208,9 @@ RECIPES: dict[str, Recipe] = {
                                                        json={"name": "改名的券"}),
     "coupon_admin.disable": lambda w, api, p: api.post(f"/admin/api/coupon-templates/{w.template['id']}/disable"),
     "coupons.redeem_route": lambda w, api, p: api.post(f"/admin/api/coupons/{w.coupon_id}/redeem",
-                                                       json={"ref": "till-1"}),
+                                                       json={"ref": "till-1", "openid": w.coupon_holder}),
+    "campaign_admin.pause": lambda w, api, p: api.post("/admin/api/campaign/pause", json={"reason": "audit"}),
+    "campaign_admin.resume": lambda w, api, p: api.post("/admin/api/campaign/resume"),
     "lottery_admin.create_activity": lambda w, api, p: api.post("/admin/api/activities", json={
         "name": "另一个", **WINDOW, "frequency": 0, "prizes": [{"name": "谢谢", "kind": "none", "weight": 1}]}),
     "lottery_admin.update_activity_route": lambda w, api, p: api.patch(
