@@ -2,7 +2,7 @@
 failover would do it — on throw-away PostgreSQL and MariaDB instances this test starts (the
 machine's own servers are not touched).
 
-Attacks: a 2-worker service with 90 helpers pressing help and fresh OAuth logins running; a
+Attacks: a 2-worker service with 60 helpers pressing help and fresh OAuth logins running; a
 quarter of the way in every backend is killed (pg_terminate_backend / KILL), half-way the
 engine is restarted (`pg_ctl restart -m fast` / SIGTERM and start). Then the engine is stopped
 outright: /readyz must say so, helps and logins get 503 `unavailable` with Retry-After; it is
@@ -27,7 +27,7 @@ from tests.test_storm import LIMITS, _login_all, _packets
 
 pytestmark = pytest.mark.slow
 
-HELPERS = 90
+HELPERS = 60
 RECOVERY_S = 5.0
 
 
@@ -76,7 +76,7 @@ async def test_database_restart_and_killed_connections_mid_storm(fake: fakewx.Fa
                     faults.append("restarted")
                     await asyncio.to_thread(engine.restart)
 
-            answers = await storm(phones, tokens, svc.base, logins=30, on_progress=progress)
+            answers = await storm(phones, tokens, svc.base, logins=20, on_progress=progress)
             assert faults == ["killed", "restarted"]
             statuses = check_answers(answers)
             assert statuses[200] > 0, statuses
