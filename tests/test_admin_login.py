@@ -32,14 +32,6 @@ ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[fakewx.FakeWeChat]:
-    srv = fakewx.FakeWeChat()
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
 def svc(fake: fakewx.FakeWeChat) -> Iterator[Service]:
     s = Service(fake.url, workers=1, redis_db=9, wecom={"oauth_base": fake.url, "admins": ADMINS})
     yield s

@@ -62,14 +62,6 @@ def test_burn_chart_draws_up_to_now_with_the_budget_line() -> None:
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[fakewx.FakeWeChat]:
-    srv = fakewx.FakeWeChat()
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
 def svc(fake: fakewx.FakeWeChat) -> Iterator[Service]:
     s = Service(fake.url, workers=1, redis_db=REDIS_DB, outbox={"poll_interval_s": 0.2},
                 alerts={"daily_budget_fen": 400})

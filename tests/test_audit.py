@@ -104,14 +104,6 @@ async def test_unchanged_writes_no_row(orm: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[fakewx.FakeWeChat]:
-    srv = fakewx.FakeWeChat()
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
 def svc(fake: fakewx.FakeWeChat) -> Iterator[Service]:
     s = Service(fake.url, workers=1, redis_db=6, outbox={"poll_interval_s": 0.2})
     yield s

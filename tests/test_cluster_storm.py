@@ -41,14 +41,6 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[fakewx.FakeWeChat]:
-    srv = fakewx.FakeWeChat()
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
 def cluster() -> Iterator[RedisClusterNodes]:
     with RedisClusterNodes(masters=3) as nodes:
         yield nodes

@@ -155,14 +155,6 @@ def test_every_limited_route_exists() -> None:
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[fakewx.FakeWeChat]:
-    srv = fakewx.FakeWeChat()
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
 def svc(fake: fakewx.FakeWeChat) -> Iterator[Service]:
     s = Service(fake.url, workers=2, redis_db=REDIS_DB, ratelimit=HTTP_LIMITS, server={"proxies_count": 1})
     yield s

@@ -77,14 +77,6 @@ async def test_an_older_word_never_overwrites_a_newer_one(orm: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[fakewx.FakeWeChat]:
-    srv = fakewx.FakeWeChat()
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
 def svc(fake: fakewx.FakeWeChat) -> Iterator[Service]:
     s = Service(fake.url, workers=2, redis_db=8, outbox={"poll_interval_s": 0.2, "backoff_base_s": 0.2,
                                                          "backoff_max_s": 0.5},
