@@ -15,8 +15,10 @@ Contract:
   counter header after `amqp_retry_delay_s`, and dead-lettered on its `amqp_max_failures`-th failure —
   unless the failure is a dependency being away (bot/unavailable.py: the database restarting): then
   it is requeued after `amqp_retry_delay_s` without counting, for as long as the outage lasts;
-- the connection is robust (aio_pika.connect_robust): after a broker restart it reconnects,
-  redeclares the topology and resumes consuming; a broker that is down at start is retried.
+- the connection is robust (aio_pika.connect_robust): after a broker restart or a cut connection it
+  reconnects every `amqp_reconnect_s`, redeclares the topology and resumes consuming; unacked
+  messages of the lost connection are redelivered by the broker (tests/faults/test_rabbitmq_cut.py);
+  a broker that is down at start is retried with a doubling delay (up to 16 × `amqp_reconnect_s`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 ATTEMPTS_HEADER = "x-fission-attempts"
 SIGNATURE_HEADER = "x-fission-signature"
 MAX_BODY = 64 * 1024
+RECONNECT_MAX_FACTOR = 16  # a broker down at start is retried ever less often, up to 16 × amqp_reconnect_s
 
 Handle = Callable[[OrderEventIn], Awaitable[EventResult]]
 OnFailure = Callable[[str], Awaitable[None]]
@@ -92,16 +95,19 @@ class OrderConsumer:
         log.info("amqp: consuming %s (dead letters to %s)", self.queue, dead_name)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Start (retrying while the broker is down), consume until `stop`, then close."""
+        """Start (retrying while the broker is down: `amqp_reconnect_s`, doubling up to
+        RECONNECT_MAX_FACTOR times that), consume until `stop`, then close."""
+        delay_s = self.reconnect_s
         while not stop.is_set():
             try:
                 await self.start()
                 break
             except (aio_pika.exceptions.AMQPError, OSError, ConnectionError) as e:
-                log.warning("amqp: cannot connect to the broker (%s); retrying in %.0fs", e, self.reconnect_s)
+                log.warning("amqp: cannot connect to the broker (%s); retrying in %.1fs", e, delay_s)
                 await self.close()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self.reconnect_s)
+                    await asyncio.wait_for(stop.wait(), timeout=delay_s)
+                delay_s = min(delay_s * 2, self.reconnect_s * RECONNECT_MAX_FACTOR)
         await stop.wait()
         await self.close()
 

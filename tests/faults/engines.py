@@ -53,7 +53,11 @@ def _chown(path: str, user: str) -> None:
 
 class _Engine:
     def __enter__(self) -> Any:
-        return self.start()  # type: ignore[attr-defined]
+        try:
+            return self.start()  # type: ignore[attr-defined]
+        except BaseException:  # half-started: remove what there is
+            self.destroy()  # type: ignore[attr-defined]
+            raise
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
