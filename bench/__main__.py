@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         with open(DOC, "w", encoding="utf-8") as f:
             f.write(doc)
         print(f"\nwritten: {DOC}")
+    if os.path.exists(PLANS_FILE):  # printed only (--no-write, or one bench)
+        os.remove(PLANS_FILE)
     return 0
 
 

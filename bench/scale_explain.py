@@ -66,7 +66,9 @@ async def explain_help_path(db_url: str, n: int) -> str:
     finally:
         helpsplit.in_transaction = real  # type: ignore[assignment]
         await dbmod.close()
-    out = [f"One help batch at {n:,} stored packets and helps (outcome: {outcomes[0]}); rolled back.\n"]
+    o = outcomes[0]
+    said = f"refused, {o.error}" if o.error else f"accepted, {o.amount} fen"
+    out = [f"One help batch at {n:,} stored packets and helps (outcome: {said}); rolled back.\n"]
     for sql, plan in plans:
         short = sql if len(sql) < 400 else sql[:400] + " …"
         out.append(f"```sql\n{short}\n```\n\n```\n{plan}\n```\n")
