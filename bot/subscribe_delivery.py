@@ -26,9 +26,14 @@ from bot.notices import Notice, NoticeKind, Skip, notice_for, owner_notice, owne
 from bot.settings import Settings
 from bot.subscribe_settings import Channel, SubscribeTemplate
 from bot.wxgateway import WxErrcode, WxGateway, WxGatewayError
-from handlers.subscriptions import is_subscribed, record_consent
 from models.enums import DomainEvent
-from models.subscription import ConsentSource, ConsentStatus, SubscribeSend
+from models.subscription import (
+    ConsentSource,
+    ConsentStatus,
+    SubscribeSend,
+    is_subscribed,
+    record_consent,
+)
 
 # WeChat's limits on subscribe-message values, by keyword type (the keyword's name without digits)
 VALUE_MAX_CHARS = {"thing": 20, "name": 10, "phrase": 5, "character_string": 32, "number": 32, "letter": 32,

@@ -20,10 +20,9 @@ import json
 import re
 from typing import Any
 
-from sanic import Blueprint, Request, json as json_response
+from sanic import Blueprint, Request
+from sanic import json as json_response
 from sanic.response import HTTPResponse
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from bot.clock import utcnow
 from bot.router import Router
@@ -31,7 +30,12 @@ from bot.session import require_user
 from bot.wxmessages import ReplyLike, WxMessage
 from bot.wxxml import MAX_LIST_ITEMS
 from handlers.admin_common import invalid
-from models.subscription import ConsentSource, ConsentStatus, Subscription
+from models.subscription import (
+    ConsentSource,
+    ConsentStatus,
+    Subscription,
+    record_consent,
+)
 
 bp = Blueprint("subscriptions", url_prefix="/api/me/subscriptions")
 router = Router("subscribe-messages")
@@ -42,30 +46,6 @@ EVENT_LISTS = {"subscribe_msg_popup_event": ("SubscribeMsgPopupEvent", ConsentSo
 
 
 # ---- use cases --------------------------------------------------------------------------------
-
-
-async def record_consent(openid: str, template_id: str, status: ConsentStatus, source: ConsentSource,
-                         said_at: dt.datetime) -> bool:
-    """Store the user's word unless a later one is stored; True when this word is now the latest."""
-    for _ in range(3):
-        changed = await Subscription.filter(openid=openid, template_id=template_id, said_at__lte=said_at).update(
-            status=status, source=source, said_at=said_at)
-        if changed:
-            return True
-        if await Subscription.exists(openid=openid, template_id=template_id):
-            return False  # a later word is already stored
-        try:
-            async with in_transaction():  # a savepoint when the caller has a transaction open
-                await Subscription.create(openid=openid, template_id=template_id, status=status, source=source,
-                                          said_at=said_at)
-            return True
-        except IntegrityError:  # a concurrent first word: compare with it
-            continue
-    return False
-
-
-async def is_subscribed(openid: str, template_id: str) -> bool:
-    return await Subscription.exists(openid=openid, template_id=template_id, status=ConsentStatus.ACCEPT)
 
 
 def event_words(msg: WxMessage) -> list[tuple[str, ConsentStatus]]:

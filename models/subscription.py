@@ -2,10 +2,13 @@
 outbox events already went out as a subscribe message (WeChat's bizsend has no client_msg_id, so
 a retried delivery checks here instead of sending twice)."""
 
+import datetime as dt
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
 
 class ConsentStatus(StrEnum):
@@ -47,3 +50,27 @@ class SubscribeSend(Model):
 
     class Meta:
         table = "subscribe_sends"
+
+
+async def record_consent(openid: str, template_id: str, status: ConsentStatus, source: ConsentSource,
+                         said_at: dt.datetime) -> bool:
+    """Store the user's word unless a later one is stored; True when this word is now the latest."""
+    for _ in range(3):
+        changed = await Subscription.filter(openid=openid, template_id=template_id, said_at__lte=said_at).update(
+            status=status, source=source, said_at=said_at)
+        if changed:
+            return True
+        if await Subscription.exists(openid=openid, template_id=template_id):
+            return False  # a later word is already stored
+        try:
+            async with in_transaction():  # a savepoint when the caller has a transaction open
+                await Subscription.create(openid=openid, template_id=template_id, status=status, source=source,
+                                          said_at=said_at)
+            return True
+        except IntegrityError:  # a concurrent first word: compare with it
+            continue
+    return False
+
+
+async def is_subscribed(openid: str, template_id: str) -> bool:
+    return await Subscription.exists(openid=openid, template_id=template_id, status=ConsentStatus.ACCEPT)

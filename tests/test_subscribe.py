@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from bot.subscribe_delivery import subscribe_data
 from bot.subscribe_settings import SubscribeTemplate
-from handlers.subscriptions import record_consent
+from models.subscription import record_consent
 from models.subscription import ConsentSource, ConsentStatus, Subscription
 from tests import fakewx
 from tests.conftest import make_settings
