@@ -69,8 +69,9 @@ def is_unavailable(e: BaseException) -> bool:
             return True
         if isinstance(cur, OSError) and cur.errno in NETWORK_ERRNOS:  # not a missing file
             return True
-        if isinstance(cur, asyncpg.InterfaceError) and "closed" in str(cur):
-            return True  # "connection is closed", "pool is closed"; not a misuse of the API
+        if isinstance(cur, asyncpg.InterfaceError) and ("closed" in str(cur) or "released back" in str(cur)):
+            return True  # "connection is closed", "pool is closed", or its pool was dropped after a
+            # connection loss while a transaction still held it: not a misuse of the API
         if isinstance(cur, asyncpg.InternalClientError) and "another operation" in str(cur):
             return True  # a pooled connection left mid-protocol by a killed backend: dropped with the pool
         if type(cur).__name__ == "InterfaceError" and type(cur).__module__.startswith("asyncmy"):

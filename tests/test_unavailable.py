@@ -38,6 +38,8 @@ def _wrapped(outer: Exception, inner: Exception) -> Exception:
     OperationalError(mysql_errors.OperationalError(1927, "Connection was killed")),
     mysql_errors.OperationalError(2003, "Can't connect"), redis_errors.ConnectionError("down"),
     _wrapped(RuntimeError("batch failed"), ConnectionResetError()),
+    # seen as a 500 in a PostgreSQL restart storm: the pool was dropped under a running batch
+    asyncpg.InterfaceError("cannot call Connection.transaction(): connection has been released back to the pool"),
 ], ids=lambda e: type(e).__name__)
 def test_connection_class_failures_are_unavailable(e: Exception) -> None:
     assert is_unavailable(e)
