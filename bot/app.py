@@ -128,6 +128,9 @@ def install_errors(app: Sanic) -> None:
             log.warning("request %s %s %s: dependency unavailable: %r", rid, request.method, request.path, e)
             await db.drop_pooled_connections()
             return error_json(ErrorCode.UNAVAILABLE, MESSAGES[ErrorCode.UNAVAILABLE], 503, rid)
+        if db.is_lock_conflict(e):  # rolled back behind another transaction's lock: nothing written, come back
+            log.warning("request %s %s %s: lock conflict: %r", rid, request.method, request.path, e)
+            return error_json(ErrorCode.BUSY, MESSAGES[ErrorCode.BUSY], 503, rid)
         log.exception("request %s %s %s failed", rid, request.method, request.path)
         return error_json(ErrorCode.INTERNAL, MESSAGES[ErrorCode.INTERNAL], 500, rid)
 

@@ -9,6 +9,7 @@ counters are read without FOR UPDATE; this storm did not catch that mutation in 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections import Counter
 from contextlib import closing
@@ -34,7 +35,13 @@ def _tokens(svc: Service, n: int) -> list[str]:
         owner = f"ob-{uuid.uuid4().hex[:8]}"
         packet = svc.order_event(openid=owner, cashback=3000, paid_amount=50000, coupon_price=50000).json()["packet"]
         with closing(login(svc.base, owner)) as phone:
-            tokens.append(phone.post(f"/api/packets/{packet['id']}/share").json()["share_token"])
+            for _attempt in range(3):  # 503 busy (a lock conflict with the outbox worker) says: come back
+                r = phone.post(f"/api/packets/{packet['id']}/share")
+                if r.status_code != 503:
+                    break
+                time.sleep(float(r.headers["Retry-After"]))
+            assert r.status_code == 200, (r.status_code, r.text, svc.tail())
+            tokens.append(r.json()["share_token"])
     return tokens
 
 
