@@ -5,7 +5,7 @@
 `serve` (the default) runs the HTTP service with `server.workers` processes; `migrate` brings the
 database schema up to date; `worker` runs the background jobs without HTTP; `check-config`
 validates a config file and lists every problem; `demo` runs a whole campaign in this process on
-the embedded default (bot/demo.py).
+the embedded default (bot/demo/run.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import sys
 
 from sanic import Sanic
 
-from bot import devmode, logs, metrics, protection
+from bot.infra import devmode, logs
+from bot.web import metrics, protection
 from bot.app import create_app
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -29,7 +30,7 @@ def serve(settings: Settings) -> None:
     service first: ~1 s of CPU per worker, on every start and restart). Nothing that belongs to one
     process exists yet at the fork: connections, the event loop and background jobs are made by
     each worker's own `before_server_start`."""
-    from bot import migrate
+    from bot.infra import migrate
 
     asyncio.run(migrate.ensure_schema(settings.database))
     metrics.prepare_multiprocess_dir()  # before any worker: every worker writes its counters there
@@ -44,14 +45,15 @@ def serve(settings: Settings) -> None:
 
 
 def run_migrate(settings: Settings) -> None:
-    from bot import migrate
+    from bot.infra import migrate
 
     asyncio.run(migrate.upgrade(settings.database))
 
 
 def run_worker(settings: Settings) -> None:
     """Background jobs only (outbox delivery, scheduler, alerts, RabbitMQ consumer), no HTTP."""
-    from bot import background, migrate
+    from bot.jobs import runner as background
+    from bot.infra import migrate
 
     asyncio.run(migrate.ensure_schema(settings.database))
     asyncio.run(background.run_worker(settings))
@@ -79,11 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "migrate":
         run_migrate(settings)
     elif args.command == "makemigrations":
-        from bot import migrate
+        from bot.infra import migrate
 
         migrate.make_migrations()
     elif args.command == "demo":
-        from bot import demo
+        from bot.demo import run as demo
 
         return demo.main(args.config, args.out)
     elif args.command == "worker":

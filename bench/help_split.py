@@ -38,10 +38,10 @@ from bench.peers import seed as seed_peer  # noqa: E402
 from bench.peers.run import Peer  # noqa: E402
 from bench.wrkhelp import WrkResult, run_plain, run_requests, run_timed  # noqa: E402
 from tests import dbs  # noqa: E402
-from bot import db as dbmod  # noqa: E402
-from bot.session import SESSION_COOKIE, Sessions  # noqa: E402
+from bot.infra import db as dbmod
+from bot.web.session import SESSION_COOKIE, Sessions  # noqa: E402
 from bot.keys import Keys  # noqa: E402
-from bot.session_epochs import EPOCH_TTL_S, epoch_key  # noqa: E402
+from bot.web.session_epochs import EPOCH_TTL_S, epoch_key  # noqa: E402
 from bot.settings import DatabaseSettings, ServerSettings  # noqa: E402
 from models.redpacket import Help, RedPacket  # noqa: E402
 from models.user import User  # noqa: E402
@@ -70,7 +70,7 @@ async def make_sessions(svc: Service, n: int) -> list[str]:
 
 
 def prime_epochs(svc: Service, user_ids: list[int]) -> None:
-    """Cache each helper's session epoch (0) as signing in through OAuth does (bot/session_epochs.py):
+    """Cache each helper's session epoch (0) as signing in through OAuth does (bot/web/session_epochs.py):
     the cookies here are minted without that sign-in."""
     import redis
 

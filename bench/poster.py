@@ -9,7 +9,7 @@
 3. One running service (`python main.py serve` on PostgreSQL + Redis, `--workers` processes),
    measured with wrk in the same run: `/healthz`, the cached poster (200 with the PNG from Redis)
    and its revalidation (`If-None-Match` → 304). Target: cached poster >= 50% of /healthz req/s.
-   The requests for one poster that are in flight together share one Redis read (handlers/poster.py
+   The requests for one poster that are in flight together share one Redis read (handlers/redpacket/poster.py
    `Posters._get`), so one hot poster is the best case; for the other end the same run also
    measures cached posters spread over `--spread` packets, taken in turn (each request a different
    poster from the last, their 1-second `current` entries lapsing and refreshed from the database).

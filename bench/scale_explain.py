@@ -1,6 +1,6 @@
 """The help path's statements as PostgreSQL plans them on a big database (bench/scale.py).
 
-One real help batch (`handlers.helpsplit.commit_batch`, one attempt on a stored packet by a user
+One real help batch (`handlers.redpacket.commit.commit_batch`, one attempt on a stored packet by a user
 who has not helped today) runs inside a transaction that is rolled back at its end. Every
 statement it sends is first sent through EXPLAIN with the same parameters — EXPLAIN ANALYZE for
 the reads, the plan alone for the write (ANALYZE would run it twice) — then run for real, so the
@@ -16,9 +16,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import db as dbmod
+from bot.infra import db as dbmod
 from bot.settings import DatabaseSettings
-from handlers import helpsplit
+from handlers.redpacket import commit as helpsplit
 from models.redpacket_rules import HelpRules
 
 

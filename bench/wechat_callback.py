@@ -53,7 +53,7 @@ sys.path.insert(0, ROOT)
 import httpx
 
 from bench.wrkhelp import Req, run_plain, run_requests, run_timed
-from handlers import wx_redpacket
+from handlers.redpacket import messages as wx_redpacket
 from tests import fakewx
 from tests.service import Service
 from tests.wxclient import MpServer, mp_server
@@ -175,7 +175,7 @@ def steal_share(before: tuple[int, int]) -> float:
 
 
 def outcomes(svc: Service) -> dict[str, float]:
-    """The service's count of `/wechat/mp` deliveries by outcome (bot/metrics.py, every worker)."""
+    """The service's count of `/wechat/mp` deliveries by outcome (bot/web/metrics.py, every worker)."""
     text = httpx.get(svc.base + "/metrics", timeout=30).text
     found = re.findall(r'^fission_wechat_callbacks_total\{door="wxmp",outcome="(\w+)"\} (\S+)$', text, re.MULTILINE)
     return {k: float(v) for k, v in found}

@@ -15,20 +15,22 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
-from bot import cache, db, docs, edge, internal, logs, metrics, protection, session_epochs
+from bot.infra import cache, db, logs
+from bot.web import docs, edge, internal, metrics, protection, session_epochs
 from bot.clock import utcnow
 from bot.errors import MESSAGES, ErrorCode, FissionError
 from bot.keys import Keys
-from bot.periodic import run_periodic
-from bot.ratelimit import limiter_of
-from bot.session import Sessions
+from bot.jobs.periodic import run_periodic
+from bot.infra.ratelimit import limiter_of
+from bot.web.session import Sessions
 from bot.settings import Settings
-from bot.unavailable import is_unavailable
-from handlers import audit_routes, expiry, orders, redpacket, share
-from handlers.budget import budget_of
-from handlers.helpbatcher import HelpBatcher, HelpScreen
-from handlers.helpcache import HelpCache
-from handlers.helpsplit import SplitContext
+from bot.infra.unavailable import is_unavailable
+from handlers.admin import audit_routes
+from handlers.redpacket import expiry, orders, routes as redpacket, share
+from handlers.redpacket.budget import budget_of
+from handlers.redpacket.batcher import HelpBatcher, HelpScreen
+from handlers.redpacket.cache import HelpCache
+from handlers.redpacket.commit import SplitContext
 from models.redpacket_rules import HelpRules
 
 log = logging.getLogger("fission")
@@ -235,11 +237,19 @@ def create_app(settings: Settings, name: str = "fission") -> Sanic:
 def features() -> list[Any]:
     """Every feature module, composed in this one place. A module exposes `bp` (a Blueprint) and
     may expose `async start(app)` / `async stop(app)`, run after / before the shared resources."""
-    from bot import background, callbacks, oauth
-    from handlers import admin, coupon_admin, coupons, jssdk, lottery_admin, lottery_pages, payconfig_admin
-    from handlers import payment_orders, payments
-    from handlers import admin_page, audit_admin, campaign_admin, exports, front, outbox_admin, pages, poster, wallet
-    from handlers import admin_login, subscriptions
+    from bot.jobs import runner as background
+    from bot.wechat import callbacks, oauth
+    from handlers.admin import api as admin
+    from handlers.coupons import admin as coupon_admin, routes as coupons
+    from handlers.redpacket import jssdk
+    from handlers.lottery import admin as lottery_admin, pages as lottery_pages
+    from handlers.payments import configs as payconfig_admin
+    from handlers.payments import orders as payment_orders, routes as payments
+    from handlers.admin import page as admin_page, audit_api as audit_admin, campaign as campaign_admin, exports, outbox as outbox_admin
+    from handlers.account import front
+    from handlers.redpacket import pages, poster, wallet
+    from handlers.admin import login as admin_login
+    from handlers.account import subscriptions
 
     return [oauth, session_epochs, orders, redpacket, share, wallet, admin, campaign_admin, callbacks,
             payments, payment_orders, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages,

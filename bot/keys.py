@@ -73,7 +73,7 @@ class Keys:
         return f"{self.p}:{{errors}}:{minute}"
 
     def rate(self, group: str, subject: str, ident: str) -> str:
-        """A rate-limit window counter (bot/ratelimit.py): one key per (route group, ip|user, who)."""
+        """A rate-limit window counter (bot/infra/ratelimit.py): one key per (route group, ip|user, who)."""
         return f"{self.p}:rl:{group}:{subject}:{{{ident}}}"
 
     def poster(self, token: str, version: int, moment: str) -> str:

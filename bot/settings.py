@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot import devmode
-from bot.subscribe_settings import SubscribeSettings
+from bot.infra import devmode
+from bot.jobs.subscribe_settings import SubscribeSettings
 
 ENV_PREFIX = "FISSION__"
 REDIS_SCHEMES = ("memory://", "redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://",
@@ -31,7 +31,7 @@ class _Section(BaseModel):
 
 class ServerSettings(_Section):
     host: str = "127.0.0.1"
-    log_format: Literal["json", "text"] = "json"  # json: one object per line with the request id (bot/logs.py)
+    log_format: Literal["json", "text"] = "json"  # json: one object per line with the request id (bot/infra/logs.py)
     log_dir: str | None = None  # also append the log to <log_dir>/fission.log (a full/read-only disk drops lines)
     port: int = Field(8000, ge=1, le=65535)
     workers: int = Field(1, ge=1, le=64)
@@ -48,9 +48,9 @@ class ServerSettings(_Section):
     response_timeout_s: float = Field(60.0, gt=0, le=3600)
     graceful_shutdown_s: float = Field(15.0, gt=0, le=300)  # drain in-flight requests this long on SIGTERM
     shutdown_delay_s: float = Field(0.5, ge=0, le=60)  # on SIGTERM keep accepting this long, /readyz 503
-    # Bearer token for /metrics and /docs (bot/internal.py); empty: both open, as on a private network
+    # Bearer token for /metrics and /docs (bot/web/internal.py); empty: both open, as on a private network
     internal_token: str = ""
-    dev_mode: bool = False  # true: the shipped secrets are accepted, loopback only (bot/devmode.py)
+    dev_mode: bool = False  # true: the shipped secrets are accepted, loopback only (bot/infra/devmode.py)
 
     @field_validator("internal_token")
     @classmethod
@@ -122,7 +122,7 @@ class WechatSettings(_Section):
     api_base: str = "https://api.weixin.qq.com"
     oauth_base: str = "https://open.weixin.qq.com"
     templates: TemplateIds = TemplateIds()
-    subscribe: SubscribeSettings = SubscribeSettings()  # subscribe messages (bot/subscribe_settings.py)
+    subscribe: SubscribeSettings = SubscribeSettings()  # subscribe messages (bot/jobs/subscribe_settings.py)
     timeout_s: float = Field(5.0, gt=0)
     reply_deadline_s: float = Field(4.0, gt=0, le=4.5)  # passive reply budget; WeChat waits 5 s
 
@@ -256,7 +256,7 @@ class RedPacketSettings(_Section):
 
 
 class OutboxSettings(_Section):
-    """Delivery of the outbox (bot/outbox_worker.py) and the notification scheduler (bot/scheduler.py)."""
+    """Delivery of the outbox (bot/jobs/worker.py) and the notification scheduler (bot/jobs/scheduler.py)."""
 
     run_in_server: bool = True  # every `serve` worker delivers too; claims keep that safe
     batch_size: int = Field(20, ge=1, le=500)
@@ -269,7 +269,7 @@ class OutboxSettings(_Section):
     expiring_before_s: int = Field(1800, ge=60)
     scheduler_interval_s: float = Field(30.0, gt=0)
     drain_s: float = Field(5.0, ge=0)  # on stop: wait this long for sends in flight, then release their claims
-    # an outage of WeChat's API (bot/outage.py): after this many retryable failures in a row a channel
+    # an outage of WeChat's API (bot/jobs/outage.py): after this many retryable failures in a row a channel
     # pauses (doubling from base to max) instead of burning every message's attempts; one alert per outage
     outage_threshold: int = Field(5, ge=1, le=1000)
     outage_pause_base_s: float = Field(5.0, gt=0)
@@ -278,7 +278,7 @@ class OutboxSettings(_Section):
 
 
 class AlertSettings(_Section):
-    """WeCom admin alerts (bot/alerts.py); a zero budget or threshold turns that alert off."""
+    """WeCom admin alerts (handlers/admin/alerts.py); a zero budget or threshold turns that alert off."""
 
     check_interval_s: float = Field(60.0, gt=0)
     # alert-only budgets of older configs; `campaign.*_budget_fen` (hard budgets) win when set
@@ -304,7 +304,7 @@ class RouteLimits(_Section):
     per_user: Limit | None = None  # the session's user (help, draw) or the sender's openid (callbacks)
 
 
-class RateLimitSettings(_Section):  # bot/ratelimit.py. Per-IP defaults allow for carrier NAT (many phones, one IP)
+class RateLimitSettings(_Section):  # bot/infra/ratelimit.py. Per-IP defaults allow for carrier NAT (many phones, one IP)
     enabled: bool = True
     exempt_networks: list[str] = []  # e.g. ["10.0.0.0/8"] for internal monitors; never limited
     redis_timeout_s: float = Field(0.25, gt=0, le=5)  # slower than this counts as Redis down: fail open
@@ -325,7 +325,7 @@ class RateLimitSettings(_Section):  # bot/ratelimit.py. Per-IP defaults allow fo
 
 class ImagesSettings(_Section):
     """Poster images (avatars, goods thumbnails) are fetched only from public addresses
-    (bot/netguard.py); a host listed here (e.g. an internal CDN) may resolve to any address."""
+    (bot/infra/netguard.py); a host listed here (e.g. an internal CDN) may resolve to any address."""
 
     allow_hosts: list[str] = []
 

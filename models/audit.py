@@ -1,5 +1,5 @@
 """The audit log: one insert-only row per admin change, written in the change's own transaction
-(handlers/audit.py), so a change and its record commit or roll back together."""
+(handlers/admin/audit.py), so a change and its record commit or roll back together."""
 
 from tortoise import fields
 from tortoise.models import Model

@@ -10,7 +10,7 @@ class User(Model):
     openid = fields.CharField(max_length=64, unique=True)
     nickname = fields.CharField(max_length=128, default="")
     avatar = fields.CharField(max_length=512, default="")
-    # sessions signed with an older epoch are void (bot/session_epochs.py): bumped on logout and blacklisting
+    # sessions signed with an older epoch are void (bot/web/session_epochs.py): bumped on logout and blacklisting
     session_epoch = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -14,7 +14,7 @@ from tortoise.backends.base import executor
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from bot import db as dbmod  # noqa: E402
+from bot.infra import db as dbmod
 from bot.settings import DatabaseSettings, Settings  # noqa: E402
 from tests import dbs, fakewx  # noqa: E402
 

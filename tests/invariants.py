@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from tortoise.backends.base import executor
 from tortoise.transactions import in_transaction
 
-from bot import db as dbmod
+from bot.infra import db as dbmod
 from bot.settings import DatabaseSettings
 from models.budget_rules import TOTAL_KEY, day_key
 from models.campaign import BudgetCounter

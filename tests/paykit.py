@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.signing import sign
-from handlers.lottery import DrawContext, DrawOutcome, DrawRequest, commit_draws
-from handlers.lottery_tables import PrizeTables
-from handlers.payments import accept_notice
+from bot.web.signing import sign
+from handlers.lottery.draw import DrawContext, DrawOutcome, DrawRequest, commit_draws
+from handlers.lottery.tables import PrizeTables
+from handlers.payments.routes import accept_notice
 from models.coupon import CouponTemplate
 from models.lottery import LotteryActivity, LotteryPrize
 from models.payment import PayActivityConfig, PaymentNotification

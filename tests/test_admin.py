@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from handlers.admin import block_openid, campaign_stats, unblock_openid
+from handlers.admin.api import block_openid, campaign_stats, unblock_openid
 from models.enums import LedgerKind, OutboxStatus, PacketStatus
 from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage

@@ -1,4 +1,4 @@
-"""The admin API rate-limited per client IP and per admin token (bot/protection.py, `ratelimit.admin`),
+"""The admin API rate-limited per client IP and per admin token (bot/web/protection.py, `ratelimit.admin`),
 on the real service (2 processes sharing the counters in Redis). Client IPs come from
 X-Forwarded-For through one trusted proxy, as behind nginx."""
 

@@ -18,9 +18,9 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sanic import Blueprint, Sanic, json
 
-from handlers import audit_routes
-from handlers.admin_page import ADMIN_TTL_S
-from handlers.audit import Role
+from handlers.admin import audit_routes
+from handlers.admin.page import ADMIN_TTL_S
+from handlers.admin.audit import Role
 from tests import fakewx
 from tests.conftest import ROOT
 from tests.paykit import admin_client

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from handlers.admin_chart import burn_svg, cumulative, funnel_steps, nice_ceiling
+from handlers.admin.chart import burn_svg, cumulative, funnel_steps, nice_ceiling
 from tests import fakewx
 from tests.conftest import ROOT
 from tests.pagekit import help_once, shared_packet

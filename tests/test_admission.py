@@ -1,4 +1,4 @@
-"""Callback admission (bot/admission.py) on the real Redis (db 4): the per-IP and per-sender
+"""Callback admission (bot/wechat/admission.py) on the real Redis (db 4): the per-IP and per-sender
 counts and the dedupe claims of a batch in one round trip — one script call on a Redis server, a
 pipeline on a Redis Cluster, both run here with the same expectations — the verdict order, claims
 given back when a delivery is refused, fail open when Redis is down, and batching under concurrency."""
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import redis.asyncio as aioredis
 
-from bot.admission import (
+from bot.wechat.admission import (
     DUPLICATE,
     HANDLE,
     IP_LIMITED,
@@ -24,7 +24,7 @@ from bot.admission import (
     Delivery,
 )
 from bot.keys import Keys
-from bot.ratelimit import RateLimiter
+from bot.infra.ratelimit import RateLimiter
 from bot.settings import RateLimitSettings
 from tests.service import free_port
 from tests.test_ratelimit import rl  # noqa: F401 - the fixture: a scratch key space on Redis db 4

@@ -1,4 +1,4 @@
-"""bot.alerts on PostgreSQL, MariaDB and SQLite with a real Redis: budget thresholds, abuse by
+"""handlers.admin.alerts on PostgreSQL, MariaDB and SQLite with a real Redis: budget thresholds, abuse by
 brand-new accounts, error spikes and order-consumer failures, each raised once per window through
 the outbox and delivered as a WeCom app message to wecom.admins."""
 
@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot import alerts
+from handlers.admin import alerts
 from bot.clock import utcnow
 from bot.keys import Keys
-from bot.outbox_worker import OutboxWorker
+from bot.jobs.worker import OutboxWorker
 from bot.settings import AlertSettings
-from bot.wxgateway import WxGateway
-from handlers.helpsplit import HelpAttempt, SplitContext, commit_batch
-from handlers.orders import OrderEventIn, handle_order_event
+from bot.wechat.gateway import WxGateway
+from handlers.redpacket.commit import HelpAttempt, SplitContext, commit_batch
+from handlers.redpacket.orders import OrderEventIn, handle_order_event
 from models.enums import LedgerKind, OutboxStatus
 from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage

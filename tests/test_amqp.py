@@ -1,4 +1,4 @@
-"""bot.amqp against the real RabbitMQ at amqp://guest:guest@127.0.0.1:5672/ (a unique queue per
+"""bot.infra.amqp against the real RabbitMQ at amqp://guest:guest@127.0.0.1:5672/ (a unique queue per
 test) and PostgreSQL: events become packets through the webhook's use case, acks only after the
 commit (a consumer dying mid-event loses nothing), poison and repeatedly failing messages land in
 the dead-letter queue, and the consumer carries on after a broker restart."""
@@ -17,11 +17,11 @@ from typing import Any
 import aio_pika
 import pytest
 
-from bot import alerts
-from bot.amqp import ATTEMPTS_HEADER, SIGNATURE_HEADER, OrderConsumer, dead_letter_names
-from bot.signing import sign
+from handlers.admin import alerts
+from bot.infra.amqp import ATTEMPTS_HEADER, SIGNATURE_HEADER, OrderConsumer, dead_letter_names
+from bot.web.signing import sign
 from bot.clock import utcnow
-from handlers.orders import EventResult, OrderEventIn, handle_order_event
+from handlers.redpacket.orders import EventResult, OrderEventIn, handle_order_event
 from models.outbox import OutboxMessage
 from models.redpacket import RedPacket
 from tests import fakewx

@@ -17,8 +17,8 @@ from sanic import Blueprint, Sanic, json
 from tortoise import Tortoise
 
 from bot.app import create_app
-from handlers import audit_routes
-from handlers.audit import Actor, AuditFilter, Channel, Role, audit_entries, audit_scope
+from handlers.admin import audit_routes
+from handlers.admin.audit import Actor, AuditFilter, Channel, Role, audit_entries, audit_scope
 from models.audit import AuditEntry
 from models.user import BlacklistEntry
 from tests import fakewx

@@ -1,4 +1,4 @@
-"""bot/batching.py without a database: batches form while one commits, and a race is bisected
+"""bot/infra/batching.py without a database: batches form while one commits, and a race is bisected
 until the conflicting request is alone."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from bot.batching import GroupCommitter, ReadBatcher
+from bot.infra.batching import GroupCommitter, ReadBatcher
 
 NOW = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
 

@@ -4,7 +4,7 @@ last helper; every help on a blacklisted owner's packet is 1 fen for both sides.
 
 from __future__ import annotations
 
-from handlers.helpsplit import HelpAttempt, commit_batch
+from handlers.redpacket.commit import HelpAttempt, commit_batch
 from models.enums import HelperKind, LedgerKind, PacketStatus
 from models.ledger import LedgerEntry
 from models.redpacket import Help, RedPacket

@@ -8,13 +8,13 @@ import datetime as dt
 
 import pytest
 
-from bot import alerts
+from handlers.admin import alerts
 from bot.settings import AlertSettings
-from handlers import budget as budgetmod
-from handlers.admin import campaign_stats
-from handlers.admin_page import hourly_burn
-from handlers.helpsplit import HelpAttempt, commit_batch
-from handlers.orders import handle_order_event
+from handlers.redpacket import budget as budgetmod
+from handlers.admin.api import campaign_stats
+from handlers.admin.page import hourly_burn
+from handlers.redpacket.commit import HelpAttempt, commit_batch
+from handlers.redpacket.orders import handle_order_event
 from models.budget_rules import Budget
 from models.campaign import BudgetCounter
 from models.enums import HelperKind

@@ -1,4 +1,4 @@
-"""bot/cache.py's single-server client packs commands with hiredis (redis-py's own sync serializer):
+"""bot/infra/cache.py's single-server client packs commands with hiredis (redis-py's own sync serializer):
 byte for byte what redis-py's asyncio packer sends, and real round trips on Redis db 4."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import redis.asyncio as aioredis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cache import connect, hiredis_packing
+from bot.infra.cache import connect, hiredis_packing
 from bot.settings import RedisSettings
 from tests.dbs import REDIS
 

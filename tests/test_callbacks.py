@@ -18,7 +18,8 @@ import httpx
 import pytest
 import redis
 
-from handlers import wx_admin, wx_redpacket
+from handlers.admin import wecom as wx_admin
+from handlers.redpacket import messages as wx_redpacket
 from tests import fakewx
 from tests.service import Service, login
 from tests.wxclient import (
@@ -124,7 +125,7 @@ def test_hongbao_with_one_packet_is_a_news_reply_with_the_help_link(svc: Service
 
 
 def test_hongbao_from_many_owners_at_once_each_get_their_own(svc: Service, mp: MpServer) -> None:
-    """Concurrent `红包` messages share reads (bot/batching.py ReadBatcher): each reply still carries
+    """Concurrent `红包` messages share reads (bot/infra/batching.py ReadBatcher): each reply still carries
     its sender's packet and no one else's, and an owner without packets gets the pointer."""
     owners = ["o-many-" + uuid.uuid4().hex[:8] for _ in range(40)]
     tokens = {o: share(svc, o, issue(svc, o)["id"]) for o in owners[:-1]}

@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 from sanic_testing.reusable import ReusableClient
 
-from bot import metrics, migrate
+from bot.web import metrics
+from bot.infra import migrate
 from bot.app import create_app
-from bot.callbacks import reply_text
-from bot.wxmessages import Article, NewsReply, TextReply
-from handlers import wx_admin, wx_redpacket
+from bot.wechat.callbacks import reply_text
+from bot.wechat.messages import Article, NewsReply, TextReply
+from handlers.admin import wecom as wx_admin
+from handlers.redpacket import messages as wx_redpacket
 from tests import fakewx
 from tests.conftest import make_config, make_settings
 from tests.dbs import REDIS

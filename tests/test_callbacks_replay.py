@@ -1,4 +1,4 @@
-"""Downgrade and replay of `/wechat/mp` and `/wechat/work` (bot/callback_guard.py), from an
+"""Downgrade and replay of `/wechat/mp` and `/wechat/work` (bot/wechat/callback_guard.py), from an
 attacker's side: requests are built with wechatpy as WeChat builds them (tests/wxclient.py), then
 reused. The replay tests run against the real service (2 processes, PostgreSQL, Redis: the nonce
 memory is shared by every process); the `wechat.mode` tests run in-process with their config."""
@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bot.settings import SettingsError, load_settings
-from handlers import wx_redpacket
+from handlers.redpacket import messages as wx_redpacket
 from tests import fakewx
 from tests.service import Service, login
 from tests.test_callbacks_inprocess import _post, local_app  # noqa: F401 - the fixture

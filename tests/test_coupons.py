@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from bot.errors import ErrorCode, FissionError
-from handlers.coupon_grants import claim_payment_coupons
-from handlers.coupons import claim_shared, my_coupons, redeem, share_coupon
+from handlers.coupons.grants import claim_payment_coupons
+from handlers.coupons.routes import claim_shared, my_coupons, redeem, share_coupon
 from models.coupon import CouponAction, CouponHistory, UserCoupon
 from models.coupon_rules import CouponStatus
 from tests import fakewx

@@ -14,7 +14,7 @@ import httpx
 import pytest
 import yaml
 
-from bot.devmode import SHIPPED_SECRETS
+from bot.infra.devmode import SHIPPED_SECRETS
 from bot.settings import SettingsError, load_settings
 from tests.conftest import BASE_CONFIG, ROOT, make_config
 
@@ -67,7 +67,7 @@ def test_dev_mode_binds_loopback_only() -> None:
 
 
 def test_every_secret_of_the_embedded_default_is_known_as_shipped() -> None:
-    """bot/devmode.py's list is config.yaml's secrets, exactly; the tests' own config uses none of them."""
+    """bot/infra/devmode.py's list is config.yaml's secrets, exactly; the tests' own config uses none of them."""
     raw = yaml.safe_load(EMBEDDED.read_text(encoding="utf-8"))
     assert raw["server"]["dev_mode"] is True
     assert {k: raw[s][k] for s, k in SHIPPED_SECRETS} == {k: v for (_s, k), v in SHIPPED_SECRETS.items()}

@@ -1,4 +1,4 @@
-"""`bot.dispatch`: a routed handler run under WeChat's passive-reply deadline — rendered in time,
+"""`bot.wechat.dispatch`: a routed handler run under WeChat's passive-reply deadline — rendered in time,
 handed over when late, inline handlers in the caller's task, failures logged, stragglers drained.
 Messages, fixtures and the sample router come from tests/test_router.py."""
 
@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from bot.dispatch import BackgroundTasks, dispatch
-from bot.router import Router, inline
-from bot.wxcrypto import parse_xml_fields
-from bot.wxmessages import ReplyLike, TextReply, WxMessage
+from bot.wechat.dispatch import BackgroundTasks, dispatch
+from bot.wechat.router import Router, inline
+from bot.wechat.crypto import parse_xml_fields
+from bot.wechat.messages import ReplyLike, TextReply, WxMessage
 from tests.test_router import NOW, build_router, load, text
 
 
@@ -96,7 +96,7 @@ async def test_late_failures_and_callback_failures_are_logged(caplog: pytest.Log
     def bad_callback(msg: WxMessage, task: asyncio.Task[ReplyLike]) -> None:
         raise LookupError("callback boom")
 
-    with caplog.at_level(logging.WARNING, logger="bot.dispatch"):
+    with caplog.at_level(logging.WARNING, logger="bot.wechat.dispatch"):
         assert await dispatch(r, text("x"), None, now=NOW, deadline_s=0.01,
                               on_late=bad_callback) == "success"
         await r.background.drain(timeout_s=2)

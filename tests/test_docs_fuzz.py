@@ -25,9 +25,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from bot import docs
+from bot.web import docs
 from bot.app import create_app
-from bot.signing import sign
+from bot.web.signing import sign
 from tests.conftest import make_settings
 from tests.fakewx import FakeWeChat
 from tests.service import Service, login
@@ -121,7 +121,7 @@ def test_every_route_is_documented(fuzzed: Fuzzed) -> None:
 
 
 def test_the_table_describes_every_route() -> None:
-    """A new route needs its entry in bot/docs_routes.py (summary, body, responses)."""
+    """A new route needs its entry in bot/web/docs_routes.py (summary, body, responses)."""
     assert docs.undocumented(create_app(make_settings())) == []
 
 

@@ -9,7 +9,7 @@ import random
 
 from prometheus_client import CollectorRegistry, Histogram
 
-from bot import edge, metrics
+from bot.web import edge, metrics
 from bot.app import dumps
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sanic_testing.reusable import ReusableClient
 
-from bot import migrate
+from bot.infra import migrate
 from bot.app import create_app
 from tests.conftest import make_settings
 from tests.dbs import REDIS

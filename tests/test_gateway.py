@@ -1,4 +1,4 @@
-"""bot.wxgateway / bot.wxtoken against the fake WeChat server and a real Redis: the shared token,
+"""bot.wechat.gateway / bot.wechat.token against the fake WeChat server and a real Redis: the shared token,
 token errors (exactly one refetch and one retry), failures classified for the outbox, WeCom
 invaliduser, jsapi ticket, QR codes, and one token fetch when two processes send 50 messages."""
 
@@ -20,8 +20,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.keys import Keys
-from bot.wxgateway import WxErrcode, WxGateway, WxGatewayError, send_custom_text
-from bot.wxtoken import Credential, CredentialCache
+from bot.wechat.gateway import WxErrcode, WxGateway, WxGatewayError, send_custom_text
+from bot.wechat.token import Credential, CredentialCache
 from tests import dbs, fakewx
 from tests.conftest import ROOT, make_settings
 

@@ -1,4 +1,4 @@
-"""The batched help screen (handlers/helpcache.py) on a real Redis and every database: many
+"""The batched help screen (handlers/redpacket/cache.py) on a real Redis and every database: many
 requests in one round trip — one script call on a Redis server, a pipeline on a Redis Cluster, both
 run here with the same expectations — each answered as if screened alone; what is remembered after
 commit; Redis down degrades to the database."""
@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bot.keys import TERMINAL_TTL_S, Keys
-from bot.ratelimit import RateLimiter
+from bot.infra.ratelimit import RateLimiter
 from bot.settings import RateLimitSettings
-from handlers.helpcache import HelpAsk, HelpCache, PacketFacts
-from handlers.helpsplit import HelpOutcome
+from handlers.redpacket.cache import HelpAsk, HelpCache, PacketFacts
+from handlers.redpacket.commit import HelpOutcome
 from models.enums import PacketStatus
 from models.redpacket_rules import HelpRules, local_day, next_local_midnight
 from bot.clock import utcnow

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import create_app
-from bot.signing import sign
+from bot.web.signing import sign
 from tests import fakewx
 from tests.conftest import make_settings
 from tests.paykit import WINDOW, admin_client, send_notice, uid

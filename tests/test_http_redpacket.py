@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from bot.signing import sign
+from bot.web.signing import sign
 from tests import fakewx
 from tests.service import Phone, Service, login
 

@@ -1,4 +1,4 @@
-"""The poster's image fetch (handlers/imagefetch.py) from an attacker's view: a thumbnail or avatar URL
+"""The poster's image fetch (handlers/redpacket/imagefetch.py) from an attacker's view: a thumbnail or avatar URL
 pointing inside our network (SSRF), a name that resolves differently on a second lookup (DNS
 rebinding), and a compressed body that inflates a thousandfold (decompression bomb).
 
@@ -25,7 +25,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.keys import Keys
-from handlers.imagefetch import FetchLimits, ImageSource
+from handlers.redpacket.imagefetch import FetchLimits, ImageSource
 from tests import dbs, fakewx
 from tests.pagekit import shared_packet
 from tests.service import Service
@@ -138,7 +138,7 @@ def test_non_public_addresses(address: str) -> None:
     """The address rules: every loopback, private, carrier-NAT, link-local (cloud metadata),
     multicast, reserved, documentation, NAT64, 6to4-of-private, Teredo and site-local address is
     refused — the cases where Python's `is_global` alone says yes are among them."""
-    from bot.netguard import is_public
+    from bot.infra.netguard import is_public
 
     assert not is_public(ipaddress.ip_address(address))
 
@@ -146,7 +146,7 @@ def test_non_public_addresses(address: str) -> None:
 @pytest.mark.parametrize("address", ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8",
                                      "2002:808:808::1", "2400:3200::1"])
 def test_public_addresses(address: str) -> None:
-    from bot.netguard import is_public
+    from bot.infra.netguard import is_public
 
     assert is_public(ipaddress.ip_address(address))
 

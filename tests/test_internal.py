@@ -1,4 +1,4 @@
-"""`/metrics` and `/docs` behind `server.internal_token` (bot/internal.py), on the real service
+"""`/metrics` and `/docs` behind `server.internal_token` (bot/web/internal.py), on the real service
 (2 processes): an outsider reads neither the campaign's counters nor the API map; the operator's
 scraper with the Bearer token does."""
 

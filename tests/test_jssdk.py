@@ -1,4 +1,4 @@
-"""handlers/jssdk.py: the JS-SDK signature (WeChat's published example), which URLs may be signed,
+"""handlers/redpacket/jssdk.py: the JS-SDK signature (WeChat's published example), which URLs may be signed,
 and — against the real service on PostgreSQL with the fake WeChat — the share config endpoint and
 the packet's parametric QR code, created once per packet even under concurrent requests."""
 
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from handlers.jssdk import jssdk_signature, signable_url
+from handlers.redpacket.jssdk import jssdk_signature, signable_url
 from tests import fakewx
 from tests.service import Service, login
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import logging
 
-from bot import logs
+from bot.infra import logs
 
 SECRET = "Zq8-redaction-test-token-0123456789"
 

@@ -10,11 +10,11 @@ import datetime as dt
 import httpx
 import pytest
 
-from bot import logs
+from bot.infra import logs
 from bot.errors import ErrorCode
-from handlers.drawbatcher import DrawBatcher
-from handlers.lottery import DrawRequest, commit_draws
-from handlers.lottery_tables import PrizeTables
+from handlers.lottery.batcher import DrawBatcher
+from handlers.lottery.draw import DrawRequest, commit_draws
+from handlers.lottery.tables import PrizeTables
 from models.campaign_rules import FulfilmentStatus
 from models.coupon import CouponHistory, CouponSource, UserCoupon
 from models.lottery import LotteryActivity, LotteryDraw, LotteryPrize, UserPrize

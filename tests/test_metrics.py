@@ -19,7 +19,8 @@ from contextlib import closing
 import httpx
 import pytest
 
-from bot import logs, metrics
+from bot.infra import logs
+from bot.web import metrics
 from tests.fakewx import Fault, FakeWeChat
 from tests.paykit import WINDOW, admin_client
 from tests.service import Service, login

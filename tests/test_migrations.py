@@ -13,8 +13,8 @@ import yaml
 from tortoise import Tortoise
 from tortoise.backends.base import executor
 
-from bot import db as dbmod
-from bot.migrate import has_migrations
+from bot.infra import db as dbmod
+from bot.infra.migrate import has_migrations
 from bot.settings import DatabaseSettings
 from tests import dbs
 from tests.conftest import ROOT, make_config

@@ -1,4 +1,4 @@
-"""bot/outage.py: the per-channel breaker pauses a failing channel (doubling, capped), reports an
+"""bot/jobs/outage.py: the per-channel breaker pauses a failing channel (doubling, capped), reports an
 outage once, closes on the first success; the send rate spaces starts evenly."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bot.outage import Breaker, SendRate
+from bot.jobs.outage import Breaker, SendRate
 
 
 class Clock:

@@ -1,4 +1,4 @@
-"""bot.outbox_worker + bot.notices + bot.scheduler on PostgreSQL, MariaDB and SQLite with the fake
+"""bot.jobs.worker + bot.jobs.notices + bot.jobs.scheduler on PostgreSQL, MariaDB and SQLite with the fake
 WeChat server: each domain event rendered and delivered once with client_msg_id = key; 45009, 500
 and timeouts retried with backoff, then dead after N attempts; stale claims reclaimed; two workers
 (in-process, and two real `main.py worker` processes) deliver every row exactly once; the expiring
@@ -24,13 +24,13 @@ import pytest
 import yaml
 
 from bot.keys import Keys
-from bot.outbox import outbox_row
-from bot.outbox_worker import OutboxWorker, backoff_s
-from bot.scheduler import enqueue_expiring, expiring_key
-from bot.wxgateway import WxGateway
-from handlers.expiry import sweep_expired
-from handlers.helpsplit import HelpAttempt, SplitContext, commit_batch
-from handlers.orders import OrderEventIn, handle_order_event
+from bot.jobs.outbox import outbox_row
+from bot.jobs.worker import OutboxWorker, backoff_s
+from bot.jobs.scheduler import enqueue_expiring, expiring_key
+from bot.wechat.gateway import WxGateway
+from handlers.redpacket.expiry import sweep_expired
+from handlers.redpacket.commit import HelpAttempt, SplitContext, commit_batch
+from handlers.redpacket.orders import OrderEventIn, handle_order_event
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 from models.redpacket import RedPacket

@@ -13,8 +13,8 @@ import logging
 
 import pytest
 
-from handlers.payment_orders import PaymentOrderIn, register
-from handlers.payment_settle import accept_notice
+from handlers.payments.orders import PaymentOrderIn, register
+from handlers.payments.settle import accept_notice
 from models.lottery import LotteryChance
 from models.outbox import OutboxMessage
 from models.payment import OfferKind, PayActivityConfig, PaymentNotification, ReceivedPayNotice
@@ -144,7 +144,7 @@ async def test_a_skewed_bank_trade_date_is_judged_on_receipt(orm: str, caplog: p
     await lottery_config(await activity(NONE_ONLY))
     order = uid("ord")
     await register(order_in(order), SH)
-    with caplog.at_level(logging.WARNING, logger="handlers.payment_settle"):
+    with caplog.at_level(logging.WARNING, logger="handlers.payments.settle"):
         await accept_notice(seed_notice(order, paid="2018-01-08 17:44:18"), NOW, SH)
     assert any(order in r.getMessage() and "receipt time" in r.getMessage() for r in caplog.records)
     pay = await PaymentNotification.get(order_no=order)

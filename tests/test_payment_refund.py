@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from bot.errors import ErrorCode, FissionError
-from bot.signing import sign
-from handlers.coupon_grants import claim_payment_coupons
-from handlers.payment_orders import register
-from handlers.payment_refund import refund_payment
-from handlers.payment_settle import accept_notice
+from bot.web.signing import sign
+from handlers.coupons.grants import claim_payment_coupons
+from handlers.payments.orders import register
+from handlers.payments.refund import refund_payment
+from handlers.payments.settle import accept_notice
 from models.coupon import CouponAction, CouponHistory, UserCoupon
 from models.lottery import LotteryChance, LotteryDraw
 from models.payment import ChanceRevocation, OfferKind, PaymentNotification

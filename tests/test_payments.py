@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.signing import sign
-from handlers.coupon_grants import claim_payment_coupons
-from handlers.payments import accept_notice
+from bot.web.signing import sign
+from handlers.coupons.grants import claim_payment_coupons
+from handlers.payments.routes import accept_notice
 from models.lottery import LotteryChance
 from models.payment import OfferKind, PayActivityConfig, PaymentNotification
 from tests import fakewx

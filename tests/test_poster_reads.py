@@ -1,5 +1,5 @@
 """The requests for one poster that are in flight together share one Redis read
-(handlers/poster.py `Posters._get`) — against the real Redis (db 9). The client is the real one,
+(handlers/redpacket/poster.py `Posters._get`) — against the real Redis (db 9). The client is the real one,
 wrapped only to count the reads that reach it."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from bot.keys import Keys
-from handlers.poster import Posters, etag_of, head_of, pack_current, poster_moment
+from handlers.redpacket.poster import Posters, etag_of, head_of, pack_current, poster_moment
 from tests import dbs
 
 REDIS_DB = 9

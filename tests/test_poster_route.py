@@ -18,7 +18,7 @@ import redis
 from PIL import Image
 
 from bot.keys import POSTER_CURRENT_TTL_S, POSTER_DEGRADED_TTL_S
-from handlers.poster import etag_matches, poster_moment
+from handlers.redpacket.poster import etag_matches, poster_moment
 from imaging.decode import MAX_IMAGE_BYTES
 from imaging.poster import AVATAR_SIDE, AVATAR_XY, CANVAS_SIZE, GOLD, PALE, THUMB_XY, countdown_text
 from tests import fakewx

@@ -18,10 +18,10 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from bot import protection
+from bot.web import protection
 from bot.app import create_app
 from bot.keys import Keys
-from bot.ratelimit import ALLOW, RateLimiter, Verdict, verdict_of
+from bot.infra.ratelimit import ALLOW, RateLimiter, Verdict, verdict_of
 from bot.settings import RateLimitSettings
 from tests import dbs, fakewx
 from tests.conftest import make_settings
@@ -124,7 +124,7 @@ async def test_exempt_networks_disabled_and_zero_limits(rl: tuple[Any, Keys]) ->
 async def test_fails_open_and_backs_off_when_redis_is_down(caplog: pytest.LogCaptureFixture) -> None:
     down = aioredis.from_url(f"redis://127.0.0.1:{free_port()}/{REDIS_DB}", decode_responses=True)
     lim = RateLimiter(down, Keys("x"), limits(oauth={"per_ip": {"limit": 1}}))
-    with caplog.at_level(logging.WARNING, logger="bot.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="bot.infra.ratelimit"):
         assert all([(await lim.check("oauth", "192.0.2.1", None)).allowed for _ in range(20)])
     warnings = [r for r in caplog.records if "fail open" in r.getMessage()]
     assert len(warnings) == 1  # logged, not once per request
@@ -213,7 +213,7 @@ def test_callback_sender_limit_answers_success_without_handling(svc: Service) ->
 
 
 def test_callback_ip_limit_answers_429_and_counts_only_signed_deliveries(fake: fakewx.FakeWeChat) -> None:
-    """Message callbacks count their client IP after the signature check (bot/admission.py)."""
+    """Message callbacks count their client IP after the signature check (bot/wechat/admission.py)."""
     tight = {"exempt_networks": [], "callbacks": {"per_ip": {"limit": 2}, "per_user": {"limit": 100}}}
     s = Service(fake.url, workers=1, redis_db=REDIS_DB, ratelimit=tight, server={"proxies_count": 1})
     try:

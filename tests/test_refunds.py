@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from bot.notices import TemplateMessage, notice_for
-from handlers.helpsplit import HelpAttempt, commit_batch
-from handlers.orders import handle_order_event
+from bot.jobs.notices import TemplateMessage, notice_for
+from handlers.redpacket.commit import HelpAttempt, commit_batch
+from handlers.redpacket.orders import handle_order_event
 from models.enums import DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage

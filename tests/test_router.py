@@ -1,4 +1,4 @@
-"""bot.router and bot.wxmessages: filters, composition, dedupe keys, replies,
+"""bot.wechat.router and bot.wechat.messages: filters, composition, dedupe keys, replies,
 and the 4-second deadline. Async tests use pytest-asyncio (@pytest.mark.asyncio).
 """
 
@@ -11,9 +11,9 @@ from typing import Any
 import defusedxml.ElementTree as safe_et
 import pytest
 
-from bot.router import Router
-from bot.wxcrypto import MalformedXml, parse_xml_fields
-from bot.wxmessages import (
+from bot.wechat.router import Router
+from bot.wechat.crypto import MalformedXml, parse_xml_fields
+from bot.wechat.messages import (
     Article,
     NewsReply,
     ReplyLike,
@@ -22,7 +22,7 @@ from bot.wxmessages import (
     dedupe_key,
     share_token_from_event_key,
 )
-from bot.wxreplies import render_reply
+from bot.wechat.replies import render_reply
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)

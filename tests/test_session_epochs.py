@@ -1,4 +1,4 @@
-"""Revocable sessions (bot/session_epochs.py) on the real service: 2 processes, PostgreSQL, Redis.
+"""Revocable sessions (bot/web/session_epochs.py) on the real service: 2 processes, PostgreSQL, Redis.
 A copied session cookie — stolen from a phone, or held by a user an admin has just blacklisted —
 must stop working on every process the moment the session is revoked."""
 
@@ -15,8 +15,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 from bot.errors import FissionError
 from bot.keys import Keys
-from bot.session import SESSION_COOKIE
-from bot.session_epochs import SessionEpochs, epoch_key
+from bot.web.session import SESSION_COOKIE
+from bot.web.session_epochs import SessionEpochs, epoch_key
 from models.user import User
 from tests import dbs, fakewx
 from tests.service import Service, free_port, login

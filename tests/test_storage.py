@@ -12,10 +12,10 @@ import pytest
 from tortoise.exceptions import IntegrityError
 
 from bot.settings import RedPacketSettings
-from handlers.expiry import sweep_expired
-from handlers.helpbatcher import HelpBatcher
-from handlers.helpsplit import HelpAttempt, SplitContext, commit_batch
-from handlers.orders import OrderEventIn, handle_order_event
+from handlers.redpacket.expiry import sweep_expired
+from handlers.redpacket.batcher import HelpBatcher
+from handlers.redpacket.commit import HelpAttempt, SplitContext, commit_batch
+from handlers.redpacket.orders import OrderEventIn, handle_order_event
 from models.enums import HelperKind, LedgerKind, PacketStatus
 from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage
@@ -214,8 +214,8 @@ async def test_a_deadlock_counts_as_a_race_and_a_lock_conflict(orm: str) -> None
         pytest.skip("one writer at a time: SQLite cannot deadlock two transactions")
     from tortoise.transactions import in_transaction
 
-    from bot.db import is_lock_conflict
-    from handlers.helpbatcher import RACE_ERRORS
+    from bot.infra.db import is_lock_conflict
+    from handlers.redpacket.batcher import RACE_ERRORS
 
     a, b = await issue(), await issue()
     first_locked, second_locked = asyncio.Event(), asyncio.Event()
@@ -272,7 +272,7 @@ async def test_a_raced_batch_is_bisected_and_only_the_loser_is_refused(orm: str)
 async def test_live_packets_for_the_hongbao_reply(orm: str) -> None:
     """The `红包` reply's read (a query text of its own on PostgreSQL): the owner's live packets only,
     soonest to expire first, at most `limit`."""
-    from handlers.wx_redpacket import live_packets
+    from handlers.redpacket.messages import live_packets
 
     owner = "o-" + uuid.uuid4().hex[:8]
     hour = dt.timedelta(hours=1)
@@ -292,7 +292,7 @@ async def test_live_packets_for_the_hongbao_reply(orm: str) -> None:
 async def test_live_packets_of_many_owners_in_one_read(orm: str) -> None:
     """The batched `红包` read (one LATERAL query on PostgreSQL): each owner's own packets, in the
     order and up to the limit of `live_packets`; owners without any are left out."""
-    from handlers.wx_redpacket import live_packets, live_packets_of
+    from handlers.redpacket.messages import live_packets, live_packets_of
 
     hour = dt.timedelta(hours=1)
     owners = ["o-" + uuid.uuid4().hex[:8] for _ in range(3)]

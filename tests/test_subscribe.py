@@ -19,8 +19,8 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from bot.subscribe_delivery import subscribe_data
-from bot.subscribe_settings import SubscribeTemplate
+from bot.jobs.subscribe_delivery import subscribe_data
+from bot.jobs.subscribe_settings import SubscribeTemplate
 from models.subscription import record_consent
 from models.subscription import ConsentSource, ConsentStatus, Subscription
 from tests import fakewx

@@ -19,8 +19,8 @@ import pytest
 import redis
 from tortoise.backends.base import executor
 
-from bot import db as dbmod
-from bot import migrate
+from bot.infra import db as dbmod
+from bot.infra import migrate
 from bot.settings import DatabaseSettings
 from models.coupon import CouponSource, UserCoupon
 from models.coupon_rules import CouponKind

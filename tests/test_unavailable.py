@@ -1,5 +1,5 @@
 """Which failures mean "a dependency is away" (503 unavailable) and which are bugs (500): the one
-classification the HTTP boundary, the group committer and the pool use (bot/unavailable.py); and
+classification the HTTP boundary, the group committer and the pool use (bot/infra/unavailable.py); and
 /readyz's RabbitMQ probe, shared and cached so polling it does not open a connection per request."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from redis import exceptions as redis_errors
 from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalError
 
 from bot.app import AmqpProbe
-from bot.unavailable import is_unavailable
+from bot.infra.unavailable import is_unavailable
 from tests.service import free_port
 from tests.test_amqp import AMQP_URL
 

@@ -9,9 +9,9 @@ import uuid
 import pytest
 
 from bot.errors import ErrorCode, FissionError
-from handlers.helpsplit import HelpAttempt, commit_batch
-from handlers.orders import handle_order_event
-from handlers.wallet import DebitIn, balance_fen, debit, reverse_debit, wallet_page
+from handlers.redpacket.commit import HelpAttempt, commit_batch
+from handlers.redpacket.orders import handle_order_event
+from handlers.redpacket.wallet import DebitIn, balance_fen, debit, reverse_debit, wallet_page
 from models.enums import LedgerKind
 from models.ledger import LedgerEntry
 from models.user import User

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from handlers import wx_lottery
+from handlers.lottery import messages as wx_lottery
 from models.coupon import UserCoupon
 from tests import fakewx
 from tests.paykit import WINDOW, admin_client, send_notice, uid

@@ -1,4 +1,4 @@
-"""bot.wxcrypto: Tencent's public vectors, round trips and hostile input.
+"""bot.wechat.crypto: Tencent's public vectors, round trips and hostile input.
 
 Vectors: plain signature from wechatpy tests/test_utils.py; OA AES sample
 (pamtest / wxb11529c136998cb6) from Tencent's Java sample as reproduced by
@@ -25,8 +25,8 @@ from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import wxcrypto
-from bot.wxcrypto import (
+from bot.wechat import crypto as wxcrypto
+from bot.wechat.crypto import (
     BadSignature,
     CallbackError,
     DecryptFailed,

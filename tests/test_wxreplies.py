@@ -1,4 +1,4 @@
-"""bot/wxreplies.py renders exactly what wechatpy's reply classes render for the same (CDATA-safe)
+"""bot/wechat/replies.py renders exactly what wechatpy's reply classes render for the same (CDATA-safe)
 values, over generated values and every kind it serves: text and news of 1-8 articles, on the
 Official Account and on WeCom (AgentID)."""
 
@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from wechatpy import replies as mp_replies
 from wechatpy.enterprise import replies as work_replies
 
-from bot.wxmessages import Article, NewsReply, TextReply, WxMessage
-from bot.wxreplies import cdata_safe, render_reply, template
+from bot.wechat.messages import Article, NewsReply, TextReply, WxMessage
+from bot.wechat.replies import cdata_safe, render_reply, template
 
 # any text, with what could break a template in: braces, format fields, CDATA ends, our placeholders
 TEXT = st.lists(st.one_of(st.characters(), st.sampled_from(["{", "}", "{time}", "{0}", "]]>", "\x00", "\x00time\x00"])),

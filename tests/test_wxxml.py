@@ -1,4 +1,4 @@
-"""bot.wxxml: the streaming reader agrees with defusedxml's tree, and its guards stop at once."""
+"""bot.wechat.xml: the streaming reader agrees with defusedxml's tree, and its guards stop at once."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from defusedxml.common import DefusedXmlException, DTDForbidden, EntitiesForbidd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.wxxml import MAX_LIST_ITEMS, XmlRefused, xml_fields
+from bot.wechat.xml import MAX_LIST_ITEMS, XmlRefused, xml_fields
 from tests.test_wxcrypto import fixture
 
 
 def tree_fields(text: str) -> dict[str, str] | None:
-    """The reference: what parse_xml_fields read from defusedxml's tree before bot/wxxml.py (None: refused)."""
+    """The reference: what parse_xml_fields read from defusedxml's tree before bot/wechat/xml.py (None: refused)."""
     try:
         root = safe_et.fromstring(text, forbid_dtd=True)
     except (ParseError, DefusedXmlException):
@@ -115,7 +115,7 @@ def test_a_doctype_is_refused_before_anything_in_it_runs(name: str, cause: type[
 
 def test_entity_declarations_are_refused_by_their_own_guard() -> None:
     """The DOCTYPE guard comes first in any document; the entity guards are checked on their own."""
-    import bot.wxxml as wxxml
+    import bot.wechat.xml as wxxml
 
     with pytest.raises(EntitiesForbidden):
         wxxml._forbid_entity("e", False, "v", None, None, None)  # noqa: SLF001

@@ -1,7 +1,7 @@
 """Talk to `/wechat/mp` and `/wechat/work` like WeChat's and WeCom's servers do (tests only).
 
 Requests are signed and encrypted here with wechatpy and hashlib, independently of the
-service's own bot.wxcrypto; replies are opened the same way (wechatpy checks their signature).
+service's own bot.wechat.crypto; replies are opened the same way (wechatpy checks their signature).
 XML fixtures live in tests/fixtures/wechat; `fixture_xml` swaps field values so that every test
 sends its own users and MsgIds.
 """
@@ -22,7 +22,7 @@ from wechatpy.crypto import PrpCrypto
 from wechatpy.crypto import WeChatCrypto as MpCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WorkCrypto
 
-from bot.wxcrypto import parse_xml_fields
+from bot.wechat.crypto import parse_xml_fields
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
 

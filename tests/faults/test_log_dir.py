@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot.logfile import FILE_NAME
+from bot.infra.logfile import FILE_NAME
 from tests import fakewx
 from tests.service import Service, login
 

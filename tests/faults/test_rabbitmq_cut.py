@@ -24,8 +24,8 @@ import aio_pika
 import httpx
 import pytest
 
-from bot.amqp import SIGNATURE_HEADER, dead_letter_names
-from bot.signing import sign
+from bot.infra.amqp import SIGNATURE_HEADER, dead_letter_names
+from bot.web.signing import sign
 from models.redpacket import OrderEvent, PlatformOrder, RedPacket
 from tests import fakewx
 from tests.faults.engines import TcpProxy

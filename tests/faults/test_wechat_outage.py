@@ -19,7 +19,7 @@ from collections import Counter
 
 import pytest
 
-from bot import db as dbmod
+from bot.infra import db as dbmod
 from bot.settings import DatabaseSettings
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage

@@ -1,7 +1,7 @@
 """Hand-written (aerich cannot express a collation): share tokens compare byte for byte on MySQL/MariaDB.
 
 The default utf8mb4 collation is case-insensitive, so `AbC` found the row of `abc`. The same
-statements run after a schema generated from the models (bot/db.py `BINARY_TOKEN_COLUMNS_SQL`).
+statements run after a schema generated from the models (bot/infra/db.py `BINARY_TOKEN_COLUMNS_SQL`).
 """
 
 from tortoise import BaseDBAsyncClient

@@ -1,0 +1,212 @@
+"""Protection at the HTTP edge, installed by `create_app`: per-route body limits, rate limits and
+the graceful-shutdown budget.
+
+Both checks run on Sanic's `http.routing.after` signal — after the route is known, before the
+body is read — so a refused request costs no body read:
+- body limits (BODY_LIMITS, tighter than `server.max_body_bytes`) become the stream's size limit;
+  a larger Content-Length, or a chunked body growing past it, is answered 413 `too_large`;
+- rate limits (ROUTE_GROUPS → `ratelimit.<group>`, every /admin/api/ route → `ratelimit.admin`,
+  bot/infra/ratelimit.py) answer 429 `rate_limited`
+  with `Retry-After` (SCREENED_ROUTES count their own, batched with their other Redis checks).
+  The client IP is `request.remote_addr` when `server.proxies_count` trusted proxies add
+  X-Forwarded-For (nginx in front: 1), else the peer address.
+
+Shutdown (SIGTERM): /readyz turns 503 and the server keeps accepting for `server.shutdown_delay_s`
+(`begin_draining`), then stops accepting, lets requests in flight finish for up to
+`server.graceful_shutdown_s`, then runs the features' `stop` (consumers; outbox sends in flight
+get `outbox.drain_s`, then their claims are handed back) and closes the shared resources
+(bot/app.py `stop_resources`). Send SIGTERM to the main process (Docker, Kubernetes, systemd
+`KillMode=mixed`); a signal to every process of the group is tolerated too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import os
+import signal
+from typing import Any
+
+from sanic import Request, Sanic, json
+from sanic.exceptions import ServiceUnavailable
+from sanic.response import HTTPResponse
+
+from bot.infra.ratelimit import RateLimited, Verdict, limiter_of
+from bot.web.session import current_user, require_user
+
+KIB = 1024
+CALLBACK_ROUTES = ("wechat_callbacks.mp_message", "wechat_callbacks.mp_verify", "wechat_callbacks.work_message",
+                   "wechat_callbacks.work_verify")
+ROUTE_GROUPS: dict[str, str] = {
+    "share.help_split": "help", "payments.draw": "draw", "payments.claim": "draw",
+    "oauth.login": "oauth", "oauth.callback": "oauth", "admin_page.login": "oauth",  # logins: per IP
+    "admin_login.wecom_login": "oauth", "admin_login.wecom_callback": "oauth",
+    **dict.fromkeys(CALLBACK_ROUTES, "callbacks"),
+}
+USER_GROUPS = ("help", "draw")  # groups whose per-user rule counts the session's user
+ADMIN_API_PATH, ADMIN_GROUP = "admin/api/", "admin"  # every admin API route: per IP and per admin token
+# routes counting their own limits, batched with their Redis checks (handlers/redpacket/cache.py); their
+# requests without a session are counted per IP by `refuse_anonymous`
+SCREENED_ROUTES = ("share.help_split",)
+# message callbacks count theirs after the signature check, batched with the dedupe claim (bot/wechat/admission.py)
+ADMITTED_ROUTES = ("wechat_callbacks.mp_message", "wechat_callbacks.work_message")
+BODY_LIMITS: dict[str, int] = {
+    **dict.fromkeys(CALLBACK_ROUTES, 64 * KIB),  # WeChat messages are a few KB; bot.wechat.messages refuses > 64 KB too
+    "orders.order_events": 64 * KIB, "payments.notify": 64 * KIB,
+    "payments.notify_token": 64 * KIB, "payment_orders.register_order": 4 * KIB, "payment_orders.refund": 4 * KIB,  # signed webhooks: one small document each
+    "share.help_split": 4 * KIB, "payments.draw": 4 * KIB, "payments.claim": 4 * KIB,  # no body expected
+    "share.share": 4 * KIB, "coupons.claim": 4 * KIB, "coupons.share": 4 * KIB,
+    "admin_page.login": 4 * KIB, "admin_page.blacklist_add": 4 * KIB, "admin_page.blacklist_remove": 4 * KIB,
+    "admin_page.outbox_retry": 4 * KIB, "admin_page.logout": 4 * KIB,
+}
+RATE_LIMITED_MESSAGE = "请求过于频繁，请稍后再试"
+
+
+def route_key(route_name: str) -> str:
+    """"fission.share.help_split" -> "share.help_split" (the app's name is not part of the key)."""
+    return route_name.split(".", 1)[-1]
+
+
+def client_ip(request: Request) -> str:
+    trusts = getattr(request.app.ctx, "trusts_proxy", None)  # read once: three config lookups cost 6 µs
+    if trusts is None:
+        cfg = request.app.config
+        trusts = request.app.ctx.trusts_proxy = bool(cfg.PROXIES_COUNT or cfg.REAL_IP_HEADER or cfg.FORWARDED_SECRET)
+    if trusts:
+        return request.remote_addr or request.ip
+    return request.ip  # no proxy trusted: Sanic's forwarded-header parsing could only find nothing
+
+
+def group_of(name: str, route: Any) -> str | None:
+    """The rate-limit group of a route: ROUTE_GROUPS by name, else `admin` for the admin API."""
+    group = ROUTE_GROUPS.get(name)
+    if group is None and (route.path or "").lstrip("/").startswith(ADMIN_API_PATH):
+        return ADMIN_GROUP
+    return group
+
+
+def admin_token_of(request: Request) -> str | None:
+    """A digest of the admin token when the request carries the right one, else None: the admin
+    API's per-token identity (no token in a Redis key; a wrong guess makes no counter)."""
+    expected = request.app.ctx.settings.admin.token
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        return None
+    return hashlib.sha256(expected.encode()).hexdigest()[:16]
+
+
+def _user_of(request: Request, group: str) -> str | None:
+    if group == ADMIN_GROUP:
+        return admin_token_of(request)
+    if group not in USER_GROUPS:
+        return None
+    user = current_user(request)
+    return str(user.id) if user else None
+
+
+async def on_routed(request: Request, route: Any, **_: Any) -> None:
+    """The body limit and the rate limit of the route just matched (http.routing.after)."""
+    name = route_key(route.name or "")
+    if name == "readyz" and getattr(request.app.ctx, "draining", False):
+        raise ServiceUnavailable("shutting down")
+    body_limit = BODY_LIMITS.get(name)
+    stream = getattr(request, "stream", None)
+    if body_limit is not None and stream is not None:
+        stream.request_max_size = min(stream.request_max_size, body_limit)
+    group = group_of(name, route)
+    if group is None or name in SCREENED_ROUTES or name in ADMITTED_ROUTES:
+        return
+    verdict = await limiter_of(request.app).check(group, client_ip(request), _user_of(request, group))
+    if not verdict.allowed:
+        request.ctx.refusal = "rate_limited"
+        raise RateLimited(verdict.retry_after_s)
+
+
+def refuse(request: Request, verdict: Verdict) -> None:
+    """Raise the 429 of a refused verdict (a route that counts its own limits)."""
+    if not verdict.allowed:
+        request.ctx.refusal = "rate_limited"
+        raise RateLimited(verdict.retry_after_s)
+
+
+async def refuse_anonymous(request: Request, group: str) -> None:
+    """A request to a SCREENED_ROUTES route without a session: count its client IP as the routing
+    signal would, then answer 401 (`require_user`) or 429."""
+    if current_user(request) is None:
+        refuse(request, await limiter_of(request.app).check(group, client_ip(request), None))
+        require_user(request)
+
+
+async def rate_limited(request: Request, e: RateLimited) -> HTTPResponse:
+    headers = {"Retry-After": str(e.retry_after_s)}
+    rid = getattr(request.ctx, "request_id", "")
+    if rid:
+        headers["X-Request-Id"] = rid
+    return json({"error": "rate_limited", "message": RATE_LIMITED_MESSAGE}, status=429, headers=headers)
+
+
+async def begin_draining(app: Sanic) -> None:
+    """SIGTERM received (before_server_stop): /readyz answers 503 and the listener stays open for
+    `server.shutdown_delay_s` — requests already on the wire are read and become in-flight ones
+    (Sanic closes connections it sees idle, unread bytes and all), and a balancer polling /readyz
+    takes this instance out. Background jobs stop taking new work now (sends in flight continue;
+    `stop` drains them after the requests). Repeat SIGTERM/SIGINT are ignored from here on: Sanic
+    restores the default handlers once its loop stops, and a signal to the whole process group
+    (systemd's default KillMode) plus the one the main process forwards would cut the drain short."""
+    app.ctx.draining = True
+    jobs = getattr(app.ctx, "jobs", None)  # bot/jobs/runner.py: claim no more outbox work, stop consuming
+    if jobs is not None:
+        jobs.stop.set()
+    if os.environ.get("SANIC_WORKER_PROCESS") != "true":  # served in-process (demo, test client): no balancer,
+        return  # and the host process keeps its own signal handling
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    await asyncio.sleep(app.ctx.settings.server.shutdown_delay_s)
+
+
+def install(app: Sanic) -> None:
+    s = app.ctx.settings
+    app.config.GRACEFUL_SHUTDOWN_TIMEOUT = s.server.graceful_shutdown_s
+    if s.server.proxies_count:
+        app.config.PROXIES_COUNT = s.server.proxies_count
+    app.signal("http.routing.after")(on_routed)
+    app.exception(RateLimited)(rate_limited)
+    app.before_server_stop(begin_draining)
+
+
+def defer_manager_shutdown() -> None:
+    """Make Sanic's main process stop its workers from its monitor loop, not from the signal handler.
+
+    Sanic 25.12's `WorkerManager.shutdown_signal` terminates the workers inside the SIGTERM
+    handler, which writes to the multiprocessing manager connection the interrupted monitor loop
+    may be in the middle of using (`_sync_states`): seen under load as TypeError / AttributeError
+    tracebacks and exit code 1 after the workers had drained cleanly. Here the handler only wakes
+    the monitor loop (as Sanic's own handler does too); `run` terminates the workers once the loop
+    has returned. A second signal still kills at once. Call before `Sanic.serve`."""
+    from sanic.exceptions import ServerKilled
+    from sanic.log import logger
+    from sanic.worker.manager import WorkerManager
+
+    def shutdown_signal(self: Any, signum: int, _frame: Any) -> None:
+        if self._shutting_down or getattr(self, "_stop_requested", False):
+            logger.info("Shutdown interrupted. Killing.")
+            with contextlib.suppress(ServerKilled):
+                self.kill()
+            return
+        logger.info("Received signal %s. Shutting down.", signal.Signals(signum).name)
+        self._stop_requested = True
+        self.monitor_publisher.send(None)
+
+    def run(self: Any) -> None:
+        self.start()
+        self.monitor()
+        if getattr(self, "_stop_requested", False):
+            self.shutdown()
+        self.join()
+        self.terminate()
+        self.cleanup()
+
+    WorkerManager.shutdown_signal = shutdown_signal  # type: ignore[method-assign]
+    WorkerManager.run = run  # type: ignore[method-assign]
