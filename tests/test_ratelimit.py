@@ -19,7 +19,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.web import protection
-from bot.app import create_app
+from main import build_app
 from bot.keys import Keys
 from bot.infra.ratelimit import ALLOW, RateLimiter, Verdict, verdict_of
 from bot.settings import RateLimitSettings
@@ -146,7 +146,7 @@ async def test_fails_open_quickly_when_redis_hangs() -> None:
 
 def test_every_limited_route_exists() -> None:
     """A renamed handler must not silently lose its limits."""
-    names = {protection.route_key(r.name) for r in create_app(make_settings()).router.routes}
+    names = {protection.route_key(r.name) for r in build_app(make_settings()).router.routes}
     assert set(protection.ROUTE_GROUPS) <= names
     assert set(protection.BODY_LIMITS) <= names
 

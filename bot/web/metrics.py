@@ -273,7 +273,7 @@ def counters_text() -> bytes:
     return bytes(generate_latest(reg))
 
 
-async def snapshot_text() -> bytes:
+async def snapshot_text(feature_gauges: Any = ()) -> bytes:
     """The database gauges, from a cache of at most SNAPSHOT_TTL_S; one refresh at a time."""
     from bot.web import metrics_db
 
@@ -281,7 +281,7 @@ async def snapshot_text() -> bytes:
         _snapshot.lock = asyncio.Lock()
     async with _snapshot.lock:
         if time.monotonic() - _snapshot.at >= SNAPSHOT_TTL_S:
-            _snapshot.text = await metrics_db.gauges_text()
+            _snapshot.text = await metrics_db.gauges_text(feature_gauges)
             _snapshot.at = time.monotonic()
         return _snapshot.text
 
@@ -291,7 +291,7 @@ async def scrape(request: Request) -> HTTPResponse:
     """Prometheus text exposition: counters of every worker plus database gauges."""
     counters = await asyncio.to_thread(counters_text)
     try:
-        gauges = await snapshot_text()
+        gauges = await snapshot_text(getattr(request.app.ctx, "gauges", ()))
     except Exception as e:  # the database is away: counters still answer; /readyz tells the rest
         log.warning("metrics: database gauges unavailable: %r", e)
         gauges = b"# HELP fission_db_gauges_up 1 when the database gauges could be read\n" \
