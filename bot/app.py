@@ -19,7 +19,6 @@ from sanic.response import HTTPResponse
 
 from bot.infra import cache, db, logs
 from bot.web import docs, edge, internal, metrics, protection, session_epochs
-from bot.clock import utcnow
 from bot.errors import MESSAGES, ErrorCode, FissionError
 from bot.feature import Composition, Feature, compose
 from bot.jobs import notices, runner

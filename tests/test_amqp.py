@@ -19,7 +19,7 @@ import pytest
 
 from bot.jobs import alerts
 from bot.infra.amqp import ATTEMPTS_HEADER, SIGNATURE_HEADER, OrderConsumer, dead_letter_names
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from bot.clock import utcnow
 from handlers.redpacket.orders import EventResult, OrderEventIn, handle_order_event
 from models.outbox import OutboxMessage

@@ -27,7 +27,7 @@ from schemathesis.checks import (
 
 from bot.web import docs
 from main import build_app
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from tests.conftest import make_settings
 from tests.fakewx import FakeWeChat
 from tests.service import Service, login

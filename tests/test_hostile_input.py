@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from main import build_app
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from tests import fakewx
 from tests.conftest import make_settings
 from tests.paykit import WINDOW, admin_client, send_notice, uid

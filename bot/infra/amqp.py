@@ -8,7 +8,7 @@ Contract:
 - a message is acked only after `handle` returned, i.e. after its transaction
   committed; the use case is idempotent per event id, so a redelivery changes nothing;
 - every event carries the webhook's signature of its body (`sha256=HEX`, HMAC-SHA256 with
-  `orders.secret`, bot/web/signing.py) in the `x-fission-signature` header: one unsigned or forged is
+  `orders.secret`, bot/infra/signing.py) in the `x-fission-signature` header: one unsigned or forged is
   rejected at once into `<queue>.dead` and changes nothing (`orders.amqp_require_signature: false`
   lifts this for brokers only trusted publishers reach);
 - a poison message — not JSON, not the schema, larger than MAX_BODY — is rejected at once and
@@ -34,7 +34,7 @@ import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
 from pydantic import ValidationError
 
-from bot.web import signing
+from bot.infra import signing
 from bot.errors import FissionError
 from bot.settings import OrdersSettings
 from bot.infra.unavailable import is_unavailable

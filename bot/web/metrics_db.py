@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from tortoise.functions import Count, Min, Sum
+from tortoise.functions import Count, Min
 
 from bot.clock import utcnow
 from models.enums import OutboxStatus

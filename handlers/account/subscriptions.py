@@ -29,7 +29,7 @@ from bot.wechat.router import Router
 from bot.web.session import require_user
 from bot.wechat.messages import ReplyLike, WxMessage
 from bot.wechat.xml import MAX_LIST_ITEMS
-from handlers.admin.auth import invalid
+from bot.web.admin_api import invalid
 from models.subscription import (
     ConsentSource,
     ConsentStatus,

@@ -28,11 +28,11 @@ from tortoise.transactions import in_transaction
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.web.session_epochs import SessionEpochs, epochs_of
-from handlers.admin.auth import require_admin
+from bot.web.admin_api import require_admin
 from handlers.admin.audit import AuditScope
-from handlers.admin.audit_routes import audit_of
+from bot.web.admin_api import audit_of
 from handlers.redpacket.budget import spent_entries
-from handlers.redpacket.routes import iso
+from handlers.wire import iso
 from models.enums import OutboxStatus, PacketStatus
 from models.outbox import OutboxMessage
 from models.redpacket import Help, RedPacket

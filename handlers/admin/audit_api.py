@@ -11,7 +11,7 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 
 from bot.clock import utcnow
-from handlers.admin.auth import invalid, require_admin
+from bot.web.admin_api import invalid, require_admin
 from handlers.admin.audit import AuditFilter, audit_entries
 from models.export_rules import range_of
 from models.redpacket_rules import local_day

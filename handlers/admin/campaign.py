@@ -15,7 +15,7 @@ from sanic.response import HTTPResponse
 
 from bot.clock import utcnow
 from bot.settings import Settings
-from handlers.admin.auth import require_admin
+from bot.web.admin_api import require_admin
 from handlers.redpacket.budget import budget_of, set_paused, spent_now
 from models.campaign import CampaignControl
 

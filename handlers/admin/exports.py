@@ -26,7 +26,7 @@ from tortoise.queryset import QuerySet
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from handlers.admin.auth import invalid, not_found, require_admin
+from bot.web.admin_api import invalid, not_found, require_admin
 from handlers.admin.audit import audit_query
 from handlers.admin.audit_api import audit_filter
 from models.coupon import UserCoupon

@@ -17,10 +17,10 @@ from sanic.response import HTTPResponse
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from handlers.admin.auth import not_found, require_admin
+from bot.web.admin_api import not_found, require_admin
 from handlers.admin.audit import AuditScope
-from handlers.admin.audit_routes import audit_of
-from handlers.redpacket.routes import iso
+from bot.web.admin_api import audit_of
+from handlers.wire import iso
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 

@@ -38,7 +38,7 @@ from handlers.admin import api as admin, outbox as outbox_admin
 from handlers.admin.chart import burn_svg, funnel_steps
 from handlers.admin.audit import TOKEN_ACTOR, Role
 from handlers.admin.audit_page import audit_context
-from handlers.admin.audit_routes import audit_of, not_audited
+from bot.web.admin_api import audit_of, not_audited
 from handlers.redpacket.budget import budget_of, spent_entries
 from handlers.redpacket.pages import templates
 from models.enums import PacketStatus

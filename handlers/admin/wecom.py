@@ -15,7 +15,7 @@ from bot.wechat.router import MessageContext, Handler, Router
 from bot.wechat.messages import ReplyLike, TextReply, WxMessage
 from handlers.admin.api import CampaignStats, audit_blacklist, block_openid, campaign_stats, unblock_openid
 from handlers.admin.audit import Actor, Channel, Role, audit_scope
-from handlers.redpacket.routes import yuan
+from handlers.wire import yuan
 
 router = Router("wecom-admin")
 

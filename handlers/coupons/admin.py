@@ -14,8 +14,8 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 from tortoise.transactions import in_transaction
 
-from handlers.admin.audit_routes import audit_of
-from handlers.admin.auth import admin_body, enabled_problems, invalid, not_found, require_admin
+from bot.web.admin_api import audit_of
+from bot.web.admin_api import admin_body, enabled_problems, invalid, not_found, require_admin
 from handlers.coupons.grants import template_json
 from models.campaign_rules import aware_moment, validate_per_user_limit
 from models.coupon import CouponTemplate, UserCoupon

@@ -21,10 +21,10 @@ from tortoise.transactions import in_transaction
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.web.session import require_user
-from handlers.admin.auth import require_admin
+from bot.web.admin_api import require_admin
 from handlers.coupons.grants import coupon_json
-from handlers.lottery.details import prize_details
-from handlers.redpacket.routes import iso
+from handlers.coupons.prizes import prize_details
+from handlers.wire import iso
 from models.coupon import CouponAction, CouponHistory, UserCoupon
 from models.coupon_rules import CouponStatus, ThresholdNotMet, coupon_status, discounted_price
 from models.lottery import UserPrize

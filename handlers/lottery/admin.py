@@ -18,10 +18,10 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from bot.errors import ErrorCode, FissionError
-from handlers.admin.audit_routes import audit_of
-from handlers.admin.auth import admin_body, enabled_problems, invalid, not_found, require_admin
+from bot.web.admin_api import audit_of
+from bot.web.admin_api import admin_body, enabled_problems, invalid, not_found, require_admin
 from handlers.coupons.routes import prize_json
-from handlers.redpacket.routes import iso
+from handlers.wire import iso
 from models.activity_rules import (
     ACTIVITY_TYPE_NAMES,
     DETAIL_KEYS,

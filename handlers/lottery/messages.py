@@ -24,7 +24,7 @@ from bot.wechat.router import MessageContext, Router
 from bot.wechat.messages import ReplyLike, TextReply, WxMessage
 from handlers.coupons.routes import my_coupons
 from handlers.lottery.pages import STATUS_TEXT
-from handlers.payments.routes import offer_of
+from handlers.lottery.offer import offer_of
 from models.coupon import UserCoupon
 from models.coupon_rules import CouponKind, CouponStatus
 from models.lottery import UserPrize

@@ -24,8 +24,8 @@ from bot.errors import FissionError
 from bot.web.session import current_user
 from handlers.coupons.grants import coupon_json
 from handlers.coupons.routes import my_coupons, prize_json, shared_coupon
-from handlers.lottery.details import prize_details
-from handlers.payments.routes import offer_of, path_order_no
+from handlers.coupons.prizes import prize_details
+from handlers.lottery.offer import offer_of, path_order_no
 from models.coupon_rules import CouponStatus
 from models.lottery import UserPrize
 from models.payment import PaymentNotification, PaymentOrder

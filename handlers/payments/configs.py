@@ -12,9 +12,9 @@ from typing import Any
 from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 
-from handlers.admin.audit_routes import audit_of
-from handlers.admin.auth import admin_body, enabled_problems, invalid, not_found, require_admin
-from handlers.redpacket.routes import iso
+from bot.web.admin_api import audit_of
+from bot.web.admin_api import admin_body, enabled_problems, invalid, not_found, require_admin
+from handlers.wire import iso
 from models.campaign_rules import aware_moment, validate_pay_config
 from models.coupon import CouponTemplate
 from models.lottery import LotteryActivity

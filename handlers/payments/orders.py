@@ -17,12 +17,12 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 from tortoise.exceptions import IntegrityError
 
-from bot.web import signing
+from bot.infra import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from handlers.payments.refund import refund_payment
 from handlers.payments.settle import kept_for, payer_of, settle
-from handlers.payments.routes import path_order_no
+from handlers.lottery.offer import path_order_no
 from models.payment import PaymentNotification, PaymentOrder
 from models.user import User
 

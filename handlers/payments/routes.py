@@ -12,32 +12,29 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import random
-from typing import Any
-from urllib.parse import unquote
 
 from sanic import Blueprint, Request, Sanic, json
 from sanic.response import HTTPResponse
 
 from bot.infra import logs
-from bot.web import signing
+from bot.infra import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.web.protection import client_ip
 from bot.web.session import require_user
 from handlers.redpacket.budget import refuse_if_paused
-from handlers.coupons.grants import claim_payment_coupons, coupon_json, template_json
+from handlers.coupons.grants import claim_payment_coupons, coupon_json
 from handlers.lottery.batcher import DrawBatcher
 from handlers.lottery.draw import DrawContext, DrawRequest
+from handlers.lottery.offer import offer_of, path_order_no
 from handlers.lottery.tables import PrizeTables
 from handlers.payments.settle import accept_notice
-from models.coupon import CouponTemplate
-from models.payment import OfferKind, PaymentNotification, PaymentOrder
+from models.payment import PaymentNotification, PaymentOrder
 from models.payment_rules import PayNotice, PayNoticeError, parse_pay_request
 
 bp = Blueprint("payments", url_prefix="/api/payments")
 
 MAX_OPENID_CHARS = 64
-MAX_ORDER_NO_CHARS = 128
 
 
 async def start(app: Sanic) -> None:
@@ -103,25 +100,8 @@ async def notify_token(request: Request, secret: str) -> HTTPResponse:
     return await _accept(request)
 
 
-def path_order_no(raw: str) -> str:
-    """The OrderNo from a URL path segment: Sanic hands it over percent-encoded. 404 for one no
-    order can have (a NUL, which PostgreSQL cannot even compare with)."""
-    number = unquote(raw)[:MAX_ORDER_NO_CHARS]
-    if "\x00" in number:
-        raise FissionError(ErrorCode.NOT_FOUND)
-    return number
 
 
-async def offer_of(pay: PaymentNotification) -> dict[str, Any]:
-    if pay.refunded_at is not None:
-        return {"kind": "none"}
-    if pay.offer_kind == OfferKind.LOTTERY:
-        return {"kind": "lottery", "activity_id": pay.offer_activity_id, "chances": pay.chances - pay.chances_used}
-    if pay.offer_kind == OfferKind.COUPON:
-        ids = [int(i) for i in pay.offer_template_ids]
-        templates = {t.id: t for t in await CouponTemplate.filter(id__in=ids)} if ids else {}
-        return {"kind": "coupon", "templates": [template_json(templates[i]) for i in ids if i in templates]}
-    return {"kind": "none"}
 
 
 @bp.get("/<order_no:str>/offer")

@@ -22,7 +22,8 @@ from tortoise import Tortoise
 from bot.infra.batching import ReadBatcher
 from bot.wechat.router import MessageContext, Router, inline
 from bot.wechat.messages import Article, NewsReply, ReplyLike, TextReply, WxMessage, share_token_from_event_key
-from handlers.redpacket.routes import countdown_text, yuan
+from handlers.redpacket.routes import countdown_text
+from handlers.wire import yuan
 from models.enums import LIVE_STATUSES, PacketStatus
 from models.redpacket import RedPacket
 from models.redpacket_rules import effective_status

@@ -27,7 +27,7 @@ from tortoise.transactions import in_transaction
 
 from bot.infra import db
 from bot.jobs import outbox
-from bot.web import signing
+from bot.infra import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.settings import CampaignSettings, RedPacketSettings

@@ -19,7 +19,8 @@ from bot.web.session import current_user, require_user
 from handlers.redpacket.budget import refuse_if_paused
 from handlers.redpacket.cache import HelpAsk
 from handlers.redpacket.commit import HelpAttempt
-from handlers.redpacket.routes import help_json, helps_of, iso
+from handlers.redpacket.routes import help_json, helps_of
+from handlers.wire import iso
 from models.enums import DomainEvent, PacketStatus
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import HelpFacts, effective_status, local_day, refusal

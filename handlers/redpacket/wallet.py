@@ -24,7 +24,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
-from bot.web import signing
+from bot.infra import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from models.budget_rules import debit_refusal
