@@ -28,6 +28,7 @@ from tortoise.transactions import in_transaction
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.web.session_epochs import SessionEpochs, epochs_of
+from bot.web.policy import ADMIN_API, route_defaults
 from handlers.admin.auth import require_admin
 from handlers.admin.audit import AuditScope
 from handlers.admin.audit_routes import audit_of
@@ -39,7 +40,7 @@ from models.redpacket import Help, RedPacket
 from models.redpacket_rules import local_day
 from models.user import BlacklistEntry
 
-bp = Blueprint("admin", url_prefix="/admin/api")
+bp = route_defaults(Blueprint("admin", url_prefix="/admin/api"), **ADMIN_API)
 
 OPENID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 BLACKLIST_PAGE_MAX = 500
