@@ -194,6 +194,10 @@ def served() -> Iterator[tuple[ReusableClient, Sanic]]:
     async def api(request: Request, token: str) -> Any:
         return json({})
 
+    @bp.get("/ready", ctx_readiness=True)
+    async def ready(request: Request) -> Any:
+        return json({})
+
     app.blueprint(bp)
     protection.check_route_policy(app)
 
@@ -208,7 +212,7 @@ def served() -> Iterator[tuple[ReusableClient, Sanic]]:
 
 
 def test_declared_policy_is_what_the_edge_applies(served: tuple[ReusableClient, Sanic]) -> None:
-    client, _app = served
+    client, app = served
     _, r = client.post("/upload", content=b"x" * 2048)
     assert r.status == 413  # the declared limit, not server.max_body_bytes, and whatever the name
     _, r = client.post("/upload", content=b"x" * 1000)
@@ -224,3 +228,10 @@ def test_declared_policy_is_what_the_edge_applies(served: tuple[ReusableClient, 
     _, r = client.post("/counted", content=b"")
     assert r.status == 200
     assert m.child(m.helps, "accepted", "")._value.get() == before + 1
+    _, r = client.get("/ready")
+    assert r.status == 200
+    app.ctx.draining = True  # SIGTERM received: the readiness route says so, the others still answer
+    _, r = client.get("/ready")
+    assert r.status == 503
+    _, r = client.get("/api/token")
+    assert r.status == 200
