@@ -26,7 +26,9 @@ Declarations are turned into one frozen RoutePolicy per route, cached on `route.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from sanic import Blueprint, Request, Sanic
@@ -43,7 +45,7 @@ DEFAULTS_ATTR = "route_policy_defaults"
 ADMIN_GROUP = "admin"  # bot/web/protection.py counts this group per IP and per admin token
 
 # every admin API route: counted per IP and per admin token; admin writes take the server's body limit
-ADMIN_API: dict[str, Any] = {"ctx_rate": ADMIN_GROUP, "ctx_body_limit": SERVER_MAX_BODY}
+ADMIN_API: Mapping[str, Any] = MappingProxyType({"ctx_rate": ADMIN_GROUP, "ctx_body_limit": SERVER_MAX_BODY})
 
 
 class RoutePolicyError(RuntimeError):
