@@ -116,7 +116,7 @@ def install_health(app: Sanic) -> None:
     async def healthz(request: Request) -> HTTPResponse:
         return HTTPResponse(HEALTHY, content_type="application/json")  # constant: balancers ask it all day
 
-    @app.get("/readyz")
+    @app.get("/readyz", ctx_readiness=True)  # route policy: 503 while draining (bot/web/protection.py)
     async def readyz(request: Request) -> HTTPResponse:
         problems: dict[str, Any] = {}
         try:
@@ -212,6 +212,7 @@ def create_app(settings: Settings, features: Sequence[Feature], name: str = "fis
             feature.install(app)
     docs.install(app)
     edge.extend(app)
+    protection.check_route_policy(app)  # route policy: boot fails on a write route without a body limit
     app.before_server_start(start_resources)
     app.after_server_stop(stop_resources)
     return app

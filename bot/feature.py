@@ -7,8 +7,8 @@ declare and never imports one; `main.py` lists them (FEATURES) and hands them to
 `run_worker` and the demo.
 
 `compose(features)` checks the declarations together (names unique, a notice kind or periodic job
-claimed once) and builds the two message roots. A router has one parent, so a composition is made
-once per process for a given tuple of features and reused (tests build many apps in one process).
+claimed once) and builds the two message roots; a composition is made once per process for a
+given tuple of features and reused (tests build many apps in one process).
 """
 
 from __future__ import annotations
@@ -99,12 +99,8 @@ def compose(features: Sequence[Feature]) -> Composition:
     consumers = [f.consumer for f in fs if f.consumer is not None]
     if len(consumers) > 1:
         raise CompositionError("more than one feature consumes the order queue")
-    mp, work = Router("mp"), Router("work")
-    for f in fs:
-        if f.mp_router is not None:
-            mp.include(f.mp_router)
-        if f.work_router is not None:
-            work.include(f.work_router)
+    mp = Router.root_of("mp", [f.mp_router for f in fs if f.mp_router is not None])
+    work = Router.root_of("work", [f.work_router for f in fs if f.work_router is not None])
     composed = Composition(fs, mp, work, {k: v for f in fs for k, v in f.notices.items()},
                            tuple(j for f in fs for j in f.periodic), tuple(g for f in fs for g in f.gauges),
                            consumers[0] if consumers else None)

@@ -49,6 +49,7 @@ from bot.wechat.admission import (
 from bot.wechat.callback_guard import Mode, ReplayedNonce, check_mode, nonce_entry
 from bot.clock import utcnow
 from bot.wechat.dispatch import dispatch
+from bot.wechat.messages import MAX_BODY_BYTES
 from bot.errors import ErrorCode, FissionError
 from bot.web.protection import client_ip
 from bot.infra.ratelimit import RateLimited
@@ -251,7 +252,7 @@ async def refused(request: Request, e: CallbackError) -> HTTPResponse:
                          status=e.http_status)
 
 
-@bp.get("/mp")
+@bp.get("/mp", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES)
 async def mp_verify(request: Request) -> HTTPResponse:
     """Server URL check: the echostr back when the signature matches."""
     q = single_query(request)
@@ -259,7 +260,7 @@ async def mp_verify(request: Request) -> HTTPResponse:
                            q.get("nonce", ""), q.get("echostr", ""), utcnow()))
 
 
-@bp.post("/mp")
+@bp.post("/mp", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES, ctx_admitted=True)  # counted with the dedupe claim
 async def mp_message(request: Request) -> HTTPResponse:
     now, q, state = utcnow(), single_query(request), request.app.ctx.callbacks
     keys = mp_keys(state, q)
@@ -269,7 +270,7 @@ async def mp_message(request: Request) -> HTTPResponse:
     return reply_response(seal_reply(keys, reply, q["nonce"], int(now.timestamp()), encrypted))
 
 
-@bp.get("/work")
+@bp.get("/work", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES)
 async def work_verify(request: Request) -> HTTPResponse:
     """WeCom URL check: the decrypted echostr when msg_signature matches."""
     q = single_query(request)
@@ -277,7 +278,7 @@ async def work_verify(request: Request) -> HTTPResponse:
                                 q.get("timestamp", ""), q.get("nonce", ""), q.get("echostr", ""), utcnow()))
 
 
-@bp.post("/work")
+@bp.post("/work", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES, ctx_admitted=True)
 async def work_message(request: Request) -> HTTPResponse:
     now, q, state = utcnow(), single_query(request), request.app.ctx.callbacks
     keys = work_keys(state)

@@ -196,6 +196,15 @@ class Router:
         self._default = handler
         return handler
 
+    @classmethod
+    def root_of(cls, name: str, routers: Iterable[Router]) -> Router:
+        """A root over feature routers, in order, without becoming their parent: an app's
+        composition (bot/feature.py) reads them, and a process may compose the same features more
+        than once (tests build many apps); `include` keeps its one-parent rule for routers' own trees."""
+        root = cls(name)
+        root._children = list(routers)
+        return root
+
     def include(self, other: Router) -> Router:
         """Attach ``other`` below this router; a router has one parent."""
         if other._parent is not None:

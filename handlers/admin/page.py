@@ -33,6 +33,7 @@ from tortoise.functions import Sum
 
 from bot.clock import utcnow
 from bot.errors import FissionError
+from bot.web.policy import KIB
 from bot.web.session_epochs import epochs_of
 from handlers.admin import api as admin, outbox as outbox_admin
 from handlers.admin.chart import burn_svg, funnel_steps
@@ -201,7 +202,7 @@ async def live(request: Request) -> HTTPResponse:
     return render("admin_live.html", await live_context(request, utcnow()))
 
 
-@bp.post("/login")
+@bp.post("/login", ctx_body_limit=4 * KIB, ctx_rate="oauth")  # a login form: per IP
 @not_audited
 async def login(request: Request) -> HTTPResponse:
     given = str(request.form.get("token", "")) if request.form else ""
@@ -211,7 +212,7 @@ async def login(request: Request) -> HTTPResponse:
     return sign_in(request, back(), t=_token_digest(request))
 
 
-@bp.post("/logout")
+@bp.post("/logout", ctx_body_limit=4 * KIB)
 @not_audited
 async def logout(request: Request) -> HTTPResponse:
     resp = back()
@@ -220,7 +221,7 @@ async def logout(request: Request) -> HTTPResponse:
     return resp
 
 
-@bp.post("/blacklist")
+@bp.post("/blacklist", ctx_body_limit=4 * KIB)
 async def blacklist_add(request: Request) -> HTTPResponse:
     if form_nonce(request) is None:
         return back("expired")
@@ -235,7 +236,7 @@ async def blacklist_add(request: Request) -> HTTPResponse:
     return back("added" if added else "exists")
 
 
-@bp.post("/blacklist/remove")
+@bp.post("/blacklist/remove", ctx_body_limit=4 * KIB)
 async def blacklist_remove(request: Request) -> HTTPResponse:
     if form_nonce(request) is None:
         return back("expired")
@@ -249,7 +250,7 @@ async def blacklist_remove(request: Request) -> HTTPResponse:
     return back("removed" if removed else "absent")
 
 
-@bp.post("/outbox/<outbox_id:int>/retry")
+@bp.post("/outbox/<outbox_id:int>/retry", ctx_body_limit=4 * KIB)
 async def outbox_retry(request: Request, outbox_id: int) -> HTTPResponse:
     if form_nonce(request) is None:
         return back("expired")

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from bot.errors import ErrorCode, FissionError
 from bot.web.admin_api import audit_of
 from bot.web.admin_api import admin_body, enabled_problems, invalid, not_found, require_admin
+from bot.web.policy import ADMIN_API, route_defaults
 from handlers.coupons.routes import prize_json
 from handlers.wire import iso
 from models.activity_rules import (
@@ -33,7 +34,7 @@ from models.campaign_rules import FulfilmentStatus, aware_moment, can_fulfil, va
 from models.coupon import CouponTemplate
 from models.lottery import LotteryActivity, LotteryPrize, UserPrize
 
-bp = Blueprint("lottery_admin", url_prefix="/admin/api")
+bp = route_defaults(Blueprint("lottery_admin", url_prefix="/admin/api"), **ADMIN_API)
 
 ACTIVITY_KEYS = ("name", "start_time", "end_time", "frequency", "win_limit", "enabled", "prizes", "type",
                  "guarantee_after")

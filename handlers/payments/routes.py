@@ -21,6 +21,7 @@ from bot.infra import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.web.protection import client_ip
+from bot.web.policy import KIB
 from bot.web.session import require_user
 from handlers.redpacket.budget import refuse_if_paused
 from handlers.coupons.grants import claim_payment_coupons, coupon_json
@@ -79,7 +80,7 @@ async def _accept(request: Request) -> HTTPResponse:
     return json({"status": "ok" if pay_id else "kept", "order_no": notice.order_no, "duplicate": duplicate})
 
 
-@bp.post("/notify")
+@bp.post("/notify", ctx_body_limit=64 * KIB)  # signed webhooks: one small document each
 async def notify(request: Request) -> HTTPResponse:
     """200 on accept and on every repeat; 403 source; 401 bad signature (checked first); 400 malformed."""
     _check_source(request)
@@ -87,7 +88,7 @@ async def notify(request: Request) -> HTTPResponse:
     return await _accept(request)
 
 
-@bp.post("/notify/<secret:str>", name="notify_token")  # not "token": bot.web.inputguard caps those at 43 chars
+@bp.post("/notify/<secret:str>", name="notify_token", ctx_body_limit=64 * KIB)  # not "token": bot.web.inputguard caps those at 43 chars
 async def notify_token(request: Request, secret: str) -> HTTPResponse:
     """The same without a signature, for gateways that cannot sign: the path's token is the proof.
     404 while `payments.notify_token` is empty; 403 source; 401 wrong token."""
@@ -117,7 +118,7 @@ async def offer(request: Request, order_no: str) -> HTTPResponse:
     return json(await offer_of(pay))
 
 
-@bp.post("/<order_no:str>/draw")
+@bp.post("/<order_no:str>/draw", ctx_body_limit=4 * KIB, ctx_rate="draw", ctx_metric="draws")
 async def draw(request: Request, order_no: str) -> HTTPResponse:
     """{"prize": {"id", "name", "kind"}|null, "chances": n}; 409 no_chance, 429 frequency_limit."""
     user = require_user(request)
@@ -130,7 +131,7 @@ async def draw(request: Request, order_no: str) -> HTTPResponse:
     return json({"prize": prize, "chances": outcome.chances})
 
 
-@bp.post("/<order_no:str>/claim")
+@bp.post("/<order_no:str>/claim", ctx_body_limit=4 * KIB, ctx_rate="draw")
 async def claim(request: Request, order_no: str) -> HTTPResponse:
     """{"coupons": [...], "unavailable": [{"template_id", "reason"}]}; idempotent per payment."""
     user = require_user(request)

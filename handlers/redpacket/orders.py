@@ -30,6 +30,7 @@ from bot.jobs import outbox
 from bot.infra import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.web.policy import KIB
 from bot.settings import CampaignSettings, RedPacketSettings
 from handlers.redpacket.budget import CounterMissing, add_spent, budget_of, ensure_counters, lock_spent, refuse_if_paused, spent_now
 from handlers.redpacket.cache import mark_packet_terminal
@@ -187,7 +188,7 @@ async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.da
 bp = Blueprint("orders", url_prefix="/api/orders")
 
 
-@bp.post("/events")
+@bp.post("/events", ctx_body_limit=64 * KIB)  # a signed webhook: one small document
 async def order_events(request: Request) -> HTTPResponse:
     """The order system's signed webhook (API.md): 200 {"packet", "duplicate"}; 401 on a bad signature."""
     s = request.app.ctx.settings
