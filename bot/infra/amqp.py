@@ -83,7 +83,7 @@ class OrderConsumer:
         """Connect, declare the topology and start consuming (raises if the broker is unreachable)."""
         self.connection = await aio_pika.connect_robust(self.url, reconnect_interval=self.reconnect_s)
         channel = await self.connection.channel(publisher_confirms=True)
-        self.channel = channel  # type: ignore[assignment]
+        self.channel = channel
         await channel.set_qos(prefetch_count=self.prefetch)
         dlx_name, dead_name = dead_letter_names(self.queue)
         dlx = await channel.declare_exchange(dlx_name, aio_pika.ExchangeType.DIRECT, durable=True)
