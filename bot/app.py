@@ -210,7 +210,7 @@ async def _amqp_ping(url: str) -> None:
 def create_app(settings: Settings, name: str = "fission") -> Sanic:
     app = Sanic(name, dumps=dumps, log_config=logs.sanic_log_config())
     app.config.REQUEST_MAX_SIZE = settings.server.max_body_bytes
-    app.config.RESPONSE_TIMEOUT = settings.server.response_timeout_s
+    app.config.RESPONSE_TIMEOUT = settings.server.response_timeout_s  # type: ignore[assignment]  # typing: Sanic takes a float
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.ACCESS_LOG = settings.server.access_log
     app.ctx.settings = settings

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sanic import Blueprint, Request, Sanic
-from sanic.response import HTTPResponse, raw
+from sanic.response import BaseHTTPResponse, HTTPResponse, raw
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -158,14 +158,14 @@ def route_label(request: Request) -> str:
     return route.name.removeprefix(prefix)
 
 
-def _error_code(response: HTTPResponse) -> str:
+def _error_code(response: BaseHTTPResponse) -> str:
     try:
         return str(json.loads(response.body or b"{}").get("error") or response.status)
     except (ValueError, AttributeError):
         return str(response.status)
 
 
-def _count_outcome(m: Metrics, request: Request, route: str, response: HTTPResponse) -> None:
+def _count_outcome(m: Metrics, request: Request, route: str, response: BaseHTTPResponse) -> None:
     """Helps and draws, told from the answer the client got."""
     if route == HELP_ROUTE:
         if response.status == 200:
@@ -179,7 +179,7 @@ def _count_outcome(m: Metrics, request: Request, route: str, response: HTTPRespo
         m.child(m.draws, getattr(request.ctx, "draw_result", None) or _drawn_kind(response)).inc()
 
 
-def _drawn_kind(response: HTTPResponse) -> str:
+def _drawn_kind(response: BaseHTTPResponse) -> str:
     """The prize kind of a draw's answer, or "none" (when the route did not say, `draw_result`)."""
     try:
         prize = json.loads(response.body or b"{}").get("prize")
@@ -188,7 +188,7 @@ def _drawn_kind(response: HTTPResponse) -> str:
     return str(prize.get("kind", "prize")) if isinstance(prize, dict) else "none"
 
 
-def observe(request: Request, response: HTTPResponse | None) -> None:
+def observe(request: Request, response: BaseHTTPResponse | None) -> None:
     """Count an answered request (bot/web/edge.py's response middleware); its latency is measured
     from `request.ctx.metrics_t0`, set when the request middleware ran."""
     if response is None:

@@ -88,7 +88,7 @@ def _after_of(request: Request, response: HTTPResponse, api: bool) -> Any:
     if api:
         ctype = response.content_type or ""
         return json.loads(response.body) if ctype.startswith("application/json") and response.body else None
-    form = request.form or {}
+    form: dict[str, Any] = request.form or {}
     return {k: str(form.get(k)) for k in form if k != "csrf"}
 
 

@@ -222,7 +222,7 @@ async def logout(request: Request) -> HTTPResponse:
 
 @bp.post("/blacklist")
 async def blacklist_add(request: Request) -> HTTPResponse:
-    if form_nonce(request) is None:
+    if form_nonce(request) is None or request.form is None:
         return back("expired")
     reason = str(request.form.get("reason", "")).strip() or "admin page"
     openid, scope = str(request.form.get("openid", "")).strip(), audit_of(request)
@@ -237,7 +237,7 @@ async def blacklist_add(request: Request) -> HTTPResponse:
 
 @bp.post("/blacklist/remove")
 async def blacklist_remove(request: Request) -> HTTPResponse:
-    if form_nonce(request) is None:
+    if form_nonce(request) is None or request.form is None:
         return back("expired")
     openid, scope = str(request.form.get("openid", "")).strip(), audit_of(request)
     try:

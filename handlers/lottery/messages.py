@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from tortoise.expressions import F
@@ -60,7 +60,7 @@ class OpenChances:
 
 async def user_id_of(openid: str) -> int | None:
     """The sender's user id; None for someone who never paid, logged in or got a packet."""
-    found = await User.filter(openid=openid).values_list("id", flat=True)
+    found: list[Any] = await User.filter(openid=openid).values_list("id", flat=True)
     return int(found[0]) if found else None
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Case, F, Q, When
@@ -99,7 +99,7 @@ async def _add_each(model: type[Model], conn: BaseDBAsyncClient, amounts: Counte
 
 def _draw_rows(b: DrawBatch) -> list[dict[str, object]]:
     """In chance order, so two batches racing for the same chances wait rather than deadlock."""
-    return sorted(b.draws, key=lambda d: int(d["chance_id"]))
+    return sorted(b.draws, key=lambda d: cast(int, d["chance_id"]))
 
 
 async def _write_each(b: DrawBatch, prizes: list[dict[str, Any]], messages: list[dict[str, Any]]) -> None:

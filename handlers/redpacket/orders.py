@@ -13,7 +13,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -69,7 +69,7 @@ def issue_rules(rp: RedPacketSettings) -> IssueRules:
 
 
 async def _packet_of(order_no: str) -> int | None:
-    ids = await RedPacket.filter(order__order_no=order_no).values_list("id", flat=True)
+    ids: list[Any] = await RedPacket.filter(order__order_no=order_no).values_list("id", flat=True)
     return int(ids[0]) if ids else None
 
 
@@ -158,6 +158,7 @@ async def _refund(ev: OrderEventIn, now: dt.datetime, tz: ZoneInfo) -> EventResu
 
 
 RETRIES = 3
+RETRY_ON: tuple[type[BaseException], ...] = (*db.RACE_ERRORS, CounterMissing)
 
 
 async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime,
@@ -175,7 +176,7 @@ async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.da
             if ev.type == "confirmed":
                 return await _issue(ev, rp, now, await _budget_left(budget, rp, now, tz))
             return await _refund(ev, now, tz)
-        except (*db.RACE_ERRORS, CounterMissing):
+        except RETRY_ON:
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
