@@ -55,7 +55,8 @@ ADMITTED_ROUTES = ("wechat_callbacks.mp_message", "wechat_callbacks.work_message
 BODY_LIMITS: dict[str, int] = {
     **dict.fromkeys(CALLBACK_ROUTES, 64 * KIB),  # WeChat messages are a few KB; bot.wechat.messages refuses > 64 KB too
     "orders.order_events": 64 * KIB, "payments.notify": 64 * KIB,
-    "payments.notify_token": 64 * KIB, "payment_orders.register_order": 4 * KIB, "payment_orders.refund": 4 * KIB,  # signed webhooks: one small document each
+    # signed webhooks: one small document each
+    "payments.notify_token": 64 * KIB, "payment_orders.register_order": 4 * KIB, "payment_orders.refund": 4 * KIB,
     "share.help_split": 4 * KIB, "payments.draw": 4 * KIB, "payments.claim": 4 * KIB,  # no body expected
     "share.share": 4 * KIB, "coupons.claim": 4 * KIB, "coupons.share": 4 * KIB,
     "admin_page.login": 4 * KIB, "admin_page.blacklist_add": 4 * KIB, "admin_page.blacklist_remove": 4 * KIB,

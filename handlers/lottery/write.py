@@ -54,7 +54,8 @@ def _won_message(a: Award, coupon_id: int | None, now: dt.datetime) -> dict[str,
         "coupon_id": coupon_id, "at": now.isoformat()}, now, request_id=a.request_id)
 
 
-async def _award_rows(b: DrawBatch, tz: dt.tzinfo, now: dt.datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+async def _award_rows(b: DrawBatch, tz: dt.tzinfo,
+                      now: dt.datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Won prizes and their notices as plain rows; a coupon prize first grants its coupon (row by
     row, rare) so that the prize row can name it."""
     prizes, messages = [], []
