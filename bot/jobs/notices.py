@@ -11,9 +11,9 @@ Chinese, money is shown exactly to the fen. Reads only what rendering needs; sen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from bot.settings import Settings

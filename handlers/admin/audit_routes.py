@@ -25,8 +25,7 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
 from bot.errors import ErrorCode, FissionError
-from bot.web.admin_api import require_admin
-from bot.web.admin_api import AUDITED_ATTR, EXEMPT_ATTR, MIN_ROLE_ATTR
+from bot.web.admin_api import AUDITED_ATTR, EXEMPT_ATTR, MIN_ROLE_ATTR, require_admin
 from bot.web.protection import client_ip
 from handlers.admin.audit import TOKEN_ACTOR, Actor, Channel, Role, audit_scope
 
@@ -71,7 +70,7 @@ def _after_of(request: Request, response: HTTPResponse, api: bool) -> Any:
     if api:
         ctype = response.content_type or ""
         return json.loads(response.body) if ctype.startswith("application/json") and response.body else None
-    form = request.form or {}
+    form: dict[str, Any] = request.form or {}
     return {k: str(form.get(k)) for k in form if k != "csrf"}
 
 

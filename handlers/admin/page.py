@@ -33,13 +33,14 @@ from tortoise.functions import Sum
 
 from bot.clock import utcnow
 from bot.errors import FissionError
+from bot.web.admin_api import audit_of, not_audited
 from bot.web.policy import KIB
 from bot.web.session_epochs import epochs_of
-from handlers.admin import api as admin, outbox as outbox_admin
-from handlers.admin.chart import burn_svg, funnel_steps
+from handlers.admin import api as admin
+from handlers.admin import outbox as outbox_admin
 from handlers.admin.audit import TOKEN_ACTOR, Role
 from handlers.admin.audit_page import audit_context
-from bot.web.admin_api import audit_of, not_audited
+from handlers.admin.chart import burn_svg, funnel_steps
 from handlers.redpacket.budget import budget_of, spent_entries
 from handlers.redpacket.pages import templates
 from models.enums import PacketStatus
@@ -223,7 +224,7 @@ async def logout(request: Request) -> HTTPResponse:
 
 @bp.post("/blacklist", ctx_body_limit=4 * KIB)
 async def blacklist_add(request: Request) -> HTTPResponse:
-    if form_nonce(request) is None:
+    if form_nonce(request) is None or request.form is None:
         return back("expired")
     reason = str(request.form.get("reason", "")).strip() or "admin page"
     openid, scope = str(request.form.get("openid", "")).strip(), audit_of(request)
@@ -238,7 +239,7 @@ async def blacklist_add(request: Request) -> HTTPResponse:
 
 @bp.post("/blacklist/remove", ctx_body_limit=4 * KIB)
 async def blacklist_remove(request: Request) -> HTTPResponse:
-    if form_nonce(request) is None:
+    if form_nonce(request) is None or request.form is None:
         return back("expired")
     openid, scope = str(request.form.get("openid", "")).strip(), audit_of(request)
     try:

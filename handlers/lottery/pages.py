@@ -23,8 +23,8 @@ from bot.clock import utcnow
 from bot.errors import FissionError
 from bot.web.session import current_user
 from handlers.coupons.grants import coupon_json
-from handlers.coupons.routes import my_coupons, prize_json, shared_coupon
 from handlers.coupons.prizes import prize_details
+from handlers.coupons.routes import my_coupons, prize_json, shared_coupon
 from handlers.lottery.offer import offer_of, path_order_no
 from models.coupon_rules import CouponStatus
 from models.lottery import UserPrize

@@ -12,10 +12,9 @@ from typing import Any
 from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 
-from bot.web.admin_api import audit_of
-from bot.web.admin_api import admin_body, enabled_problems, invalid, not_found, require_admin
-from handlers.wire import iso
+from bot.web.admin_api import admin_body, audit_of, enabled_problems, invalid, not_found, require_admin
 from bot.web.policy import ADMIN_API, route_defaults
+from handlers.wire import iso
 from models.campaign_rules import aware_moment, validate_pay_config
 from models.coupon import CouponTemplate
 from models.lottery import LotteryActivity

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from tortoise import Tortoise
 
 from bot.infra.batching import ReadBatcher
-from bot.wechat.router import MessageContext, Router, inline
 from bot.wechat.messages import Article, NewsReply, ReplyLike, TextReply, WxMessage, share_token_from_event_key
+from bot.wechat.router import MessageContext, Router, inline
 from handlers.redpacket.routes import countdown_text
 from handlers.wire import yuan
 from models.enums import LIVE_STATUSES, PacketStatus

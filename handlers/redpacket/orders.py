@@ -25,18 +25,25 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot.infra import db
-from bot.jobs import outbox
-from bot.infra import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.web.policy import KIB
+from bot.infra import db, signing
+from bot.jobs import outbox
 from bot.settings import CampaignSettings, RedPacketSettings
-from handlers.redpacket.budget import CounterMissing, add_spent, budget_of, ensure_counters, lock_spent, refuse_if_paused, spent_now
+from bot.web.policy import KIB
+from handlers.redpacket.budget import (
+    CounterMissing,
+    add_spent,
+    budget_of,
+    ensure_counters,
+    lock_spent,
+    refuse_if_paused,
+    spent_now,
+)
 from handlers.redpacket.cache import mark_packet_terminal
 from handlers.redpacket.routes import packet_view
-from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.budget_rules import NO_BUDGET, Budget, exhausted
+from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.ledger import LedgerEntry
 from models.redpacket import OrderEvent, PlatformOrder, RedPacket
 from models.redpacket_rules import IssueRules, issue_amount
@@ -73,7 +80,7 @@ def issue_rules(rp: RedPacketSettings) -> IssueRules:
 
 
 async def _packet_of(order_no: str) -> int | None:
-    ids = await RedPacket.filter(order__order_no=order_no).values_list("id", flat=True)
+    ids: list[Any] = await RedPacket.filter(order__order_no=order_no).values_list("id", flat=True)
     return int(ids[0]) if ids else None
 
 
@@ -162,6 +169,7 @@ async def _refund(ev: OrderEventIn, now: dt.datetime, tz: ZoneInfo) -> EventResu
 
 
 RETRIES = 3
+RETRY_ON: tuple[type[BaseException], ...] = (*db.RACE_ERRORS, CounterMissing)
 
 
 async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime,
@@ -179,7 +187,7 @@ async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.da
             if ev.type == "confirmed":
                 return await _issue(ev, rp, now, await _budget_left(budget, rp, now, tz))
             return await _refund(ev, now, tz)
-        except (*db.RACE_ERRORS, CounterMissing):
+        except RETRY_ON:
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")

@@ -96,7 +96,8 @@ async def wallet(request: Request) -> HTTPResponse:
     """The balance is signed: a refund's reversal can take it below zero (what the owner earned from
     a refunded packet was spent already); then nothing can be spent until credits cover it."""
     user = require_user(request)
-    total = await LedgerEntry.filter(user_id=user.id).annotate(s=Sum("amount_fen")).values_list("s", flat=True)
+    sums = LedgerEntry.filter(user_id=user.id).annotate(s=Sum("amount_fen"))
+    total: list[Any] = await sums.values_list("s", flat=True)
     balance = int(total[0] or 0) if total else 0
     entries = await LedgerEntry.filter(user_id=user.id).order_by("-created_at", "-id").limit(100).values(
         "amount_fen", "kind", "packet_id", "ref", "created_at")
