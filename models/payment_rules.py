@@ -86,13 +86,6 @@ def yuan_to_fen(text: str) -> int:
     return int(Decimal(stripped).scaleb(2))
 
 
-def fen_to_yuan(amount_fen: int) -> str:
-    """ "19.90" for 1990: the display/wire form of an amount in fen."""
-    sign = "-" if amount_fen < 0 else ""
-    yuan, fen = divmod(abs(amount_fen), 100)
-    return f"{sign}{yuan}.{fen:02d}"
-
-
 @dataclass(frozen=True, slots=True)
 class PayNotice:
     """One payment notification. `success` is PayResult == "2"; `user_code` is the payer openid and

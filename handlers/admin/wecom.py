@@ -16,7 +16,7 @@ from bot.wechat.router import Handler, Router
 from bot.wechat.messages import ReplyLike, TextReply, WxMessage
 from handlers.admin.api import CampaignStats, audit_blacklist, block_openid, campaign_stats, unblock_openid
 from handlers.admin.audit import Actor, Channel, Role, audit_scope
-from handlers.redpacket.routes import yuan
+from models.money import yuan
 
 if TYPE_CHECKING:
     from bot.wechat.routing import MessageContext

@@ -29,7 +29,7 @@ from handlers.payments.routes import offer_of, path_order_no
 from models.coupon_rules import CouponStatus
 from models.lottery import UserPrize
 from models.payment import PaymentNotification, PaymentOrder
-from models.payment_rules import fen_to_yuan
+from models.money import yuan
 from models.user import User
 
 WEB = Path(__file__).resolve().parents[2] / "web" / "lottery"
@@ -72,8 +72,8 @@ def _login(request: Request) -> HTTPResponse:
 
 
 def _coupon_terms(c: dict[str, Any]) -> str:
-    value = f"¥{fen_to_yuan(c['value'])}" if c["type"] == "amount" else f"{c['value'] / 10:g}折"
-    threshold = f"满{fen_to_yuan(c['threshold'])}元可用" if c["threshold"] else "无门槛"
+    value = f"¥{yuan(c['value'])}" if c["type"] == "amount" else f"{c['value'] / 10:g}折"
+    threshold = f"满{yuan(c['threshold'])}元可用" if c["threshold"] else "无门槛"
     return f"{value}|{threshold}"
 
 
@@ -112,11 +112,11 @@ async def pay_page(request: Request, order_no: str) -> HTTPResponse:
         if order is None:
             return missing
         # registered, the gateway's notification not in yet: app.js polls the offer and reloads
-        return page("支付结果", render("pay_pending", amount=fen_to_yuan(int(order.amount_fen)),
+        return page("支付结果", render("pay_pending", amount=yuan(int(order.amount_fen)),
                                          order_no=number, order_no_attr=number))
     offer = raw(_offer_markup(await offer_of(pay), pay.order_no))
     state, state_class = _pay_state(pay)
-    body = render("pay", amount=fen_to_yuan(int(pay.amount_fen)), order_no=pay.order_no, offer=offer, state=state,
+    body = render("pay", amount=yuan(int(pay.amount_fen)), order_no=pay.order_no, offer=offer, state=state,
                   state_class=state_class)
     return page("支付结果", body)
 

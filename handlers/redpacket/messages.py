@@ -23,8 +23,9 @@ from tortoise import Tortoise
 from bot.infra.batching import ReadBatcher
 from bot.wechat.router import Router, inline
 from bot.wechat.messages import Article, NewsReply, ReplyLike, TextReply, WxMessage, share_token_from_event_key
-from handlers.redpacket.routes import countdown_text, yuan
+from handlers.redpacket.routes import countdown_text
 from models.enums import LIVE_STATUSES, PacketStatus
+from models.money import yuan
 from models.redpacket import RedPacket
 from models.redpacket_rules import effective_status
 from models.user import User

@@ -30,6 +30,7 @@ from bot.clock import utcnow
 from bot.web.session import current_user
 from handlers.redpacket import pageview
 from handlers.redpacket.wallet import wallet_page
+from models.money import yuan
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 WX_SDK_ORIGIN = "https://res.wx.qq.com"
@@ -38,13 +39,6 @@ HTTP_ORIGIN = re.compile(r"^http://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 bp = Blueprint("pages")
 bp.static("/static", str(WEB_DIR / "static"), name="static")
-
-
-def yuan(fen: int) -> str:
-    """Integer fen as yuan with two decimals: 1234 -> "12.34"."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(int(fen)), 100)
-    return f"{sign}{whole}.{cents:02d}"
 
 
 def clock(seconds: int) -> str:

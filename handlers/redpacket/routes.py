@@ -15,6 +15,7 @@ from bot.errors import ErrorCode, FissionError
 from bot.web.session import require_user
 from models.enums import PacketStatus
 from models.ledger import LedgerEntry
+from models.money import yuan
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import effective_status, local_day
 
@@ -109,10 +110,6 @@ async def wallet(request: Request) -> HTTPResponse:
 def countdown_text(seconds: int) -> str:
     h, m = divmod(max(0, seconds) // 60, 60)
     return f"{h}小时{m}分" if h else f"{m}分"
-
-
-def yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def reminders_for(packets: list[RedPacket], helped_today: int, now: dt.datetime) -> list[dict[str, Any]]:
