@@ -211,9 +211,16 @@ def judged_time(paid_at: datetime | None, received_at: datetime) -> tuple[dateti
     return paid_at, False
 
 
-class PayOfferKind(StrEnum):
+class OfferKind(StrEnum):
+    """What a payment earns, by its wire string: a pay config offers LOTTERY or COUPON (CONFIG_OFFERS);
+    a settled payment records the one it got, or NONE."""
+
     LOTTERY = "lottery"
     COUPON = "coupon"
+    NONE = "none"
+
+
+CONFIG_OFFERS = (OfferKind.LOTTERY, OfferKind.COUPON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +230,7 @@ class PayConfig:
     id: int
     product_code: str
     min_amount_fen: int
-    kind: PayOfferKind
+    kind: OfferKind  # one of CONFIG_OFFERS
     start_time: datetime
     end_time: datetime
     activity_id: int | None = None

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from models.money import yuan
 from models.payment_rules import (
+    CONFIG_OFFERS,
     MAX_BODY_BYTES,
     InvalidAmount,
     PayConfig,
@@ -26,7 +27,7 @@ from models.payment_rules import (
     PayNoticeMalformed,
     PayNoticeMissingField,
     PayNoticeTooLarge,
-    PayOfferKind,
+    OfferKind,
     match_pay_config,
     parse_pay_request,
     yuan_to_fen,
@@ -302,7 +303,7 @@ def config(
         id=id_,
         product_code=product_code,
         min_amount_fen=min_amount_fen,
-        kind=PayOfferKind.LOTTERY,
+        kind=OfferKind.LOTTERY,
         start_time=start,
         end_time=end,
         activity_id=7,
@@ -351,3 +352,12 @@ def test_match_ignores_order(tiers: list[tuple[int, int]], rnd: random.Random) -
             c.min_amount_fen > EXPECTED.amount_fen or (c.min_amount_fen, -c.id) <= (first.min_amount_fen, -first.id)
             for c in configs
         )
+
+
+def test_one_offer_enum_with_its_wire_strings() -> None:
+    from models.payment import PayActivityConfig, PaymentNotification
+
+    assert [k.value for k in OfferKind] == ["lottery", "coupon", "none"]
+    assert [k.value for k in CONFIG_OFFERS] == ["lottery", "coupon"]
+    fields = (PayActivityConfig._meta.fields_map["kind"], PaymentNotification._meta.fields_map["offer_kind"])
+    assert {f.enum_type for f in fields} == {OfferKind}
