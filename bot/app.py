@@ -93,8 +93,7 @@ async def start_resources(app: Sanic) -> None:
 
 
 async def _sweep(app: Sanic) -> None:
-    for token in await expiry.sweep_expired(utcnow()):
-        await app.ctx.help_cache.mark_terminal(token, "expired")
+    await expiry.expire_overdue(app.ctx.help_cache, utcnow())  # pages branch: the sweep marks Redis itself
 
 
 async def stop_resources(app: Sanic) -> None:

@@ -18,7 +18,10 @@ from handlers.redpacket.commit import HelpOutcome
 from models.enums import PacketStatus
 from models.redpacket_rules import HelpRules, local_day, next_local_midnight
 from bot.clock import utcnow
-from tests.test_storage import RP, SH, issue, users
+from handlers.redpacket.expiry import expire_overdue
+from handlers.redpacket.orders import apply_order_event
+from tests.conftest import make_settings
+from tests.test_storage import RP, SH, event, issue, users
 
 REDIS_DB = 12
 # Redis expires cached packet facts at the packet's expiry + a day by the real clock: the packets of
@@ -74,6 +77,23 @@ async def test_terminal_and_expired_packets(orm: str, scratch_redis: tuple[Any, 
     late = p.expire_time + dt.timedelta(seconds=1)
     out = await hc.screen([HelpAsk(p.share_token, u.id), HelpAsk(q.share_token, u.id)], late)
     assert [s.code for s in out] == ["split_out", "expired"]  # split out stays split out after its expiry
+
+
+async def test_a_refund_and_the_sweep_mark_the_packet_terminal(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
+    # apply_order_event (webhook and AMQP consumer) and expire_overdue (sweeper and demo) are the
+    # only places that tell the cache a packet became terminal: the next ask is refused from Redis
+    redis, keys = scratch_redis
+    hc = cache(redis, keys, True)
+    s = make_settings()
+    refunded, overdue = await issue(NOW), await issue(NOW)
+    refund = event(type="refunded", order_no=(await refunded.order).order_no)
+    assert (await apply_order_event(refund, s, hc, NOW)).invalidated_token == refunded.share_token
+    assert await redis.get(keys.packet_terminal(refunded.share_token)) in ("invalid", b"invalid")
+    assert await expire_overdue(hc, overdue.expire_time) == [overdue.share_token]
+    assert await redis.get(keys.packet_terminal(overdue.share_token)) in ("expired", b"expired")
+    (u,) = await users(1)
+    out = await hc.screen([HelpAsk(refunded.share_token, u.id), HelpAsk(overdue.share_token, u.id)], NOW)
+    assert [a.code for a in out] == ["invalid", "expired"]
 
 
 async def test_remembered_outcomes_refuse_the_next_batch(orm: str, scratch_redis: tuple[Any, Keys],

@@ -121,12 +121,10 @@ async def refund_and_expire(app: Any, client: Client, tally: Tally, progress: Pr
     out = await client.order_event(info["owner"], info["order_no"], kind="refunded")
     tally.refunded += out["packet"]["status"] == "invalid"
     progress.advance("refund")
-    from handlers.redpacket.expiry import sweep_expired
+    from handlers.redpacket.expiry import expire_overdue
 
     later = utcnow() + dt.timedelta(seconds=ttl_s + 60)  # `now` passed in: no waiting for the clock
-    for token in await sweep_expired(later):
-        await app.ctx.help_cache.mark_terminal(token, "expired")
-        tally.expired += 1
+    tally.expired += len(await expire_overdue(app.ctx.help_cache, later))
     progress.advance("expiry")
 
 

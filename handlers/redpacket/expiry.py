@@ -13,6 +13,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from bot.jobs import outbox
+from handlers.redpacket.cache import HelpCache
 from models.enums import LIVE_STATUSES, DomainEvent, PacketStatus
 from models.redpacket import RedPacket
 
@@ -32,3 +33,12 @@ async def sweep_expired(now: dt.datetime, limit: int = 500) -> list[str]:
                     "split_amount": int(r["split_fen"]), "at": now.isoformat()}, now)
                 expired.append(r["share_token"])
     return expired
+
+
+async def expire_overdue(help_cache: HelpCache, now: dt.datetime, limit: int = 500) -> list[str]:
+    """THE sweep of every entry (the periodic sweeper, the demo): expire what is overdue, then mark each
+    packet terminal (`expired`) in the help screen's cache. The one place this is written."""
+    tokens = await sweep_expired(now, limit)
+    for token in tokens:
+        await help_cache.mark_terminal(token, PacketStatus.EXPIRED.wire)
+    return tokens

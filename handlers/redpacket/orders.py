@@ -28,8 +28,9 @@ from bot.jobs import outbox
 from bot.web import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.settings import CampaignSettings, RedPacketSettings
+from bot.settings import CampaignSettings, RedPacketSettings, Settings
 from handlers.redpacket.budget import CounterMissing, add_spent, budget_of, ensure_counters, lock_spent, refuse_if_paused, spent_now
+from handlers.redpacket.cache import HelpCache
 from handlers.redpacket.routes import packet_view
 from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.budget_rules import NO_BUDGET, Budget, exhausted
@@ -181,6 +182,16 @@ async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.da
     raise AssertionError("unreachable")
 
 
+async def apply_order_event(ev: OrderEventIn, s: Settings, help_cache: HelpCache, now: dt.datetime) -> EventResult:
+    """THE order-event use case of every entry (the signed webhook, the RabbitMQ consumer): apply it
+    under today's budgets, then tell the help screen's cache that a refund made its packet terminal
+    (`invalid`), so help asks are refused from Redis at once. The one place this is written."""
+    result = await handle_order_event(ev, s.redpacket, now, s.campaign, await budget_of(s))
+    if result.invalidated_token:
+        await help_cache.mark_terminal(result.invalidated_token, PacketStatus.INVALID.wire)
+    return result
+
+
 bp = Blueprint("orders", url_prefix="/api/orders")
 
 
@@ -196,8 +207,6 @@ async def order_events(request: Request) -> HTTPResponse:
     if ev.type == "confirmed":  # refunds are taken while paused: they only ever take money back
         await refuse_if_paused(s)
     now = utcnow()
-    result = await handle_order_event(ev, s.redpacket, now, s.campaign, await budget_of(s))
-    if result.invalidated_token:
-        await request.app.ctx.help_cache.mark_terminal(result.invalidated_token, "invalid")
+    result = await apply_order_event(ev, s, request.app.ctx.help_cache, now)
     packet = await RedPacket.get_or_none(id=result.packet_id) if result.packet_id else None
     return json({"packet": await packet_view(packet, now) if packet else None, "duplicate": result.duplicate})
