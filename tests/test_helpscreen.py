@@ -133,3 +133,13 @@ async def test_redis_down_leaves_every_decision_to_the_database(orm: str, one_sc
     assert [s.code for s in out] == [None, None, None, "not_found"]  # limits fail open; facts from the database
     assert out[0].facts is not None and out[0].facts.id == p.id
     await dead.aclose()
+
+
+def test_terminal_marking_is_written_once_per_use_case() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    callers = sorted(p.relative_to(root).as_posix() for d in ("bot", "handlers") for p in (root / d).rglob("*.py")
+                     if ".mark_terminal(" in p.read_text(encoding="utf-8"))
+    # bot/jobs/runner.py's AMQP consumer is to call apply_order_event (being moved into handlers/redpacket)
+    assert set(callers) - {"bot/jobs/runner.py"} == {"handlers/redpacket/orders.py", "handlers/redpacket/expiry.py"}
