@@ -29,7 +29,7 @@ from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.infra import db, signing
 from bot.jobs import outbox
-from bot.settings import CampaignSettings, RedPacketSettings
+from bot.settings import CampaignSettings, RedPacketSettings, Settings
 from bot.web.policy import KIB
 from handlers.redpacket.budget import (
     CounterMissing,
@@ -40,7 +40,7 @@ from handlers.redpacket.budget import (
     refuse_if_paused,
     spent_now,
 )
-from handlers.redpacket.cache import mark_packet_terminal
+from handlers.redpacket.cache import HelpCache, help_cache_of
 from handlers.redpacket.routes import packet_view
 from models.budget_rules import NO_BUDGET, Budget, exhausted
 from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
@@ -193,6 +193,16 @@ async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.da
     raise AssertionError("unreachable")
 
 
+async def apply_order_event(ev: OrderEventIn, s: Settings, help_cache: HelpCache, now: dt.datetime) -> EventResult:
+    """THE order-event use case of every entry (the signed webhook, the RabbitMQ consumer): apply it
+    under today's budgets, then tell the help screen's cache that a refund made its packet terminal
+    (`invalid`), so help asks are refused from Redis at once. The one place this is written."""
+    result = await handle_order_event(ev, s.redpacket, now, s.campaign, await budget_of(s))
+    if result.invalidated_token:
+        await help_cache.mark_terminal(result.invalidated_token, PacketStatus.INVALID.wire)
+    return result
+
+
 bp = Blueprint("orders", url_prefix="/api/orders")
 
 
@@ -208,9 +218,7 @@ async def order_events(request: Request) -> HTTPResponse:
     if ev.type == "confirmed":  # refunds are taken while paused: they only ever take money back
         await refuse_if_paused(s)
     now = utcnow()
-    result = await handle_order_event(ev, s.redpacket, now, s.campaign, await budget_of(s))
-    if result.invalidated_token:
-        await mark_packet_terminal(request.app.ctx, result.invalidated_token, "invalid")
+    result = await apply_order_event(ev, s, request.app.ctx.help_cache, now)
     packet = await RedPacket.get_or_none(id=result.packet_id) if result.packet_id else None
     return json({"packet": await packet_view(packet, now) if packet else None, "duplicate": result.duplicate})
 
@@ -224,9 +232,6 @@ def queue_handler(ctx: Any) -> Callable[[OrderEventIn], Awaitable[EventResult]]:
         # the rest, up to the prefetch) until resume; a refund goes through at once
         while ev.type == "confirmed" and (await budget_of(s)).paused:
             await asyncio.sleep(max(1.0, s.campaign.controls_cache_s))
-        result = await handle_order_event(ev, s.redpacket, utcnow(), s.campaign, await budget_of(s))
-        if result.invalidated_token:
-            await mark_packet_terminal(ctx, result.invalidated_token, "invalid")
-        return result
+        return await apply_order_event(ev, s, help_cache_of(ctx), utcnow())
 
     return handle
