@@ -10,7 +10,7 @@ JSON answer (API) or the posted form (page). Only handlers marked `@not_audited`
 out changes no data) are left alone; `unaudited_write_routes(app)` lists what is neither.
 
 Roles, checked by the same wrapper before anything runs: a viewer changes nothing (403 on the
-API, "forbidden" back on the page); an operator runs what is not marked; a handler marked
+API and on the page, which then shows "forbidden" and a link back); an operator runs what is not marked; a handler marked
 `@requires_role(Role.OWNER)` (budgets, settings) needs an owner. The bearer token is an owner.
 """
 
@@ -81,7 +81,7 @@ def _forbidden(api: bool) -> HTTPResponse:
 
     if api:
         raise FissionError(ErrorCode.FORBIDDEN, "没有权限")
-    return admin_page.back("forbidden")
+    return admin_page.refused()
 
 
 def _after_of(request: Request, response: HTTPResponse, api: bool) -> Any:

@@ -35,7 +35,7 @@ from bot.clock import utcnow
 from bot.errors import FissionError
 from bot.web.session_epochs import epochs_of
 from handlers.admin import api as admin, outbox as outbox_admin
-from handlers.admin.chart import burn_svg, funnel_steps
+from handlers.admin.chart import PAY_FUNNEL, burn_svg, funnel_steps
 from handlers.admin.audit import TOKEN_ACTOR, Role
 from handlers.admin.audit_page import audit_context
 from handlers.admin.audit_routes import audit_of, not_audited
@@ -136,6 +136,11 @@ def back(flash: str = "") -> HTTPResponse:
     return redirect(f"/admin?m={flash}" if flash else "/admin", status=303)
 
 
+def refused() -> HTTPResponse:
+    """403 for a viewer's change (the role check in handlers/admin/audit_routes.py), with a way back."""
+    return render("admin_refused.html", {"flash": FLASH["forbidden"]}, status=403)
+
+
 # ---- what the page shows ----------------------------------------------------------------------
 
 
@@ -166,6 +171,7 @@ async def live_context(request: Request, now: dt.datetime) -> dict[str, Any]:
     burn = burn_svg(await hourly_burn(tz, now), daily_budget, now.astimezone(tz).hour)
     chart = Markup(burn)  # noqa: S704 - admin_chart puts only numbers it computed into the markup
     return {"stats": stats, "steps": funnel_steps(stats.as_json()["funnel"]), "burn_svg": chart,
+            "pay_steps": funnel_steps(await campaign_page.pay_funnel_counts(), PAY_FUNNEL),
             "daily_budget": daily_budget, "top": await top_packets(now),
             "at": now.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), "refresh_s": LIVE_REFRESH_S}
 
@@ -191,7 +197,7 @@ async def dashboard(request: Request) -> HTTPResponse:
                                  "who": who[0], "role": who[1],
                                  "flash": FLASH.get(request.args.get("m", ""), ""), "blacklist": blacklist,
                                  "blacklist_total": total, "dead": await outbox_admin.dead_letters(50),
-                                 **await audit_context(request)})
+                                 **await audit_context(request), **await campaign_page.campaign_context(request)})
 
 
 @bp.get("/live")
@@ -256,3 +262,7 @@ async def outbox_retry(request: Request, outbox_id: int) -> HTTPResponse:
     retried = await outbox_admin.retry_dead_letter(outbox_id, utcnow())
     outbox_admin.audit_retry(audit_of(request), outbox_id, retried)
     return back("retried" if retried else "not_dead")
+
+
+# the campaign sections live in their own module, which adds its form routes to `bp`
+from handlers.admin import campaign_page  # noqa: E402
