@@ -248,6 +248,11 @@ def in_chromium(browser: Any, svc: Service, fake: fakewx.FakeWeChat, userid: str
     return ctx, page, problems
 
 
+def open_details(page: Any, selector: str) -> None:
+    if page.get_attribute(selector, "open") is None:  # open already when there is nothing listed yet
+        page.click(f"{selector} summary")
+
+
 def funnel_count(page: Any, step: str) -> int:
     return int(page.inner_text(f'#pay-funnel [data-step="{step}"] .step-count'))
 
@@ -257,7 +262,7 @@ def test_an_operator_builds_a_campaign_in_chromium_and_a_payment_earns_a_draw(
         browser: Any, svc: Service, fake: fakewx.FakeWeChat, api: httpx.Client) -> None:
     ctx, page, problems = in_chromium(browser, svc, fake, "op1")
     name, product = "浏览器活动-" + uuid.uuid4().hex[:6], "UI" + uuid.uuid4().hex[:6]
-    page.click("#activity-new summary")
+    open_details(page, "#activity-new")
     form = "#activity-create"
     page.fill(f"{form} input[name=name]", name)
     page.select_option(f"{form} select[name=type]", "flip_card")
@@ -279,7 +284,7 @@ def test_an_operator_builds_a_campaign_in_chromium_and_a_payment_earns_a_draw(
     assert act["type"] == "flip_card" and act["guarantee_after"] == 2 and (cup["name"], cup["stock"]) == ("保温杯", 5)
     assert page.inner_text(f'li[data-prize-id="{cup["id"]}"] .stock') == "5"
 
-    page.click("#config-new summary")
+    open_details(page, "#config-new")
     form = "#config-create"
     page.fill(f"{form} input[name=product_code]", product)
     page.fill(f"{form} input[name=min_amount]", "100")
@@ -313,9 +318,10 @@ def test_an_operator_builds_a_campaign_in_chromium_and_a_payment_earns_a_draw(
 def test_a_viewers_change_is_refused_in_chromium(browser: Any, svc: Service, fake: fakewx.FakeWeChat,
                                                  api: httpx.Client) -> None:
     ctx, page, problems = in_chromium(browser, svc, fake, "viewer1")
-    page.click("#activity-new summary")
-    assert page.locator("#activity-create fieldset").is_disabled()
-    assert page.locator("#activity-create input[name=name]").is_disabled()
+    open_details(page, "#activity-new")
+    assert page.get_attribute("#activity-create fieldset", "disabled") is not None
+    for field in ("input[name=name]", "select[name=type]", "input[name=prizes-0-weight]", "button[type=submit]"):
+        assert page.locator(f"#activity-create {field}").is_disabled(), field  # through the fieldset
     csrf = page.get_attribute("#activity-create input[name=csrf]", "value")
     name = "viewer-" + uuid.uuid4().hex[:6]  # the server refuses too, whatever the page allows
     r = page.request.post(f"{svc.base}/admin/activities", form={**activity_form(name), "csrf": csrf},
