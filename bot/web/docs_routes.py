@@ -240,6 +240,22 @@ ROUTES: dict[str, Doc] = {
                                        body=obj({}, {"openid": STR, "csrf": STR}), body_required=False),
     "admin_page.outbox_retry": Doc("Retry a dead letter from the page", {303: {}}, errors=(404,),
                                    body=obj({}, {"csrf": STR}), body_types=(FORM,), body_required=False),
+    # campaign forms (handlers/admin/campaign_page.py): 303 back to the page; 400 the form again with its
+    # problems; 403 a viewer
+    **{name: Doc(summary, {303: {}}, errors=(400, 403), error_type=HTML, body_types=(FORM,), body_required=False,
+                 body=obj({}, {"csrf": STR}))
+       for name, summary in (
+           ("admin_page.activity_create", "Create a lottery activity and its prizes from the page"),
+           ("admin_page.activity_update", "Change a lottery activity and its prize pool from the page"),
+           ("admin_page.activity_disable", "Disable a lottery activity from the page"),
+           ("admin_page.template_create", "Create a coupon template from the page"),
+           ("admin_page.template_update", "Change a coupon template from the page"),
+           ("admin_page.template_disable", "Disable a coupon template from the page"),
+           ("admin_page.config_create", "Create a pay activity config from the page"),
+           ("admin_page.config_update", "Change a pay activity config from the page"),
+           ("admin_page.config_disable", "Disable a pay activity config from the page"),
+           ("admin_page.campaign_pause", "Pause the campaign from the page"),
+           ("admin_page.campaign_resume", "Resume the campaign from the page"))},
     # ---- H5 pages ----
     "pages.help_page": page("Help page of a shared packet", status=(200, 404)),
     "pages.my_page": page("My packets page"),
