@@ -220,6 +220,17 @@ def test_bad_input_answers_400_with_every_problem_and_the_form_as_sent(svc: Serv
     c.close()
 
 
+def test_a_form_over_its_body_limit_is_refused_unread(svc: Service, api: httpx.Client) -> None:
+    c, csrf = signed_in(svc, "op1")
+    name = "大表单-" + uuid.uuid4().hex[:6]
+    rows = {f"prizes-{i}-name": "奖" * 40 for i in range(200)}  # ~72 KiB urlencoded, over the 64 KiB limit
+    r = c.post("/admin/activities", data={**activity_form(name), **rows, "csrf": csrf})
+    assert r.status_code == 413 and activities_named(api, name) == []
+    r = c.post("/admin/pay-configs", data={"product_code": "x" * 9000, "csrf": csrf})
+    assert r.status_code == 413
+    c.close()
+
+
 # ---- in Chromium ------------------------------------------------------------------------------
 
 

@@ -240,9 +240,10 @@ ROUTES: dict[str, Doc] = {
                                        body=obj({}, {"openid": STR, "csrf": STR}), body_required=False),
     "admin_page.outbox_retry": Doc("Retry a dead letter from the page", {303: {}}, errors=(404,),
                                    body=obj({}, {"csrf": STR}), body_types=(FORM,), body_required=False),
-    # campaign forms (handlers/admin/campaign_page.py): 303 back to the page; 400 the form again with its
-    # problems; 403 a viewer
-    **{name: Doc(summary, {303: {}}, errors=(400, 403), error_type=HTML, body_types=(FORM,), body_required=False,
+    # campaign forms (handlers/admin/campaign_page.py): 303 back to the page; pages for 400 (the form again
+    # with its problems) and 403 (a viewer); 404 only for a path id that is no number
+    **{name: Doc(summary, {303: {}, 400: {HTML: STR}, 403: {HTML: STR}}, errors=(404,) if "_create" not in name
+                 and "campaign_" not in name else (), body_types=(FORM,), body_required=False,
                  body=obj({}, {"csrf": STR}))
        for name, summary in (
            ("admin_page.activity_create", "Create a lottery activity and its prizes from the page"),

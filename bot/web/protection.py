@@ -60,6 +60,12 @@ BODY_LIMITS: dict[str, int] = {
     "share.share": 4 * KIB, "coupons.claim": 4 * KIB, "coupons.share": 4 * KIB,
     "admin_page.login": 4 * KIB, "admin_page.blacklist_add": 4 * KIB, "admin_page.blacklist_remove": 4 * KIB,
     "admin_page.outbox_retry": 4 * KIB, "admin_page.logout": 4 * KIB,
+    # the page's campaign forms (handlers/admin/campaign_page.py): a prize pool is one row per prize
+    "admin_page.activity_create": 64 * KIB, "admin_page.activity_update": 64 * KIB,
+    **dict.fromkeys((f"admin_page.{what}_{verb}" for what in ("template", "config") for verb in ("create", "update")),
+                    8 * KIB),
+    **dict.fromkeys(("admin_page.activity_disable", "admin_page.template_disable", "admin_page.config_disable",
+                     "admin_page.campaign_pause", "admin_page.campaign_resume"), 4 * KIB),
 }
 RATE_LIMITED_MESSAGE = "请求过于频繁，请稍后再试"
 
