@@ -31,10 +31,27 @@ from handlers.admin.audit_routes import audit_of
 from handlers.admin.auth import Invalid
 from handlers.admin.campaign import campaign_state
 from handlers.admin.page import FLASH, admin_identity, back, bp, csrf_token, render
-from handlers.coupons.admin import disable_template, load_template, new_template, update_template
+from handlers.coupons.admin import (
+    disable_template,
+    load_template,
+    new_template,
+    update_template,
+)
 from handlers.coupons.grants import template_json
-from handlers.lottery.admin import activity_json, close_activity, load_activity, new_activity, update_activity
-from handlers.payments.configs import config_json, disable_config, load_config, new_config, update_config
+from handlers.lottery.admin import (
+    activity_json,
+    close_activity,
+    load_activity,
+    new_activity,
+    update_activity,
+)
+from handlers.payments.configs import (
+    config_json,
+    disable_config,
+    load_config,
+    new_config,
+    update_config,
+)
 from handlers.redpacket.budget import set_paused
 from models.activity_rules import activity_types
 from models.coupon import CouponTemplate, UserCoupon
@@ -168,7 +185,7 @@ def local_input(iso: str | None, tz: ZoneInfo) -> str:
     """An ISO time as a `datetime-local` value in the campaign's timezone."""
     if not iso:
         return ""
-    return dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S")
+    return dt.datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _blank(v: object) -> str:
