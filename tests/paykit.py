@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from handlers.lottery.draw import DrawContext, DrawOutcome, DrawRequest, commit_draws
 from handlers.lottery.tables import PrizeTables
 from handlers.payments.routes import accept_notice

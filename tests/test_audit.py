@@ -16,7 +16,7 @@ import pytest
 from sanic import Blueprint, Sanic, json
 from tortoise import Tortoise
 
-from bot.app import create_app
+from main import build_app
 from handlers.admin import audit_routes
 from handlers.admin.audit import Actor, AuditFilter, Channel, Role, audit_entries, audit_scope
 from models.audit import AuditEntry
@@ -39,7 +39,7 @@ def _route_names(app: Sanic, names: list[str]) -> set[str]:
 
 
 def test_every_admin_write_route_is_wrapped_or_knowingly_exempt() -> None:
-    app = create_app(make_settings(), name="auditall" + uuid.uuid4().hex[:6])
+    app = build_app(make_settings(), name="auditall" + uuid.uuid4().hex[:6])
     assert audit_routes.unaudited_write_routes(app) == []
     assert _route_names(app, audit_routes.exempt_write_routes(app)) == EXEMPT
 
@@ -251,7 +251,7 @@ RECIPES: dict[str, Recipe] = {
 
 def test_every_admin_write_route_writes_its_row(svc: Service, api: httpx.Client, fake: fakewx.FakeWeChat,
                                                 page: tuple[Phone, str]) -> None:
-    app = create_app(make_settings(), name="auditrec" + uuid.uuid4().hex[:6])
+    app = build_app(make_settings(), name="auditrec" + uuid.uuid4().hex[:6])
     routes = _route_names(app, [r.name for r in audit_routes._admin_writes(app)]) - EXEMPT  # noqa: SLF001
     assert routes == set(RECIPES), "a new admin write route needs its recipe here"
     world = World(svc, api, fake)

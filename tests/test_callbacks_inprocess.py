@@ -15,7 +15,7 @@ from sanic_testing.reusable import ReusableClient
 
 from bot.web import metrics
 from bot.infra import migrate
-from bot.app import create_app
+from main import build_app
 from bot.wechat.callbacks import reply_text
 from bot.wechat.messages import Article, NewsReply, TextReply
 from handlers.admin import wecom as wx_admin
@@ -40,7 +40,7 @@ def local_app(tmp_path: Any) -> Iterator[Any]:
         sections.setdefault("redis", {"url": f"{REDIS}/12", "prefix": "fxcb" + uuid.uuid4().hex[:6]})
         settings = make_settings(server={"port": free_port()}, **sections)
         asyncio.run(migrate.upgrade(settings.database))
-        client = ReusableClient(create_app(settings, name="cb" + uuid.uuid4().hex[:10]), port=free_port())
+        client = ReusableClient(build_app(settings, name="cb" + uuid.uuid4().hex[:10]), port=free_port())
         client.run()
         clients.append(client)
         wx = settings.wechat

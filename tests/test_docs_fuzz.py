@@ -26,8 +26,8 @@ from schemathesis.checks import (
 )
 
 from bot.web import docs
-from bot.app import create_app
-from bot.web.signing import sign
+from main import build_app
+from bot.infra.signing import sign
 from tests.conftest import make_settings
 from tests.fakewx import FakeWeChat
 from tests.service import Service, login
@@ -122,7 +122,7 @@ def test_every_route_is_documented(fuzzed: Fuzzed) -> None:
 
 def test_the_table_describes_every_route() -> None:
     """A new route needs its entry in bot/web/docs_routes.py (summary, body, responses)."""
-    assert docs.undocumented(create_app(make_settings())) == []
+    assert docs.undocumented(build_app(make_settings())) == []
 
 
 @schema.parametrize()

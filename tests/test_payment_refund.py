@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bot.errors import ErrorCode, FissionError
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from handlers.coupons.grants import claim_payment_coupons
 from handlers.payments.orders import register
 from handlers.payments.refund import refund_payment

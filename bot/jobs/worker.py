@@ -33,7 +33,7 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from handlers.admin import alerts
+from bot.jobs import alerts
 from bot.infra import db, logs
 from bot.web import metrics
 from bot.clock import utcnow

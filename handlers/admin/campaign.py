@@ -15,11 +15,12 @@ from sanic.response import HTTPResponse
 
 from bot.clock import utcnow
 from bot.settings import Settings
-from handlers.admin.auth import require_admin
+from bot.web.admin_api import require_admin
+from bot.web.policy import ADMIN_API, route_defaults
 from handlers.redpacket.budget import budget_of, set_paused, spent_now
 from models.campaign import CampaignControl
 
-bp = Blueprint("campaign_admin", url_prefix="/admin/api/campaign")
+bp = route_defaults(Blueprint("campaign_admin", url_prefix="/admin/api/campaign"), **ADMIN_API)
 
 
 async def campaign_state(s: Settings) -> dict[str, Any]:

@@ -26,9 +26,9 @@ from sanic.response import HTTPResponse
 from tortoise.functions import Count
 
 from bot.errors import ErrorCode, FissionError
+from bot.web.admin_api import Invalid, audit_of
+from bot.web.policy import KIB
 from handlers.admin.audit import Role
-from handlers.admin.audit_routes import audit_of
-from handlers.admin.auth import Invalid
 from handlers.admin.campaign import campaign_state
 from handlers.admin.page import FLASH, admin_identity, back, bp, csrf_token, render
 from handlers.coupons.admin import (
@@ -67,6 +67,7 @@ FLASH.update({
 })
 ON_PAGE = 50
 BLANK_PRIZE_ROWS = 3
+PRIZE_POOL_FORM = 64 * KIB  # body limit of an activity form: one row per prize
 MAX_PRIZE_ROWS = 200  # rows read from one form; the API's own limit is far above what a form holds
 INT_RE = re.compile(r"-?\d{1,18}")
 PRIZE_KEY_RE = re.compile(r"prizes-(\d{1,3})-[a-z_]+")
@@ -299,7 +300,7 @@ def _missing(request: Request, e: FissionError) -> HTTPResponse:
     return back("missing")
 
 
-@bp.post("/activities")
+@bp.post("/activities", ctx_body_limit=PRIZE_POOL_FORM)
 async def activity_create(request: Request) -> HTTPResponse:
     try:
         a = await new_activity(activity_data(request.form, _tz(request)))
@@ -309,7 +310,7 @@ async def activity_create(request: Request) -> HTTPResponse:
     return back("activity_created")
 
 
-@bp.post("/activities/<activity_id:int>")
+@bp.post("/activities/<activity_id:int>", ctx_body_limit=PRIZE_POOL_FORM)
 async def activity_update(request: Request, activity_id: int) -> HTTPResponse:
     try:
         before = await activity_json(await load_activity(activity_id))
@@ -322,7 +323,7 @@ async def activity_update(request: Request, activity_id: int) -> HTTPResponse:
     return back("activity_saved")
 
 
-@bp.post("/activities/<activity_id:int>/disable")
+@bp.post("/activities/<activity_id:int>/disable", ctx_body_limit=4 * KIB)
 async def activity_disable(request: Request, activity_id: int) -> HTTPResponse:
     try:
         before = await activity_json(await load_activity(activity_id))
@@ -333,7 +334,7 @@ async def activity_disable(request: Request, activity_id: int) -> HTTPResponse:
     return back("activity_disabled")
 
 
-@bp.post("/coupon-templates")
+@bp.post("/coupon-templates", ctx_body_limit=8 * KIB)
 async def template_create(request: Request) -> HTTPResponse:
     try:
         t = await new_template(template_data(request.form, _tz(request)))
@@ -343,7 +344,7 @@ async def template_create(request: Request) -> HTTPResponse:
     return back("template_created")
 
 
-@bp.post("/coupon-templates/<template_id:int>")
+@bp.post("/coupon-templates/<template_id:int>", ctx_body_limit=8 * KIB)
 async def template_update(request: Request, template_id: int) -> HTTPResponse:
     try:
         before = template_json(await load_template(template_id))
@@ -356,7 +357,7 @@ async def template_update(request: Request, template_id: int) -> HTTPResponse:
     return back("template_saved")
 
 
-@bp.post("/coupon-templates/<template_id:int>/disable")
+@bp.post("/coupon-templates/<template_id:int>/disable", ctx_body_limit=4 * KIB)
 async def template_disable(request: Request, template_id: int) -> HTTPResponse:
     try:
         before = template_json(await load_template(template_id))
@@ -367,7 +368,7 @@ async def template_disable(request: Request, template_id: int) -> HTTPResponse:
     return back("template_disabled")
 
 
-@bp.post("/pay-configs")
+@bp.post("/pay-configs", ctx_body_limit=8 * KIB)
 async def config_create(request: Request) -> HTTPResponse:
     try:
         c = await new_config(config_data(request.form, _tz(request)))
@@ -377,7 +378,7 @@ async def config_create(request: Request) -> HTTPResponse:
     return back("config_created")
 
 
-@bp.post("/pay-configs/<config_id:int>")
+@bp.post("/pay-configs/<config_id:int>", ctx_body_limit=8 * KIB)
 async def config_update(request: Request, config_id: int) -> HTTPResponse:
     try:
         before = config_json(await load_config(config_id))
@@ -390,7 +391,7 @@ async def config_update(request: Request, config_id: int) -> HTTPResponse:
     return back("config_saved")
 
 
-@bp.post("/pay-configs/<config_id:int>/disable")
+@bp.post("/pay-configs/<config_id:int>/disable", ctx_body_limit=4 * KIB)
 async def config_disable(request: Request, config_id: int) -> HTTPResponse:
     try:
         before = config_json(await load_config(config_id))
@@ -401,7 +402,7 @@ async def config_disable(request: Request, config_id: int) -> HTTPResponse:
     return back("config_disabled")
 
 
-@bp.post("/campaign/pause")
+@bp.post("/campaign/pause", ctx_body_limit=4 * KIB)
 async def campaign_pause(request: Request) -> HTTPResponse:
     s = request.app.ctx.settings
     before = await campaign_state(s)
@@ -410,7 +411,7 @@ async def campaign_pause(request: Request) -> HTTPResponse:
     return back("paused")
 
 
-@bp.post("/campaign/resume")
+@bp.post("/campaign/resume", ctx_body_limit=4 * KIB)
 async def campaign_resume(request: Request) -> HTTPResponse:
     s = request.app.ctx.settings
     before = await campaign_state(s)

@@ -33,12 +33,13 @@ from tortoise.functions import Sum
 
 from bot.clock import utcnow
 from bot.errors import FissionError
+from bot.web.policy import KIB
 from bot.web.session_epochs import epochs_of
 from handlers.admin import api as admin, outbox as outbox_admin
 from handlers.admin.chart import PAY_FUNNEL, burn_svg, funnel_steps
 from handlers.admin.audit import TOKEN_ACTOR, Role
 from handlers.admin.audit_page import audit_context
-from handlers.admin.audit_routes import audit_of, not_audited
+from bot.web.admin_api import audit_of, not_audited
 from handlers.redpacket.budget import budget_of, spent_entries
 from handlers.redpacket.pages import templates
 from models.enums import PacketStatus
@@ -207,7 +208,7 @@ async def live(request: Request) -> HTTPResponse:
     return render("admin_live.html", await live_context(request, utcnow()))
 
 
-@bp.post("/login")
+@bp.post("/login", ctx_body_limit=4 * KIB, ctx_rate="oauth")  # a login form: per IP
 @not_audited
 async def login(request: Request) -> HTTPResponse:
     given = str(request.form.get("token", "")) if request.form else ""
@@ -217,7 +218,7 @@ async def login(request: Request) -> HTTPResponse:
     return sign_in(request, back(), t=_token_digest(request))
 
 
-@bp.post("/logout")
+@bp.post("/logout", ctx_body_limit=4 * KIB)
 @not_audited
 async def logout(request: Request) -> HTTPResponse:
     resp = back()
@@ -226,7 +227,7 @@ async def logout(request: Request) -> HTTPResponse:
     return resp
 
 
-@bp.post("/blacklist")
+@bp.post("/blacklist", ctx_body_limit=4 * KIB)
 async def blacklist_add(request: Request) -> HTTPResponse:
     if form_nonce(request) is None:
         return back("expired")
@@ -241,7 +242,7 @@ async def blacklist_add(request: Request) -> HTTPResponse:
     return back("added" if added else "exists")
 
 
-@bp.post("/blacklist/remove")
+@bp.post("/blacklist/remove", ctx_body_limit=4 * KIB)
 async def blacklist_remove(request: Request) -> HTTPResponse:
     if form_nonce(request) is None:
         return back("expired")
@@ -255,7 +256,7 @@ async def blacklist_remove(request: Request) -> HTTPResponse:
     return back("removed" if removed else "absent")
 
 
-@bp.post("/outbox/<outbox_id:int>/retry")
+@bp.post("/outbox/<outbox_id:int>/retry", ctx_body_limit=4 * KIB)
 async def outbox_retry(request: Request, outbox_id: int) -> HTTPResponse:
     if form_nonce(request) is None:
         return back("expired")

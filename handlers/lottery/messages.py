@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from tortoise.expressions import F
 
-from bot.wechat.router import Router
+from bot.wechat.router import MessageContext, Router
 from bot.wechat.messages import ReplyLike, TextReply, WxMessage
 from handlers.coupons.routes import my_coupons
 from handlers.lottery.pages import STATUS_TEXT
-from handlers.payments.routes import offer_of
+from handlers.lottery.offer import offer_of
 from models.coupon import UserCoupon
 from models.coupon_rules import CouponKind, CouponStatus
 from models.lottery import UserPrize
@@ -33,9 +32,6 @@ from models.lottery_rules import activity_open
 from models.payment import OfferKind, PaymentNotification
 from models.payment_rules import fen_to_yuan
 from models.user import User
-
-if TYPE_CHECKING:
-    from bot.wechat.routing import MessageContext
 
 router = Router("lottery")
 

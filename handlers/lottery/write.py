@@ -21,7 +21,7 @@ from tortoise.expressions import Case, F, Q, When
 from tortoise.models import Model
 
 from bot.infra import db
-from bot.jobs.notices import NoticeKind
+from handlers.lottery.notices import PRIZE_WON
 from bot.jobs.outbox import insert_values, outbox_values
 from handlers.coupons.grants import issue_coupon
 from handlers.lottery.read import Award, DrawBatch
@@ -31,7 +31,6 @@ from models.lottery import DrawStreak, LotteryDraw, LotteryPrize, UserPrize
 from models.outbox import OutboxMessage
 from models.payment import PaymentNotification
 
-PRIZE_WON = NoticeKind.PRIZE_WON  # outbox kind: a template message to the winner (bot/jobs/notices.py)
 
 
 class DrawConflict(Exception):

@@ -24,7 +24,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from handlers.admin.alerts import raise_alert
+from bot.jobs.alerts import raise_alert
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from handlers.payments.refund import refund_settled

@@ -27,7 +27,7 @@ from redis.exceptions import RedisError
 from bot.infra.cache import is_cluster_client
 from bot.keys import PACKET_INFO_GRACE_S, TERMINAL_TTL_S, Keys
 from bot.infra.ratelimit import RateLimiter
-from bot.settings import Limit
+from bot.settings import Limit, Settings
 from handlers.redpacket.scripts import REMEMBER_LUA, SCREEN_LUA, RememberWrites, as_pipeline_replies, screen_call
 from handlers.redpacket.commit import HelpOutcome
 from models.redpacket import RedPacket
@@ -64,6 +64,11 @@ class Screened:
     facts: PacketFacts | None
     code: str | None
     retry_after_s: int = 0  # with code "rate_limited"
+
+
+def help_rules(s: Settings) -> HelpRules:
+    rp = s.redpacket
+    return HelpRules(rp.old_user_range, rp.new_user_range, rp.daily_help_limit, rp.daily_same_owner_limit)
 
 
 class HelpCache:
@@ -250,3 +255,13 @@ class HelpCache:
             await self.redis.set(self.keys.packet_terminal(token), status_wire, ex=TERMINAL_TTL_S)
         except RedisError as e:
             log.warning("redis unavailable, terminal state not cached: %s", e)
+
+
+async def mark_packet_terminal(ctx: Any, token: str, status_wire: str) -> None:
+    """THE one place a packet that became terminal (split out, expired, refunded) is told to the help
+    screen, so later helps on it are refused without the database. `ctx` is the app's context or
+    the worker's (which makes its cache on first use: it screens no helps)."""
+    cache = getattr(ctx, "help_cache", None)
+    if cache is None:
+        cache = ctx.help_cache = HelpCache(ctx.redis, ctx.keys, help_rules(ctx.settings), ctx.settings.campaign.tz)
+    await cache.mark_terminal(token, status_wire)

@@ -13,6 +13,7 @@ from tortoise.functions import Sum
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.web.session import require_user
+from handlers.wire import iso, yuan
 from models.enums import PacketStatus
 from models.ledger import LedgerEntry
 from models.redpacket import Help, RedPacket
@@ -23,8 +24,6 @@ bp = Blueprint("redpacket", url_prefix="/api")
 LIST_HELPERS = 10
 
 
-def iso(t: dt.datetime | None) -> str | None:
-    return t.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if t else None
 
 
 def help_json(h: dict[str, Any]) -> dict[str, Any]:
@@ -111,8 +110,6 @@ def countdown_text(seconds: int) -> str:
     return f"{h}小时{m}分" if h else f"{m}分"
 
 
-def yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def reminders_for(packets: list[RedPacket], helped_today: int, now: dt.datetime) -> list[dict[str, Any]]:

@@ -13,13 +13,15 @@ from tortoise.transactions import in_transaction
 from bot.jobs import outbox
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.web.policy import KIB
 from bot.web.protection import client_ip, refuse, refuse_anonymous
 from bot.infra.ratelimit import Verdict
 from bot.web.session import current_user, require_user
 from handlers.redpacket.budget import refuse_if_paused
 from handlers.redpacket.cache import HelpAsk
 from handlers.redpacket.commit import HelpAttempt
-from handlers.redpacket.routes import help_json, helps_of, iso
+from handlers.redpacket.routes import help_json, helps_of
+from handlers.wire import iso
 from models.enums import DomainEvent, PacketStatus
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import HelpFacts, effective_status, local_day, refusal
@@ -52,7 +54,7 @@ async def share_packet(packet_id: int, owner_id: int, now: dt.datetime) -> str:
     return p.share_token
 
 
-@bp.post("/packets/<packet_id:int>/share")
+@bp.post("/packets/<packet_id:int>/share", ctx_body_limit=4 * KIB)
 async def share(request: Request, packet_id: int) -> HTTPResponse:
     user = require_user(request)
     token = await share_packet(packet_id, user.id, utcnow())
@@ -96,7 +98,8 @@ async def share_view(request: Request, token: str) -> HTTPResponse:
     return json(body)
 
 
-@bp.post("/share/<token:str>/help")
+@bp.post("/share/<token:str>/help", ctx_body_limit=4 * KIB, ctx_rate="help", ctx_screened=True,
+         ctx_metric="helps")  # no body expected; limits counted in the batched screen
 async def help_split(request: Request, token: str) -> HTTPResponse:
     await refuse_anonymous(request, "help")
     user = require_user(request)

@@ -24,9 +24,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
-from bot.web import signing
+from bot.infra import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.web.policy import SERVER_MAX_BODY
 from models.budget_rules import debit_refusal
 from models.enums import LedgerKind
 from models.ledger import LedgerEntry
@@ -118,7 +119,7 @@ async def _answer(order_no: str, entry: LedgerEntry, duplicate: bool) -> dict[st
             "duplicate": duplicate, "balance": await balance_fen(user_id)}
 
 
-@bp.post("/debit")
+@bp.post("/debit", ctx_body_limit=SERVER_MAX_BODY)
 async def debit_route(request: Request) -> HTTPResponse:
     """Signed (orders.secret): 200 {"order_no", "amount_fen", "kind", "duplicate", "balance"};
     409 insufficient_balance | conflict; 401 bad signature."""
@@ -131,7 +132,7 @@ async def debit_route(request: Request) -> HTTPResponse:
     return json(await _answer(d.order_no, entry, duplicate))
 
 
-@bp.post("/debit/<order_no:str>/reverse")
+@bp.post("/debit/<order_no:str>/reverse", ctx_body_limit=SERVER_MAX_BODY)
 async def reverse_route(request: Request, order_no: str) -> HTTPResponse:
     """Signed (orders.secret, over the raw body, which may be empty): the debit given back, once; 404 unknown."""
     signing.verify(request.headers.get(signing.HEADER), request.body, request.app.ctx.settings.orders.secret)
