@@ -155,6 +155,9 @@ def test_pause_and_resume_from_the_page(svc: Service, api: httpx.Client) -> None
     assert state["paused"] and state["reason"] == "对账" and 'id="resume-form"' in c.get("/admin").text
     assert c.post("/admin/campaign/resume", data={"csrf": csrf}).headers["location"].endswith("resumed")
     assert not api.get("/admin/api/campaign").json()["paused"]
+    assert c.post("/admin/campaign/pause", data={"reason": "\x00夜间", "csrf": csrf}).status_code == 303
+    assert api.get("/admin/api/campaign").json()["reason"] == "夜间"  # a NUL is dropped from the note, not a 500
+    c.post("/admin/campaign/resume", data={"csrf": csrf})
     c.close()
 
 
@@ -215,6 +218,9 @@ def test_bad_input_answers_400_with_every_problem_and_the_form_as_sent(svc: Serv
     r = c.post("/admin/pay-configs", data={"product_code": "Q", "kind": "lottery", "activity_id": "999999999",
                                            "start_time": START, "end_time": END, "csrf": csrf})
     assert r.status_code == 400 and "activity 999999999 does not exist" in r.text  # the API's own checks
+    r = c.post("/admin/pay-configs", data={"product_code": "P\x00", "kind": "coupon", "start_time": START,
+                                           "end_time": END, "csrf": csrf})
+    assert r.status_code == 400 and "product_code must not contain control characters" in r.text  # not a 500
     r = c.post("/admin/coupon-templates", data={"name": "折", "type": "discount", "value": "120", "csrf": csrf})
     assert r.status_code == 400 and "discount coupon" in r.text and "valid_days" in r.text
     c.close()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -80,6 +81,20 @@ PAY_KINDS = (("lottery", "抽奖机会"), ("coupon", "发优惠券"))
 # ---- form → the API's JSON shapes -------------------------------------------------------------
 
 
+UNSTORABLE = ("Cc", "Cs")  # control characters (NUL…) and lone surrogates: no text column stores them
+
+
+def _unstorable(text: str) -> bool:
+    return any(unicodedata.category(ch) in UNSTORABLE for ch in text)
+
+
+def storable(form: Any) -> None:
+    """Invalid (400, listed) when a field holds a control character: PostgreSQL cannot store a NUL."""
+    bad = sorted({k for k in (form or {}) for v in (form.getlist(k) or []) if _unstorable(str(v))})
+    if bad:
+        raise Invalid([f"{k} must not contain control characters" for k in bad])
+
+
 def _text(form: Any, key: str) -> str:
     return str(form.get(key, "") or "").strip() if form else ""
 
@@ -130,6 +145,7 @@ def _prize(row: dict[str, str]) -> dict[str, Any]:
 def activity_data(form: Any, tz: ZoneInfo) -> dict[str, Any]:
     """An activity form as the API's JSON body. A row left blank is no prize; an existing prize
     whose row is ticked "remove" is left out (the API then retires it)."""
+    storable(form)
     data: dict[str, Any] = {"name": _text(form, "name"), "start_time": _moment(_text(form, "start_time"), tz),
                             "end_time": _moment(_text(form, "end_time"), tz), "frequency": _number(
                                 _text(form, "frequency") or "0")}
@@ -146,6 +162,7 @@ def activity_data(form: Any, tz: ZoneInfo) -> dict[str, Any]:
 
 def template_data(form: Any, tz: ZoneInfo, *, update: bool = False) -> dict[str, Any]:
     """A coupon-template form as the API's body: validity is `valid_days` when given, else the dates."""
+    storable(form)
     data: dict[str, Any] = {"name": _text(form, "name"), "type": _text(form, "type"), "value": _number(
         _text(form, "value"))}
     _optional_int(form, data, "threshold")
@@ -165,6 +182,7 @@ def template_data(form: Any, tz: ZoneInfo, *, update: bool = False) -> dict[str,
 
 def config_data(form: Any, tz: ZoneInfo) -> dict[str, Any]:
     """A pay-config form as the API's body (`min_amount` in fen)."""
+    storable(form)
     data: dict[str, Any] = {"product_code": _text(form, "product_code"), "kind": _text(form, "kind"),
                             "min_amount": _number(_text(form, "min_amount") or "0"),
                             "start_time": _moment(_text(form, "start_time"), tz),
@@ -406,7 +424,8 @@ async def config_disable(request: Request, config_id: int) -> HTTPResponse:
 async def campaign_pause(request: Request) -> HTTPResponse:
     s = request.app.ctx.settings
     before = await campaign_state(s)
-    await set_paused(True, _text(request.form, "reason")[:255] or "admin page")
+    reason = "".join(ch for ch in _text(request.form, "reason") if unicodedata.category(ch) not in UNSTORABLE)
+    await set_paused(True, reason[:255] or "admin page")
     audit_of(request).record(target="campaign", before=before, after=await campaign_state(s))
     return back("paused")
 
