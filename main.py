@@ -68,8 +68,8 @@ def run_migrate(settings: Settings) -> None:
 
 def run_worker(settings: Settings) -> None:
     """Background jobs only (outbox delivery, scheduler, alerts, RabbitMQ consumer), no HTTP."""
-    from bot.jobs import runner as background
     from bot.infra import migrate
+    from bot.jobs import runner as background
 
     asyncio.run(migrate.ensure_schema(settings.database))
     asyncio.run(background.run_worker(settings, FEATURES))

@@ -17,15 +17,15 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
-from bot.infra import cache, db, logs
-from bot.web import docs, edge, internal, metrics, protection, session_epochs
 from bot.errors import MESSAGES, ErrorCode, FissionError
 from bot.feature import Composition, Feature, compose
+from bot.infra import cache, db, logs
+from bot.infra.unavailable import is_unavailable
 from bot.jobs import notices, runner
 from bot.keys import Keys
-from bot.web.session import Sessions
 from bot.settings import Settings
-from bot.infra.unavailable import is_unavailable
+from bot.web import docs, edge, internal, metrics, protection, session_epochs
+from bot.web.session import Sessions
 from bot.wechat import callbacks, oauth
 
 log = logging.getLogger("fission")
@@ -186,7 +186,7 @@ def create_app(settings: Settings, features: Sequence[Feature], name: str = "fis
     notices.install(composed.notices)
     app = Sanic(name, dumps=dumps, log_config=logs.sanic_log_config())
     app.config.REQUEST_MAX_SIZE = settings.server.max_body_bytes
-    app.config.RESPONSE_TIMEOUT = settings.server.response_timeout_s
+    app.config.RESPONSE_TIMEOUT = settings.server.response_timeout_s  # type: ignore[assignment]  # typing: Sanic takes a float
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.ACCESS_LOG = settings.server.access_log
     app.ctx.settings = settings

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from bot.jobs import alerts as platform_alerts
-from handlers.admin import alerts
 from bot.clock import utcnow
-from bot.keys import Keys
+from bot.jobs import alerts as platform_alerts
 from bot.jobs.worker import OutboxWorker
+from bot.keys import Keys
 from bot.settings import AlertSettings
 from bot.wechat.gateway import WxGateway
+from handlers.admin import alerts
 from handlers.redpacket.commit import HelpAttempt, SplitContext, commit_batch
 from handlers.redpacket.orders import OrderEventIn, handle_order_event
 from models.enums import LedgerKind, OutboxStatus
@@ -66,9 +66,9 @@ async def test_budget_alerts_once_per_threshold_and_day(orm: str) -> None:
 
 async def _helps_on_one_packet(n: int, now: dt.datetime) -> int:
     s = make_settings(server={"port": 8000})
-    ev = OrderEventIn.model_validate({"event_id": uuid.uuid4().hex, "type": "confirmed", "order_no": uuid.uuid4().hex[:18],
-                                      "openid": "o-owner", "paid_amount": 100000, "coupon_price": 100000,
-                                      "cashback": 2500})
+    ev = OrderEventIn.model_validate({"event_id": uuid.uuid4().hex, "type": "confirmed",
+                                      "order_no": uuid.uuid4().hex[:18], "openid": "o-owner", "paid_amount": 100000,
+                                      "coupon_price": 100000, "cashback": 2500})
     pid = (await handle_order_event(ev, s.redpacket, now)).packet_id
     assert pid is not None
     helpers = [await User.ensure(f"o-new-{uuid.uuid4().hex[:8]}") for _ in range(n)]
@@ -137,7 +137,8 @@ async def test_alerts_reach_the_wecom_admins(orm: str, fake_wechat: fakewx.FakeW
     assert {c.body["text"]["content"] for c in sends} == {
         "【Fission 告警】订单队列 orders 消费失败：dead-lettered: invalid event",
         "【Fission 告警】订单队列 orders-b 消费失败：boom"}
-    assert len(fake_wechat.calls_to("/cgi-bin/gettoken")) == 1 and fake_wechat.calls_to("/cgi-bin/message/template") == []
+    assert len(fake_wechat.calls_to("/cgi-bin/gettoken")) == 1
+    assert fake_wechat.calls_to("/cgi-bin/message/template") == []
 
 
 async def test_no_admins_means_nothing_is_sent(orm: str, fake_wechat: fakewx.FakeWeChat,

@@ -17,10 +17,10 @@ from typing import Any
 import aio_pika
 import pytest
 
-from bot.jobs import alerts
+from bot.clock import utcnow
 from bot.infra.amqp import ATTEMPTS_HEADER, SIGNATURE_HEADER, OrderConsumer, dead_letter_names
 from bot.infra.signing import sign
-from bot.clock import utcnow
+from bot.jobs import alerts
 from handlers.redpacket.orders import EventResult, OrderEventIn, handle_order_event
 from models.outbox import OutboxMessage
 from models.redpacket import RedPacket

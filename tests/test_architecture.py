@@ -25,8 +25,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 STDLIB = frozenset(sys.stdlib_module_names)
-PLATFORM_MODELS = frozenset({"models", "models.MODEL_MODULES", "models.outbox", "models.user", "models.subscription", "models.audit",
-                             "models.enums", "models.money"})
+PLATFORM_MODELS = frozenset({"models", "models.MODEL_MODULES", "models.outbox", "models.user", "models.subscription",
+                             "models.audit", "models.enums", "models.money"})
 INFRA_MAY_IMPORT = frozenset({"bot.settings", "bot.errors", "bot.keys", "bot.clock", "bot.infra"})
 # lower features first; a feature may import only features listed before it
 FEATURE_LAYERS: dict[str, frozenset[str]] = {
@@ -57,17 +57,15 @@ def top(name: str) -> str:
     return name.split(".")[0]
 
 
+def _pure_may_import(name: str) -> bool:
+    return (top(name) in STDLIB or top(name) == "defusedxml" or name in {"models", "models.enums", "models.money"}
+            or name.startswith(("models.enums.", "models.money.")) or "_rules" in name)
+
+
 def rules_violations(path: Path, source: str) -> list[str]:
-    out = []
     pure = path.name.endswith("_rules.py") or path.name == "money.py"
-    for name in imports_of(source):
-        if top(name) in {"bot", "handlers", "imaging", "sanic", "redis", "httpx"}:
-            out.append(name)
-        elif pure and not (top(name) in STDLIB or top(name) == "defusedxml" or name in {"models", "models.enums",
-                           "models.money"} or name.endswith("_rules") or ".enums." in name or "_rules." in name
-                           or name.startswith("models.money.")):
-            out.append(name)
-    return out
+    service = {"bot", "handlers", "imaging", "sanic", "redis", "httpx"}
+    return [n for n in imports_of(source) if top(n) in service or (pure and not _pure_may_import(n))]
 
 
 def imaging_violations(source: str) -> list[str]:
@@ -79,18 +77,19 @@ def _model(name: str) -> str:
     return ".".join(parts[:2])
 
 
+def _bot_may_import(rel: str, name: str) -> bool:
+    if top(name) in {"handlers", "main"}:
+        return False
+    if top(name) == "models":
+        return _model(name) in PLATFORM_MODELS or _model(name).endswith("_rules")
+    if rel.startswith("bot/infra/") and top(name) == "bot":
+        return any(name == m or name.startswith(m + ".") for m in INFRA_MAY_IMPORT)
+    return True
+
+
 def bot_violations(path: Path, source: str) -> list[str]:
     rel = path.relative_to(ROOT).as_posix()
-    out = []
-    for name in imports_of(source):
-        if top(name) in {"handlers", "main"}:
-            out.append(name)
-        elif top(name) == "models" and _model(name) not in PLATFORM_MODELS and not _model(name).endswith("_rules"):
-            out.append(name)
-        elif rel.startswith("bot/infra/") and top(name) == "bot" and not any(
-                name == m or name.startswith(m + ".") for m in INFRA_MAY_IMPORT):
-            out.append(name)
-    return out
+    return [n for n in imports_of(source) if not _bot_may_import(rel, n)]
 
 
 def feature_of(path: Path) -> str | None:

@@ -25,9 +25,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from bot.infra.signing import sign
 from bot.web import docs
 from main import build_app
-from bot.infra.signing import sign
 from tests.conftest import make_settings
 from tests.fakewx import FakeWeChat
 from tests.service import Service, login

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from main import build_app
 from bot.infra.signing import sign
+from main import build_app
 from tests import fakewx
 from tests.conftest import make_settings
 from tests.paykit import WINDOW, admin_client, send_notice, uid

@@ -18,10 +18,10 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from bot.web import protection
-from bot.keys import Keys
 from bot.infra.ratelimit import ALLOW, RateLimiter, Verdict, verdict_of
+from bot.keys import Keys
 from bot.settings import RateLimitSettings
+from bot.web import protection
 from tests import dbs, fakewx
 from tests.service import Phone, Service, _state_of, free_port
 from tests.wxclient import fixture_xml, mp_server, unique_msg_id

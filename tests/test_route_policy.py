@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -24,8 +23,8 @@ from bot.web.policy import (
     RoutePolicyError,
     route_defaults,
 )
-from tests.conftest import make_settings
 from main import FEATURES
+from tests.conftest import make_settings
 from tests.service import free_port
 
 # The tables bot/web/protection.py, metrics.py and inputguard.py keyed by route name or path before

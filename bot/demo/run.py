@@ -19,18 +19,18 @@ import socket
 import sys
 import tempfile
 import time
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.infra import logs, migrate
 from bot.app import create_app
 from bot.clock import utcnow
-from bot.feature import Feature
 from bot.demo.steps import Client, Tally, setup_lottery
 from bot.demo.wechat import DemoWeChat
+from bot.feature import Feature
+from bot.infra import logs, migrate
 from bot.settings import Settings
 
 OWNERS_SMALL, OWNERS_BIG, OWNERS_IDLE = 5, 3, 2  # packets that split out / stay open / are never shared

@@ -34,10 +34,10 @@ import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
 from pydantic import ValidationError
 
-from bot.infra import signing
 from bot.errors import FissionError
-from bot.settings import OrdersSettings
+from bot.infra import signing
 from bot.infra.unavailable import is_unavailable
+from bot.settings import OrdersSettings
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class OrderConsumer:
         """Connect, declare the topology and start consuming (raises if the broker is unreachable)."""
         self.connection = await aio_pika.connect_robust(self.url, reconnect_interval=self.reconnect_s)
         channel = await self.connection.channel(publisher_confirms=True)
-        self.channel = channel  # type: ignore[assignment]
+        self.channel = channel
         await channel.set_qos(prefetch_count=self.prefetch)
         dlx_name, dead_name = dead_letter_names(self.queue)
         dlx = await channel.declare_exchange(dlx_name, aio_pika.ExchangeType.DIRECT, durable=True)

@@ -23,8 +23,8 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from bot.jobs.notices import Notice, NoticeKind, Skip, notice_for, owner_notice, owner_openid, spec_of
-from bot.settings import Settings
 from bot.jobs.subscribe_settings import Channel, SubscribeTemplate
+from bot.settings import Settings
 from bot.wechat.gateway import WxErrcode, WxGateway, WxGatewayError
 from models.subscription import (
     ConsentSource,

@@ -8,7 +8,8 @@ Without that variable (tests, the demo) the counters live in this process only.
 What is counted, and where:
 - requests and latency by route *name* (never the raw path: bounded label values) — middleware;
 - helps accepted / refused by reason, draws by result — the same middleware, from the answers of
-  the routes declaring `ctx_metric="helps"` / `"draws"` (bot/web/policy.py) (`request.ctx.refusal`, the error code or the prize kind);
+  the routes declaring `ctx_metric="helps"` / `"draws"` (bot/web/policy.py) (`request.ctx.refusal`,
+  the error code or the prize kind);
 - outbox deliveries by kind and outcome — bot/jobs/worker.py;
 - WeChat / WeCom callback deliveries by door and outcome (a reply, nothing to say, answered late,
   a duplicate, over a rate limit) — bot/wechat/callbacks.py;
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sanic import Blueprint, Request, Sanic
-from sanic.response import HTTPResponse, raw
+from sanic.response import BaseHTTPResponse, HTTPResponse, raw
 
 from bot.web.policy import policy_of
 
@@ -155,14 +156,14 @@ def route_label(request: Request) -> str:
     return policy_of(request).label
 
 
-def _error_code(response: HTTPResponse) -> str:
+def _error_code(response: BaseHTTPResponse) -> str:
     try:
         return str(json.loads(response.body or b"{}").get("error") or response.status)
     except (ValueError, AttributeError):
         return str(response.status)
 
 
-def _count_outcome(m: Metrics, request: Request, metric: str, response: HTTPResponse) -> None:
+def _count_outcome(m: Metrics, request: Request, metric: str, response: BaseHTTPResponse) -> None:
     """Helps and draws (the route's `ctx_metric`), told from the answer the client got."""
     if metric == "helps":
         if response.status == 200:
@@ -176,7 +177,7 @@ def _count_outcome(m: Metrics, request: Request, metric: str, response: HTTPResp
         m.child(m.draws, getattr(request.ctx, "draw_result", None) or _drawn_kind(response)).inc()
 
 
-def _drawn_kind(response: HTTPResponse) -> str:
+def _drawn_kind(response: BaseHTTPResponse) -> str:
     """The prize kind of a draw's answer, or "none" (when the route did not say, `draw_result`)."""
     try:
         prize = json.loads(response.body or b"{}").get("prize")
@@ -185,7 +186,7 @@ def _drawn_kind(response: HTTPResponse) -> str:
     return str(prize.get("kind", "prize")) if isinstance(prize, dict) else "none"
 
 
-def observe(request: Request, response: HTTPResponse | None) -> None:
+def observe(request: Request, response: BaseHTTPResponse | None) -> None:
     """Count an answered request (bot/web/edge.py's response middleware); its latency is measured
     from `request.ctx.metrics_t0`, set when the request middleware ran."""
     if response is None:

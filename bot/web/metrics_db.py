@@ -1,5 +1,6 @@
 """Gauges read from the database when /metrics is scraped: outbox backlog and dead letters, and
-the features' own (prize and coupon stock, declared as `Feature.gauges`). Aggregate queries only (no row is loaded); bot/web/metrics.py caches the text."""
+the features' own (prize and coupon stock, declared as `Feature.gauges`). Aggregate queries only
+(no row is loaded); bot/web/metrics.py caches the text."""
 
 from __future__ import annotations
 

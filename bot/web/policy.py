@@ -140,7 +140,7 @@ def policy_of(request: Request) -> RoutePolicy:
 
 def route_policy(app: Sanic, route: Any) -> RoutePolicy:
     try:
-        return route.ctx.policy  # type: ignore[no-any-return]
+        return route.ctx.policy
     except AttributeError:  # an app whose routes were never checked, or a route added since
         policy = route.ctx.policy = _policy(app, route, _declared(route, _defaults_by_route(app).get(id(route), {})))
         return policy

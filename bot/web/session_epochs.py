@@ -25,12 +25,12 @@ from sanic.response import HTTPResponse
 from tortoise.exceptions import BaseORMException
 from tortoise.expressions import F
 
-from bot.infra.batching import ReadBatcher
-from bot.infra.cache import is_cluster_client
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.keys import Keys
+from bot.infra.batching import ReadBatcher
+from bot.infra.cache import is_cluster_client
 from bot.infra.ratelimit import REDIS_FAILURES
+from bot.keys import Keys
 from bot.web.policy import SERVER_MAX_BODY
 from bot.web.session import SESSION_COOKIE, current_user
 from models.user import User

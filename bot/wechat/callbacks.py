@@ -33,10 +33,15 @@ from sanic import Blueprint, Request, Sanic
 from sanic import json as json_response
 from sanic.response import HTTPResponse, text
 
-from bot.wechat import gateway as wxgateway
-from bot.wechat.router import MessageContext
-from bot.web import metrics
+from bot.clock import utcnow
+from bot.errors import ErrorCode, FissionError
 from bot.infra import ratelimit
+from bot.infra.ratelimit import RateLimited
+from bot.settings import Settings
+from bot.web import metrics
+from bot.web.protection import client_ip
+from bot.web.session_epochs import epochs_of
+from bot.wechat import gateway as wxgateway
 from bot.wechat.admission import (
     HANDLE,
     IP_LIMITED,
@@ -47,15 +52,6 @@ from bot.wechat.admission import (
     Delivery,
 )
 from bot.wechat.callback_guard import Mode, ReplayedNonce, check_mode, nonce_entry
-from bot.clock import utcnow
-from bot.wechat.dispatch import dispatch
-from bot.wechat.messages import MAX_BODY_BYTES
-from bot.errors import ErrorCode, FissionError
-from bot.web.protection import client_ip
-from bot.infra.ratelimit import RateLimited
-from bot.wechat.router import Router
-from bot.web.session_epochs import epochs_of
-from bot.settings import Settings
 from bot.wechat.crypto import (
     CallbackError,
     MalformedQuery,
@@ -68,7 +64,9 @@ from bot.wechat.crypto import (
     verify_url,
     verify_url_work,
 )
-from bot.wechat.messages import SUCCESS, ReplyLike, TextReply, WxMessage, dedupe_key
+from bot.wechat.dispatch import dispatch
+from bot.wechat.messages import MAX_BODY_BYTES, SUCCESS, ReplyLike, TextReply, WxMessage, dedupe_key
+from bot.wechat.router import MessageContext, Router
 
 log = logging.getLogger(__name__)
 

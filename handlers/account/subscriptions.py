@@ -25,12 +25,12 @@ from sanic import json as json_response
 from sanic.response import HTTPResponse
 
 from bot.clock import utcnow
-from bot.wechat.router import Router
+from bot.web.admin_api import invalid
 from bot.web.policy import SERVER_MAX_BODY
 from bot.web.session import require_user
 from bot.wechat.messages import ReplyLike, WxMessage
+from bot.wechat.router import Router
 from bot.wechat.xml import MAX_LIST_ITEMS
-from bot.web.admin_api import invalid
 from models.subscription import (
     ConsentSource,
     ConsentStatus,

@@ -27,11 +27,11 @@ from tortoise.transactions import in_transaction
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.web.session_epochs import SessionEpochs, epochs_of
-from bot.web.admin_api import require_admin
+from bot.web.admin_api import audit_of, require_admin
 from bot.web.policy import ADMIN_API, route_defaults
+from bot.web.session_epochs import epochs_of
+from bot.wechat.router import Epochs
 from handlers.admin.audit import AuditScope
-from bot.web.admin_api import audit_of
 from handlers.redpacket.budget import spent_entries
 from handlers.wire import iso
 from models.enums import OutboxStatus, PacketStatus
@@ -57,7 +57,7 @@ def valid_openid(raw: str) -> str:
     return openid
 
 
-async def block_openid(openid: str, reason: str = "", *, epochs: SessionEpochs | None) -> bool:
+async def block_openid(openid: str, reason: str = "", *, epochs: Epochs | None) -> bool:
     """Blacklist `openid`; True when added now, False when it was already listed (idempotent).
     Either way its sessions are voided (`epochs.bump`; None: no HTTP sessions to void, tests)."""
     openid = valid_openid(openid)

@@ -10,8 +10,9 @@ JSON answer (API) or the posted form (page). Only handlers marked `@not_audited`
 out changes no data) are left alone; `unaudited_write_routes(app)` lists what is neither.
 
 Roles, checked by the same wrapper before anything runs: a viewer changes nothing (403 on the
-API and on the page, which then shows "forbidden" and a link back); an operator runs what is not marked; a handler marked
-`@requires_role(Role.OWNER)` (bot/web/admin_api.py; budgets, settings) needs an owner. The bearer token is an owner.
+API and on the page, which then shows "forbidden" and a link back); an operator runs what is not
+marked; a handler marked `@requires_role(Role.OWNER)` (bot/web/admin_api.py; budgets, settings)
+needs an owner. The bearer token is an owner.
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
 from bot.errors import ErrorCode, FissionError
-from bot.web.admin_api import require_admin
-from bot.web.admin_api import AUDITED_ATTR, EXEMPT_ATTR, MIN_ROLE_ATTR
+from bot.web.admin_api import AUDITED_ATTR, EXEMPT_ATTR, MIN_ROLE_ATTR, require_admin
 from bot.web.protection import client_ip
 from handlers.admin.audit import TOKEN_ACTOR, Actor, Channel, Role, audit_scope
 
@@ -71,7 +71,7 @@ def _after_of(request: Request, response: HTTPResponse, api: bool) -> Any:
     if api:
         ctype = response.content_type or ""
         return json.loads(response.body) if ctype.startswith("application/json") and response.body else None
-    form = request.form or {}
+    form: dict[str, Any] = request.form or {}
     return {k: str(form.get(k)) for k in form if k != "csrf"}
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.money import yuan
+
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 36
 HOURS = 24
@@ -28,7 +30,7 @@ def funnel_steps(counts: dict[str, int], funnel: tuple[tuple[str, str], ...] = F
     steps, previous = [], None
     for key, label in funnel:
         n = counts.get(key, 0)
-        of_prev = None if previous is None else (n / previous if previous else 0.0)
+        of_prev: float | None = None if previous is None else (n / previous if previous else 0.0)
         steps.append(FunnelStep(key, label, n, of_prev, n / first if first else 0.0))
         previous = n
     return steps
@@ -51,7 +53,7 @@ def nice_ceiling(value: float) -> int:
 
 
 def _yuan(fen: int) -> str:
-    return f"¥{fen / 100:,.2f}"
+    return yuan(int(fen), symbol="¥", grouping=True)
 
 
 def _x(hour: float) -> float:

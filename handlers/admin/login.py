@@ -58,7 +58,7 @@ async def wecom_login(request: Request) -> HTTPResponse:
 
 def _state_ok(request: Request) -> bool:
     try:
-        expected = _states(request).loads(request.cookies.get(STATE_COOKIE, ""), max_age=STATE_TTL_S)
+        expected = _states(request).loads(request.cookies.get(STATE_COOKIE) or "", max_age=STATE_TTL_S)
     except BadSignature:
         return False
     given = str(request.args.get("state", ""))

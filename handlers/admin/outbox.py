@@ -17,10 +17,9 @@ from sanic.response import HTTPResponse
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.web.admin_api import not_found, require_admin
+from bot.web.admin_api import audit_of, not_found, require_admin
 from bot.web.policy import ADMIN_API, route_defaults
 from handlers.admin.audit import AuditScope
-from bot.web.admin_api import audit_of
 from handlers.wire import iso
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage

@@ -14,8 +14,7 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 from tortoise.transactions import in_transaction
 
-from bot.web.admin_api import audit_of
-from bot.web.admin_api import admin_body, enabled_problems, invalid, not_found, require_admin
+from bot.web.admin_api import admin_body, audit_of, enabled_problems, invalid, not_found, require_admin
 from bot.web.policy import ADMIN_API, route_defaults
 from handlers.coupons.grants import template_json
 from models.campaign_rules import aware_moment, validate_per_user_limit

@@ -20,9 +20,9 @@ from tortoise.transactions import in_transaction
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.web.admin_api import require_admin
 from bot.web.policy import ADMIN_API, KIB
 from bot.web.session import require_user
-from bot.web.admin_api import require_admin
 from handlers.coupons.grants import coupon_json
 from handlers.coupons.prizes import prize_details
 from handlers.wire import iso

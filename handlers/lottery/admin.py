@@ -18,8 +18,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from bot.errors import ErrorCode, FissionError
-from bot.web.admin_api import audit_of
-from bot.web.admin_api import admin_body, enabled_problems, invalid, not_found, require_admin
+from bot.web.admin_api import admin_body, audit_of, enabled_problems, invalid, not_found, require_admin
 from bot.web.policy import ADMIN_API, route_defaults
 from handlers.coupons.routes import prize_json
 from handlers.wire import iso

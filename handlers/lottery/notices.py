@@ -17,4 +17,5 @@ async def prize_won(p: dict[str, Any], s: Settings, now: dt.datetime) -> dict[st
             "keyword3": local_time(p.get("at") or now, s), "remark": "点击查看我的奖品"}
 
 
-NOTICES: dict[str, NoticeSpec] = {PRIZE_WON: NoticeSpec(prize_won, lambda s: s.wechat.templates.prize_won, "/me/prizes")}
+NOTICES: dict[str, NoticeSpec] = {
+    PRIZE_WON: NoticeSpec(prize_won, lambda s: s.wechat.templates.prize_won, "/me/prizes")}

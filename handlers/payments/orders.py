@@ -17,13 +17,13 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 from tortoise.exceptions import IntegrityError
 
-from bot.infra import signing
-from bot.web.policy import KIB
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.infra import signing
+from bot.web.policy import KIB
+from handlers.lottery.offer import path_order_no
 from handlers.payments.refund import refund_payment
 from handlers.payments.settle import kept_for, payer_of, settle
-from handlers.lottery.offer import path_order_no
 from models.payment import PaymentNotification, PaymentOrder
 from models.user import User
 

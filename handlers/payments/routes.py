@@ -16,20 +16,19 @@ import random
 from sanic import Blueprint, Request, Sanic, json
 from sanic.response import HTTPResponse
 
-from bot.infra import logs
-from bot.infra import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.web.protection import client_ip
+from bot.infra import logs, signing
 from bot.web.policy import KIB
+from bot.web.protection import client_ip
 from bot.web.session import require_user
-from handlers.redpacket.budget import refuse_if_paused
 from handlers.coupons.grants import claim_payment_coupons, coupon_json
 from handlers.lottery.batcher import DrawBatcher
 from handlers.lottery.draw import DrawContext, DrawRequest
 from handlers.lottery.offer import offer_of, path_order_no
 from handlers.lottery.tables import PrizeTables
 from handlers.payments.settle import accept_notice
+from handlers.redpacket.budget import refuse_if_paused
 from models.payment import PaymentNotification, PaymentOrder
 from models.payment_rules import PayNotice, PayNoticeError, parse_pay_request
 
@@ -88,7 +87,8 @@ async def notify(request: Request) -> HTTPResponse:
     return await _accept(request)
 
 
-@bp.post("/notify/<secret:str>", name="notify_token", ctx_body_limit=64 * KIB)  # not "token": bot.web.inputguard caps those at 43 chars
+# named not "token": bot.web.inputguard caps those at 43 chars
+@bp.post("/notify/<secret:str>", name="notify_token", ctx_body_limit=64 * KIB)
 async def notify_token(request: Request, secret: str) -> HTTPResponse:
     """The same without a signature, for gateways that cannot sign: the path's token is the proof.
     404 while `payments.notify_token` is empty; 403 source; 401 wrong token."""

@@ -25,18 +25,25 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot.infra import db
-from bot.jobs import outbox
-from bot.infra import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.infra import db, signing
+from bot.jobs import outbox
+from bot.settings import CampaignSettings, RedPacketSettings, Settings
 from bot.web.policy import KIB
-from bot.settings import CampaignSettings, RedPacketSettings
-from handlers.redpacket.budget import CounterMissing, add_spent, budget_of, ensure_counters, lock_spent, refuse_if_paused, spent_now
-from handlers.redpacket.cache import mark_packet_terminal
+from handlers.redpacket.budget import (
+    CounterMissing,
+    add_spent,
+    budget_of,
+    ensure_counters,
+    lock_spent,
+    refuse_if_paused,
+    spent_now,
+)
+from handlers.redpacket.cache import HelpCache, help_cache_of
 from handlers.redpacket.routes import packet_view
-from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.budget_rules import NO_BUDGET, Budget, exhausted
+from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.ledger import LedgerEntry
 from models.redpacket import OrderEvent, PlatformOrder, RedPacket
 from models.redpacket_rules import IssueRules, issue_amount
@@ -73,7 +80,7 @@ def issue_rules(rp: RedPacketSettings) -> IssueRules:
 
 
 async def _packet_of(order_no: str) -> int | None:
-    ids = await RedPacket.filter(order__order_no=order_no).values_list("id", flat=True)
+    ids: list[Any] = await RedPacket.filter(order__order_no=order_no).values_list("id", flat=True)
     return int(ids[0]) if ids else None
 
 
@@ -162,6 +169,7 @@ async def _refund(ev: OrderEventIn, now: dt.datetime, tz: ZoneInfo) -> EventResu
 
 
 RETRIES = 3
+RETRY_ON: tuple[type[BaseException], ...] = (*db.RACE_ERRORS, CounterMissing)
 
 
 async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime,
@@ -179,10 +187,20 @@ async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.da
             if ev.type == "confirmed":
                 return await _issue(ev, rp, now, await _budget_left(budget, rp, now, tz))
             return await _refund(ev, now, tz)
-        except (*db.RACE_ERRORS, CounterMissing):
+        except RETRY_ON:
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+async def apply_order_event(ev: OrderEventIn, s: Settings, help_cache: HelpCache, now: dt.datetime) -> EventResult:
+    """THE order-event use case of every entry (the signed webhook, the RabbitMQ consumer): apply it
+    under today's budgets, then tell the help screen's cache that a refund made its packet terminal
+    (`invalid`), so help asks are refused from Redis at once. The one place this is written."""
+    result = await handle_order_event(ev, s.redpacket, now, s.campaign, await budget_of(s))
+    if result.invalidated_token:
+        await help_cache.mark_terminal(result.invalidated_token, PacketStatus.INVALID.wire)
+    return result
 
 
 bp = Blueprint("orders", url_prefix="/api/orders")
@@ -200,9 +218,7 @@ async def order_events(request: Request) -> HTTPResponse:
     if ev.type == "confirmed":  # refunds are taken while paused: they only ever take money back
         await refuse_if_paused(s)
     now = utcnow()
-    result = await handle_order_event(ev, s.redpacket, now, s.campaign, await budget_of(s))
-    if result.invalidated_token:
-        await mark_packet_terminal(request.app.ctx, result.invalidated_token, "invalid")
+    result = await apply_order_event(ev, s, request.app.ctx.help_cache, now)
     packet = await RedPacket.get_or_none(id=result.packet_id) if result.packet_id else None
     return json({"packet": await packet_view(packet, now) if packet else None, "duplicate": result.duplicate})
 
@@ -216,9 +232,6 @@ def queue_handler(ctx: Any) -> Callable[[OrderEventIn], Awaitable[EventResult]]:
         # the rest, up to the prefetch) until resume; a refund goes through at once
         while ev.type == "confirmed" and (await budget_of(s)).paused:
             await asyncio.sleep(max(1.0, s.campaign.controls_cache_s))
-        result = await handle_order_event(ev, s.redpacket, utcnow(), s.campaign, await budget_of(s))
-        if result.invalidated_token:
-            await mark_packet_terminal(ctx, result.invalidated_token, "invalid")
-        return result
+        return await apply_order_event(ev, s, help_cache_of(ctx), utcnow())
 
     return handle

@@ -10,12 +10,12 @@ from sanic.response import HTTPResponse
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot.jobs import outbox
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.infra.ratelimit import Verdict
+from bot.jobs import outbox
 from bot.web.policy import KIB
 from bot.web.protection import client_ip, refuse, refuse_anonymous
-from bot.infra.ratelimit import Verdict
 from bot.web.session import current_user, require_user
 from handlers.redpacket.budget import refuse_if_paused
 from handlers.redpacket.cache import HelpAsk
@@ -65,7 +65,7 @@ async def viewer_refusal(request: Request, p: RedPacket, viewer_id: int, now: dt
     """Would this viewer's help be refused right now? (a read-only preview; the help decides)"""
     tz = request.app.ctx.settings.campaign.tz
     day = local_day(now, tz)
-    today = await Help.filter(helper_id=viewer_id, day=day).values_list("owner_id", flat=True)
+    today: list[Any] = await Help.filter(helper_id=viewer_id, day=day).values_list("owner_id", flat=True)
     facts = HelpFacts(status=PacketStatus(p.status), expire_time=p.expire_time, owner_id=int(p.owner_id),
                       helper_id=viewer_id, already_helped=await Help.exists(packet_id=p.id, helper_id=viewer_id),
                       helps_today=len(today), helps_for_owner_today=sum(1 for o in today if int(o) == p.owner_id))
@@ -82,7 +82,7 @@ async def share_view(request: Request, token: str) -> HTTPResponse:
     viewer = current_user(request)
     reason = "unauthenticated" if viewer is None else await viewer_refusal(request, p, viewer.id, now)
     helps = (await helps_of([p.id], 50)).get(p.id, [])
-    mine = None
+    mine: list[Any] | None = None
     if viewer is not None:
         mine = await Help.filter(packet_id=p.id, helper_id=viewer.id).values_list("amount_fen", flat=True)
     status = effective_status(PacketStatus(p.status), p.expire_time, now)
@@ -110,8 +110,9 @@ async def help_split(request: Request, token: str) -> HTTPResponse:
         refuse(request, Verdict(False, screened.retry_after_s))
     facts, code = screened.facts, screened.code
     if facts is not None and code == "expired":  # a packet split out or invalidated before its expiry keeps that answer
-        status = await RedPacket.filter(id=facts.id).values_list("status", flat=True)
-        code = PacketStatus(status[0]).wire if status and status[0] in (2, 4) else code
+        status: list[Any] = await RedPacket.filter(id=facts.id).values_list("status", flat=True)
+        if status and status[0] in (PacketStatus.SPLIT_OUT, PacketStatus.INVALID):
+            code = PacketStatus(status[0]).wire
     if code is None and facts is not None:
         outcome = await ctx.help_batcher.submit(HelpAttempt(facts.id, user.id, user.openid))
         code = outcome.error
