@@ -6,7 +6,11 @@
   rows it writes, so a hard budget is judged on exact figures whatever the concurrency; a refund's
   reversal moves them back in its own transaction. They always equal the ledger's sums
   (tests/invariants.py checks it after every storm).
-- `CampaignControl`: the kill switch (`pause`), one row, read through a short per-process cache.
+- `CampaignControl`: the kill switch of releases before live settings (`pause`), one row; read
+  once, when version 1 of the live settings is seeded, so a paused campaign stays paused.
+- `CampaignSettingsVersion`: the live settings (handlers/redpacket/live.py): the `redpacket.*`
+  tunables, the hard budgets and the pause switch, one row per version, never updated. Version 1
+  is config.yaml's; every change through the admin API or page adds the next, with its author.
 """
 
 from tortoise import fields
@@ -32,3 +36,14 @@ class CampaignControl(Model):
 
     class Meta:
         table = "campaign_controls"
+
+
+class CampaignSettingsVersion(Model):
+    version = fields.IntField(primary_key=True, generated=False)
+    values = fields.JSONField()  # {"redpacket": {...}, "campaign": {...}, "paused": bool, "pause_reason": str}
+    author = fields.CharField(max_length=64)
+    note = fields.CharField(max_length=255, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "campaign_settings"
