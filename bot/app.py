@@ -162,7 +162,8 @@ def install_health(app: Sanic) -> None:
         if problems:
             return json({"status": "unavailable", "problems": problems}, status=503,
                         headers={"Retry-After": str(RETRY_AFTER_S)})
-        return json({"status": "ok"})
+        from handlers.redpacket.live import ready_version  # live settings: the version in use (livecfg)
+        return json({"status": "ok", "settings_version": await ready_version(app.ctx.settings)})
 
 
 class AmqpProbe:

@@ -212,7 +212,10 @@ class CampaignSettings(_Section):
     # hard budgets on what is credited (owner + helper, minus reversals), fen; 0 = none
     daily_budget_fen: int = Field(0, ge=0)
     total_budget_fen: int = Field(0, ge=0)
-    controls_cache_s: float = Field(1.0, ge=0, le=60)  # how long a process trusts its read of pause
+    # how long a process trusts its read of the live settings (pause, budgets, redpacket tunables:
+    # handlers/redpacket/live.py); a change reaches every process within this. The budgets here and
+    # the live `redpacket.*` keys are version 1 of the live settings, read once (docs/operations.md)
+    controls_cache_s: float = Field(0.5, ge=0, le=60)
 
     @field_validator("timezone")
     @classmethod

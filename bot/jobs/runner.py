@@ -48,7 +48,8 @@ def make_consumer(deps: Any) -> OrderConsumer:
         # the rest, up to the prefetch) until resume; a refund goes through at once
         while ev.type == "confirmed" and (await budget.budget_of(s)).paused:
             await asyncio.sleep(max(1.0, s.campaign.controls_cache_s))
-        result = await handle_order_event(ev, s.redpacket, utcnow(), s.campaign, await budget.budget_of(s))
+        live = await budget.live.current(s)  # live settings: one version issues the packet (handlers/redpacket/live.py)
+        result = await handle_order_event(ev, live.redpacket, utcnow(), live.campaign, live.budget)
         if result.invalidated_token:
             await deps.help_cache.mark_terminal(result.invalidated_token, "invalid")
         return result

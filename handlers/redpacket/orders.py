@@ -29,7 +29,8 @@ from bot.web import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.settings import CampaignSettings, RedPacketSettings
-from handlers.redpacket.budget import CounterMissing, add_spent, budget_of, ensure_counters, lock_spent, refuse_if_paused, spent_now
+from handlers.redpacket import live
+from handlers.redpacket.budget import CounterMissing, add_spent, ensure_counters, lock_spent, spent_now
 from handlers.redpacket.routes import packet_view
 from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.budget_rules import NO_BUDGET, Budget, exhausted
@@ -193,10 +194,11 @@ async def order_events(request: Request) -> HTTPResponse:
         ev = OrderEventIn.model_validate_json(request.body)
     except ValidationError as e:
         raise FissionError(ErrorCode.INVALID_BODY, f"请求格式错误: {e.error_count()} 个字段无效") from e
-    if ev.type == "confirmed":  # refunds are taken while paused: they only ever take money back
-        await refuse_if_paused(s)
+    settings = await live.current(s)  # one version of the live settings issues the packet
+    if ev.type == "confirmed" and settings.paused:  # refunds are taken while paused: they only take money back
+        raise FissionError(ErrorCode.CAMPAIGN_PAUSED)
     now = utcnow()
-    result = await handle_order_event(ev, s.redpacket, now, s.campaign, await budget_of(s))
+    result = await handle_order_event(ev, settings.redpacket, now, settings.campaign, settings.budget)
     if result.invalidated_token:
         await request.app.ctx.help_cache.mark_terminal(result.invalidated_token, "invalid")
     packet = await RedPacket.get_or_none(id=result.packet_id) if result.packet_id else None
