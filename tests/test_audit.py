@@ -203,6 +203,8 @@ RECIPES: dict[str, Recipe] = {
                                                        json={"ref": "till-1", "openid": w.coupon_holder}),
     "campaign_admin.pause": lambda w, api, p: api.post("/admin/api/campaign/pause", json={"reason": "audit"}),
     "campaign_admin.resume": lambda w, api, p: api.post("/admin/api/campaign/resume"),
+    "campaign_admin.update_settings": lambda w, api, p: api.post("/admin/api/campaign/settings", json={
+        "campaign": {"total_budget_fen": 10**9 + uuid.uuid4().int % 1000}, "note": "audit"}),
     "lottery_admin.create_activity": lambda w, api, p: api.post("/admin/api/activities", json={
         "name": "另一个", **WINDOW, "frequency": 0, "prizes": [{"name": "谢谢", "kind": "none", "weight": 1}]}),
     "lottery_admin.update_activity_route": lambda w, api, p: api.patch(
