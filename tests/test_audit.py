@@ -189,12 +189,19 @@ def _api_unblacklist(w: World, api: httpx.Client, page: tuple[Phone, str]) -> ht
     return api.delete(f"/admin/api/blacklist/{openid}")
 
 
+def _page_settings(w: World, api: httpx.Client, page: tuple[Phone, str]) -> httpx.Response:
+    c, csrf = page
+    return c.post("/admin/settings", data={"campaign.total_budget_fen": str(10**9 + uuid.uuid4().int % 1000),
+                                          "csrf": csrf})
+
+
 RECIPES: dict[str, Recipe] = {
     "admin.add_blacklist": lambda w, api, p: api.post("/admin/api/blacklist", json={"openid": uid("o-api-")}),
     "admin.remove_blacklist": _api_unblacklist,
     "admin_page.blacklist_add": _page_blacklist,
     "admin_page.blacklist_remove": _page_unblacklist,
     "admin_page.outbox_retry": _page_retry,
+    "admin_page.settings_change": _page_settings,
     "coupon_admin.create": lambda w, api, p: api.post("/admin/api/coupon-templates", json=TEMPLATE),
     "coupon_admin.update": lambda w, api, p: api.patch(f"/admin/api/coupon-templates/{w.template['id']}",
                                                        json={"name": "改名的券"}),

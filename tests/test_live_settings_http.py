@@ -7,6 +7,7 @@ log with its author; a bad change answers 400 listing every problem and changes 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections import Counter
@@ -147,3 +148,27 @@ async def test_a_change_during_a_two_process_storm(svc: Service) -> None:
     await api.aclose()
     for p in phones:
         await p.aclose()
+
+
+def test_an_owner_changes_a_setting_on_the_page_and_the_next_help_uses_it(svc: Service) -> None:
+    from tests.service import Phone
+    from tests.test_admin_page import csrf_of
+
+    (token,) = _tokens(svc, 1)
+    with admin_client(svc) as api, Phone(base_url=svc.base, timeout=30, follow_redirects=False) as page:
+        version = api.get("/admin/api/campaign/settings").json()["current"]["version"]
+        assert page.post("/admin/login", data={"token": svc.config["admin"]["token"]}).status_code == 303
+        html = page.get("/admin").text
+        csrf = csrf_of(html)
+        assert f'id="live-settings" data-version="{version}"' in html and 'name="redpacket.new_user_range"' in html
+        bad = page.post("/admin/settings", data={"redpacket.new_user_range": "90,30", "csrf": csrf})
+        assert bad.headers["location"].endswith("m=bad_settings")
+        r = page.post("/admin/settings", data={"redpacket.new_user_range": "90,90", "note": "page", "csrf": csrf})
+        assert r.status_code == 303 and r.headers["location"].endswith("m=settings_saved")
+        assert api.get("/admin/api/campaign/settings").json()["current"]["version"] == version + 1
+        with closing(login(svc.base, f"olp-{uuid.uuid4().hex[:8]}")) as phone:  # a new user: the new range
+            helped = phone.post(f"/api/share/{token}/help").json()
+        assert (helped["amount"], helped["settings_version"]) == (90, version + 1)
+        html = page.get("/admin", params={"action": "admin_page.settings_change"}).text
+        assert re.search(r'<tr data-audit-id="\d+" data-action="admin_page.settings_change"', html)
+        assert f'<tr data-version="{version + 1}"><td>{version + 1}</td><td>token</td><td>page</td>' in html

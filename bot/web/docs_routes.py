@@ -257,6 +257,9 @@ ROUTES: dict[str, Doc] = {
                                     body=obj({}, {"openid": STR, "reason": STR, "csrf": STR}), body_required=False),
     "admin_page.blacklist_remove": Doc("Remove an openid from the page's blacklist", {303: {}}, body_types=(FORM,),
                                        body=obj({}, {"openid": STR, "csrf": STR}), body_required=False),
+    "admin_page.settings_change": Doc("Change live settings from the page (owners; 303 back with a message)",
+                                      {303: {}}, body_types=(FORM,), body=obj({}, {"csrf": STR, "note": STR}),
+                                      body_required=False),
     "admin_page.outbox_retry": Doc("Retry a dead letter from the page", {303: {}}, errors=(404,),
                                    body=obj({}, {"csrf": STR}), body_types=(FORM,), body_required=False),
     # ---- H5 pages ----

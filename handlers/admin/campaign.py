@@ -51,8 +51,9 @@ def _reason(request: Request) -> str:
 
 
 async def change_settings(request: Request, change: dict[str, Any], note: str = "",
-                          base_version: int | None = None) -> live.Snapshot:
-    """Publish `change` as the next version, authored by the request's admin; audited before → after."""
+                          base_version: int | None = None) -> tuple[live.Snapshot, bool]:
+    """Publish `change` as the next version, authored by the request's admin; audited before → after.
+    (the version now, whether one was written); 400 invalid_body listing every problem."""
     s: Settings = request.app.ctx.settings
     scope = audit_of(request)
     before = await live.current(s)
@@ -74,7 +75,7 @@ async def change_settings(request: Request, change: dict[str, Any], note: str = 
         scope.record(target=f"version={snap.version}", before=before.json(), after=snap.json())
     else:
         scope.unchanged()
-    return snap
+    return snap, changed
 
 
 @bp.get("")
@@ -86,7 +87,7 @@ async def read(request: Request) -> HTTPResponse:
 @bp.post("/pause")
 async def pause(request: Request) -> HTTPResponse:
     require_admin(request)
-    snap = await change_settings(request, {"paused": True, "pause_reason": _reason(request)[:255] or "admin api"},
+    snap, _ = await change_settings(request, {"paused": True, "pause_reason": _reason(request)[:255] or "admin api"},
                                  "pause")
     return json(await campaign_state(request.app.ctx.settings, snap))
 
@@ -94,7 +95,7 @@ async def pause(request: Request) -> HTTPResponse:
 @bp.post("/resume")
 async def resume(request: Request) -> HTTPResponse:
     require_admin(request)
-    snap = await change_settings(request, {"paused": False}, "resume")
+    snap, _ = await change_settings(request, {"paused": False}, "resume")
     return json(await campaign_state(request.app.ctx.settings, snap))
 
 
@@ -127,5 +128,5 @@ async def update_settings(request: Request) -> HTTPResponse:
         raise invalid(problems)
     if not body and base is None:
         raise FissionError(ErrorCode.INVALID_BODY, "参数错误: nothing to change")
-    snap = await change_settings(request, body, note if isinstance(note, str) else "", base)
+    snap, _ = await change_settings(request, body, note if isinstance(note, str) else "", base)
     return json(snap.json())

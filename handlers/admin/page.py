@@ -38,7 +38,8 @@ from handlers.admin import api as admin, outbox as outbox_admin
 from handlers.admin.chart import burn_svg, funnel_steps
 from handlers.admin.audit import TOKEN_ACTOR, Role
 from handlers.admin.audit_page import audit_context
-from handlers.admin.audit_routes import audit_of, not_audited
+from handlers.admin import settings_form  # live settings section (livecfg)
+from handlers.admin.audit_routes import audit_of, not_audited, requires_role
 from handlers.redpacket.budget import budget_of, spent_entries
 from handlers.redpacket.pages import templates
 from models.enums import PacketStatus
@@ -56,7 +57,7 @@ ADMIN_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src '
 FLASH = {"added": "已加入黑名单", "exists": "已在黑名单中", "removed": "已移出黑名单", "absent": "不在黑名单中",
          "retried": "已重新排队发送", "not_dead": "该消息已不是失败状态", "bad_openid": "openid 格式不正确",
          "expired": "页面已过期，请重试", "unavailable": "已加入黑名单，但其登录未能注销，请重试",
-         "forbidden": "没有权限：只读账号（viewer）不能修改"}
+         "forbidden": "没有权限：只读账号（viewer）不能修改", **settings_form.FLASH}
 STATUS_TEXT = {"to_share": "待分享", "splitting": "拆红包中", "split_out": "已拆完", "expired": "已过期",
                "invalid": "已失效"}
 
@@ -191,7 +192,7 @@ async def dashboard(request: Request) -> HTTPResponse:
                                  "who": who[0], "role": who[1],
                                  "flash": FLASH.get(request.args.get("m", ""), ""), "blacklist": blacklist,
                                  "blacklist_total": total, "dead": await outbox_admin.dead_letters(50),
-                                 **await audit_context(request)})
+                                 **await audit_context(request), **await settings_form.context(request)})
 
 
 @bp.get("/live")
@@ -256,3 +257,12 @@ async def outbox_retry(request: Request, outbox_id: int) -> HTTPResponse:
     retried = await outbox_admin.retry_dead_letter(outbox_id, utcnow())
     outbox_admin.audit_retry(audit_of(request), outbox_id, retried)
     return back("retried" if retried else "not_dead")
+
+
+@bp.post("/settings")
+@requires_role(Role.OWNER)
+async def settings_change(request: Request) -> HTTPResponse:
+    """Live settings from the page (handlers/admin/settings_form.py); owners only."""
+    if form_nonce(request) is None:
+        return back("expired")
+    return back(await settings_form.submit(request))
