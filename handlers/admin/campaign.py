@@ -118,7 +118,7 @@ async def update_settings(request: Request) -> HTTPResponse:
     if not isinstance(note, str) or len(note) > 255:  # noqa: PLR2004
         problems.append("note: must be text of at most 255 characters")
     base = body.pop("from_version", None)
-    if base is not None and (isinstance(base, bool) or not isinstance(base, int) or base < 1):
+    if base is not None and (isinstance(base, bool) or not isinstance(base, int) or not 1 <= base < 2**31):
         problems.append("from_version: must be a version number")
     try:  # every problem at once: the body's own, then the values'
         live.change_values(request.app.ctx.settings, (await live.current(request.app.ctx.settings)).values, body)

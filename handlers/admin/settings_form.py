@@ -35,7 +35,10 @@ async def context(request: Request) -> dict[str, Any]:
     fields = [{"name": f"{section}.{name}", "label": LABELS[name], "value": _shown(snap.values[section][name])}
               for section, names in (("redpacket", live.LIVE_REDPACKET), ("campaign", live.LIVE_CAMPAIGN))
               for name in names]
-    return {"live_settings": snap, "live_fields": fields, "live_versions": await live.versions(5)}
+    tz = request.app.ctx.settings.campaign.tz
+    versions = [{"version": r.version, "author": r.author, "note": r.note,
+                 "created_at": r.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")} for r in await live.versions(5)]
+    return {"live_settings": snap, "live_fields": fields, "live_versions": versions}
 
 
 def parse(form: Any) -> dict[str, Any]:
