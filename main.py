@@ -18,10 +18,26 @@ import sys
 
 from sanic import Sanic
 
-from bot.infra import devmode, logs
-from bot.web import metrics, protection
 from bot.app import create_app
+from bot.feature import Feature
+from bot.infra import devmode, logs
 from bot.settings import Settings, SettingsError, load_settings
+from bot.web import metrics, protection
+from handlers.account.feature import feature as account
+from handlers.admin.feature import feature as admin
+from handlers.coupons.feature import feature as coupons
+from handlers.lottery.feature import feature as lottery
+from handlers.payments.feature import feature as payments
+from handlers.redpacket.feature import feature as redpacket
+
+# Every campaign and back-office feature of this deployment. The order is the order of their
+# start hooks and of message precedence on the Official Account (first match answers).
+FEATURES: tuple[Feature, ...] = (redpacket, lottery, coupons, payments, admin, account)
+
+
+def build_app(settings: Settings, name: str = "fission") -> Sanic:
+    """The HTTP app with every feature: what `serve` runs (tests build the same)."""
+    return create_app(settings, FEATURES, name)
 
 
 def serve(settings: Settings) -> None:
@@ -35,7 +51,7 @@ def serve(settings: Settings) -> None:
     asyncio.run(migrate.ensure_schema(settings.database))
     metrics.prepare_multiprocess_dir()  # before any worker: every worker writes its counters there
     Sanic.start_method = "fork"
-    app = create_app(settings)
+    app = build_app(settings)
     app.prepare(host=settings.server.host, port=settings.server.port, workers=settings.server.workers,
                 access_log=settings.server.access_log, motd=False, single_process=settings.server.workers == 1,
                 backlog=settings.server.backlog)
@@ -52,11 +68,11 @@ def run_migrate(settings: Settings) -> None:
 
 def run_worker(settings: Settings) -> None:
     """Background jobs only (outbox delivery, scheduler, alerts, RabbitMQ consumer), no HTTP."""
-    from bot.jobs import runner as background
     from bot.infra import migrate
+    from bot.jobs import runner as background
 
     asyncio.run(migrate.ensure_schema(settings.database))
-    asyncio.run(background.run_worker(settings))
+    asyncio.run(background.run_worker(settings, FEATURES))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "demo":
         from bot.demo import run as demo
 
-        return demo.main(args.config, args.out)
+        return demo.main(args.config, args.out, FEATURES)
     elif args.command == "worker":
         run_worker(settings)
     else:

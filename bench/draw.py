@@ -32,9 +32,9 @@ sys.path.insert(0, ROOT)
 import httpx  # noqa: E402
 
 from bench.draw_rules import ns_per_draw  # noqa: E402
-from bot.web.session import SESSION_COOKIE, Sessions  # noqa: E402
+from bot.infra.signing import sign  # noqa: E402
 from bot.settings import ServerSettings  # noqa: E402
-from bot.web.signing import sign  # noqa: E402
+from bot.web.session import SESSION_COOKIE, Sessions  # noqa: E402
 from models.lottery_rules import AliasTable  # noqa: E402
 from tests import fakewx  # noqa: E402
 from tests.paykit import WINDOW, notice_xml  # noqa: E402

@@ -37,15 +37,17 @@ from bench import machine  # noqa: E402
 from bench.peers import seed as seed_peer  # noqa: E402
 from bench.peers.run import Peer  # noqa: E402
 from bench.wrkhelp import WrkResult, run_plain, run_requests, run_timed  # noqa: E402
-from tests import dbs  # noqa: E402
 from bot.infra import db as dbmod
-from bot.web.session import SESSION_COOKIE, Sessions  # noqa: E402
 from bot.keys import Keys  # noqa: E402
-from bot.web.session_epochs import EPOCH_TTL_S, epoch_key  # noqa: E402
 from bot.settings import DatabaseSettings, ServerSettings  # noqa: E402
+from bot.web.session import SESSION_COOKIE, Sessions  # noqa: E402
+from bot.web.session_epochs import EPOCH_TTL_S, epoch_key  # noqa: E402
 from models.redpacket import Help, RedPacket  # noqa: E402
 from models.user import User  # noqa: E402
-from tests import fakewx  # noqa: E402
+from tests import (
+    dbs,  # noqa: E402
+    fakewx,  # noqa: E402
+)
 from tests.invariants import check_db_invariants  # noqa: E402
 from tests.service import Service, login  # noqa: E402
 
@@ -243,7 +245,8 @@ def main() -> int:
     svc = Service(fake.url, workers=2, redis_db=6, redpacket=BIG, outbox={"run_in_server": False})
     try:
         peers.append(Peer("bare"))
-        peers.append(Peer("seed", "--db", seed_db, "--redis", f"{dbs.REDIS}/7", "--prefix", "seed" + uuid.uuid4().hex[:6]))
+        peers.append(Peer("seed", "--db", seed_db, "--redis", f"{dbs.REDIS}/7",
+                          "--prefix", "seed" + uuid.uuid4().hex[:6]))
         return asyncio.run(run(svc, peers[0], peers[1], seed_db, args))
     finally:
         for p in peers:
@@ -273,8 +276,9 @@ async def run(svc: Service, bare: Peer, seed: Peer, seed_db: str, args: argparse
     print(line(f"(a) hot packet, {args.helpers} helpers", hot_r, health))
     print(f"{'    ratio to bare Sanic /healthz':<34} {hot_r.rps / floor.rate(floor.bare):>8.1%}")
     sr = await seed_design(seed, seed_db, args.seed_seconds, c)
-    print(f"{'seed design, hot packet':<34} {sr.helps_per_s:>8.1f} helps/s  ({sr.helps} helps in {sr.duration_s:.1f} s; "
-          f"{sr.refused} of {sr.answers} answers refused busy)  p50 {sr.p50_ms:6.1f} ms  p99 {sr.p99_ms:6.1f} ms")
+    print(f"{'seed design, hot packet':<34} {sr.helps_per_s:>8.1f} helps/s  "
+          f"({sr.helps} helps in {sr.duration_s:.1f} s; {sr.refused} of {sr.answers} answers refused busy)  "
+          f"p50 {sr.p50_ms:6.1f} ms  p99 {sr.p99_ms:6.1f} ms")
     hot_helps_per_s = hot_r.ok / hot_r.duration_s
     print(f"peer: hot help / seed design = {hot_helps_per_s / max(sr.helps_per_s, 1e-9):.1f}×")
     rate = await issue_many(svc, args.packets)

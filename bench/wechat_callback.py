@@ -270,7 +270,8 @@ def run_rounds(svc: Service, mp: MpServer, owners: list[str], args: argparse.Nam
     minutes) shifts both sides of each ratio alike. Every phase printed as it ends."""
     c, s, ids = args.connections, args.seconds, msg_ids()
     check_sample(mp, owners, ids)
-    run_requests(svc.base, generate(mp, owners, "帮助", WARMUP + 2 * c, ids), WARMUP, connections=c)  # counted, not timed
+    run_requests(svc.base, generate(mp, owners, "帮助", WARMUP + 2 * c, ids), WARMUP,  # counted, not timed
+                 connections=c)
     out = Rounds(runs={k: [] for k in KEYWORDS})
     for i in range(args.rounds + 1):
         out.health.append(healthz(svc, s, c))

@@ -101,7 +101,8 @@ function done(summary, latency, requests)
     "\"c5xx\": %d, \"p50_us\": %d, \"p99_us\": %d, \"errors\": %d, \"bare\": %d, \"max_us\": %d, " ..
     "\"client_cpu_us\": %d}\n",
     summary.requests, t1 - t0, o, f, s, latency:percentile(50), latency:percentile(99),
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, n, latency.max, (c1 - c0) * 1e6))
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, n, latency.max,
+    (c1 - c0) * 1e6))
 end
 """
 

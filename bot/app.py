@@ -1,12 +1,14 @@
-"""The Sanic application: resources made in before_server_start, closed after stop, features
-composed from their blueprints in one place, errors translated at one boundary."""
+"""The Sanic application: resources made in before_server_start, closed after stop, the features
+(bot/feature.py, listed in main.py) composed in one place, errors translated at one boundary.
+
+Names no feature: what the campaigns are comes in as `features`."""
 
 from __future__ import annotations
 
 import asyncio
 import json as stdjson
 import logging
-import random
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -15,23 +17,16 @@ from sanic import Request, Sanic, json
 from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse
 
-from bot.infra import cache, db, logs
-from bot.web import docs, edge, internal, metrics, protection, session_epochs
-from bot.clock import utcnow
 from bot.errors import MESSAGES, ErrorCode, FissionError
-from bot.keys import Keys
-from bot.jobs.periodic import run_periodic
-from bot.infra.ratelimit import limiter_of
-from bot.web.session import Sessions
-from bot.settings import Settings
+from bot.feature import Composition, Feature, compose
+from bot.infra import cache, db, logs
 from bot.infra.unavailable import is_unavailable
-from handlers.admin import audit_routes
-from handlers.redpacket import expiry, orders, routes as redpacket, share
-from handlers.redpacket.budget import budget_of
-from handlers.redpacket.batcher import HelpBatcher, HelpScreen
-from handlers.redpacket.cache import HelpCache
-from handlers.redpacket.commit import SplitContext
-from models.redpacket_rules import HelpRules
+from bot.jobs import notices, runner
+from bot.keys import Keys
+from bot.settings import Settings
+from bot.web import docs, edge, internal, metrics, protection, session_epochs
+from bot.web.session import Sessions
+from bot.wechat import callbacks, oauth
 
 log = logging.getLogger("fission")
 
@@ -41,11 +36,6 @@ SANIC_CODES = {400: ErrorCode.INVALID_BODY, 401: ErrorCode.UNAUTHENTICATED, 403:
 
 
 HEALTHY = b'{"status":"ok"}'
-
-
-def help_rules(s: Settings) -> HelpRules:
-    rp = s.redpacket
-    return HelpRules(rp.old_user_range, rp.new_user_range, rp.daily_help_limit, rp.daily_same_owner_limit)
 
 
 RETRY_AFTER_S = 2  # a 503's advice: dependencies restart or fail over in seconds
@@ -70,41 +60,25 @@ def dumps(obj: Any, **kw: Any) -> str:
 
 
 async def start_resources(app: Sanic) -> None:
+    """Shared resources, then each feature's `start` in order, then the background jobs."""
     s: Settings = app.ctx.settings
     await db.connect(s.database)
     app.ctx.redis = cache.connect(s.redis)
     app.ctx.http = httpx.AsyncClient(timeout=httpx.Timeout(s.wechat.timeout_s))
-    rules = help_rules(s)
-    app.ctx.help_rules = rules
-    app.ctx.help_cache = HelpCache(app.ctx.redis, app.ctx.keys, rules, s.campaign.tz, limiter_of(app))
-    app.ctx.help_screen = HelpScreen(app.ctx.help_cache, max_batch=s.redpacket.batch_max)
-    app.ctx.help_screen.start()
-    split_ctx = SplitContext(rules, s.campaign.tz, s.campaign.launch_date, random.SystemRandom())
-    app.ctx.help_batcher = HelpBatcher(split_ctx, max_batch=s.redpacket.batch_max,
-                                       on_committed=app.ctx.help_cache.remember, budget_of=lambda: budget_of(s))
-    app.ctx.help_batcher.start()
-    app.ctx.stop = asyncio.Event()
-    app.ctx.background = [asyncio.create_task(run_periodic(
-        "expiry-sweeper", s.redpacket.sweep_interval_s, lambda: _sweep(app), app.ctx.redis, app.ctx.keys,
-        app.ctx.stop))]
-    for feature in features():
-        if hasattr(feature, "start"):
+    await callbacks.start(app)
+    for feature in app.ctx.composed.features:
+        if feature.start is not None:
             await feature.start(app)
-
-
-async def _sweep(app: Sanic) -> None:
-    for token in await expiry.sweep_expired(utcnow()):
-        await app.ctx.help_cache.mark_terminal(token, "expired")
+    await runner.start(app)
 
 
 async def stop_resources(app: Sanic) -> None:
-    for feature in reversed(features()):
-        if hasattr(feature, "stop"):
+    """The reverse: background jobs, the features' `stop` in reverse order, shared resources."""
+    await runner.stop(app)
+    for feature in reversed(app.ctx.composed.features):
+        if feature.stop is not None:
             await feature.stop(app)
-    app.ctx.stop.set()
-    await app.ctx.help_screen.stop()
-    await app.ctx.help_batcher.stop()
-    await asyncio.gather(*app.ctx.background, return_exceptions=True)
+    await callbacks.stop(app)
     await app.ctx.http.aclose()
     await app.ctx.redis.aclose()
     await db.close()
@@ -142,7 +116,7 @@ def install_health(app: Sanic) -> None:
     async def healthz(request: Request) -> HTTPResponse:
         return HTTPResponse(HEALTHY, content_type="application/json")  # constant: balancers ask it all day
 
-    @app.get("/readyz")
+    @app.get("/readyz", ctx_readiness=True)  # route policy: 503 while draining (bot/web/protection.py)
     async def readyz(request: Request) -> HTTPResponse:
         problems: dict[str, Any] = {}
         try:
@@ -162,8 +136,8 @@ def install_health(app: Sanic) -> None:
         if problems:
             return json({"status": "unavailable", "problems": problems}, status=503,
                         headers={"Retry-After": str(RETRY_AFTER_S)})
-        from handlers.redpacket.live import ready_version  # live settings: the version in use (livecfg)
-        return json({"status": "ok", "settings_version": await ready_version(app.ctx.settings)})
+        # what features report when ready, e.g. the live-settings version in use (handlers/redpacket/feature.py)
+        return json({"status": "ok", **{k: await f() for k, f in getattr(app.ctx, "ready_info", {}).items()}})
 
 
 class AmqpProbe:
@@ -208,13 +182,17 @@ async def _amqp_ping(url: str) -> None:
     await conn.close()
 
 
-def create_app(settings: Settings, name: str = "fission") -> Sanic:
+def create_app(settings: Settings, features: Sequence[Feature], name: str = "fission") -> Sanic:
+    composed: Composition = compose(features)
+    notices.install(composed.notices)
     app = Sanic(name, dumps=dumps, log_config=logs.sanic_log_config())
     app.config.REQUEST_MAX_SIZE = settings.server.max_body_bytes
-    app.config.RESPONSE_TIMEOUT = settings.server.response_timeout_s
+    app.config.RESPONSE_TIMEOUT = settings.server.response_timeout_s  # type: ignore[assignment]  # typing: Sanic takes a float
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.ACCESS_LOG = settings.server.access_log
     app.ctx.settings = settings
+    app.ctx.composed = composed
+    app.ctx.gauges = composed.gauges
     app.ctx.keys = Keys(settings.redis.prefix)
     app.ctx.sessions = Sessions(settings.server)
     app.ctx.amqp_probe = AmqpProbe(settings.orders.amqp_url or "")
@@ -225,34 +203,17 @@ def create_app(settings: Settings, name: str = "fission") -> Sanic:
     metrics.install(app)
     internal.install(app)  # /metrics and /docs behind server.internal_token
     session_epochs.install(app)  # a session signed under an older epoch counts as none
-    for feature in features():
-        app.blueprint(feature.bp)
-    audit_routes.install(app)  # every admin write route runs in an audit scope (after the blueprints)
+    for bp in (oauth.bp, session_epochs.bp, callbacks.bp):
+        app.blueprint(bp)
+    for feature in composed.features:
+        for bp in feature.blueprints:
+            app.blueprint(bp)
+    for feature in composed.features:  # after every blueprint: e.g. the audit scope around admin writes
+        if feature.install is not None:
+            feature.install(app)
     docs.install(app)
     edge.extend(app)
+    protection.check_route_policy(app)  # route policy: boot fails on a write route without a body limit
     app.before_server_start(start_resources)
     app.after_server_stop(stop_resources)
     return app
-
-
-def features() -> list[Any]:
-    """Every feature module, composed in this one place. A module exposes `bp` (a Blueprint) and
-    may expose `async start(app)` / `async stop(app)`, run after / before the shared resources."""
-    from bot.jobs import runner as background
-    from bot.wechat import callbacks, oauth
-    from handlers.admin import api as admin
-    from handlers.coupons import admin as coupon_admin, routes as coupons
-    from handlers.redpacket import jssdk
-    from handlers.lottery import admin as lottery_admin, pages as lottery_pages
-    from handlers.payments import configs as payconfig_admin
-    from handlers.payments import orders as payment_orders, routes as payments
-    from handlers.admin import page as admin_page, audit_api as audit_admin, campaign as campaign_admin, exports, outbox as outbox_admin
-    from handlers.account import front
-    from handlers.redpacket import pages, poster, wallet
-    from handlers.admin import login as admin_login
-    from handlers.account import subscriptions
-
-    return [oauth, session_epochs, orders, redpacket, share, wallet, admin, campaign_admin, callbacks,
-            payments, payment_orders, coupons, lottery_admin, coupon_admin, payconfig_admin, lottery_pages,
-            poster, pages, jssdk, outbox_admin, admin_page, admin_login, audit_admin, exports, front, subscriptions,
-            background]  # background last: started after, stopped before the others

@@ -307,7 +307,8 @@ class RouteLimits(_Section):
     per_user: Limit | None = None  # the session's user (help, draw) or the sender's openid (callbacks)
 
 
-class RateLimitSettings(_Section):  # bot/infra/ratelimit.py. Per-IP defaults allow for carrier NAT (many phones, one IP)
+class RateLimitSettings(_Section):
+    # bot/infra/ratelimit.py. Per-IP defaults allow for carrier NAT (many phones, one IP)
     enabled: bool = True
     exempt_networks: list[str] = []  # e.g. ["10.0.0.0/8"] for internal monitors; never limited
     redis_timeout_s: float = Field(0.25, gt=0, le=5)  # slower than this counts as Redis down: fail open

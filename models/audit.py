@@ -1,6 +1,8 @@
 """The audit log: one insert-only row per admin change, written in the change's own transaction
 (handlers/admin/audit.py), so a change and its record commit or roll back together."""
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -19,8 +21,8 @@ class AuditEntry(Model):
     ip = fields.CharField(max_length=45, default="")
     action = fields.CharField(max_length=64, db_index=True)
     target = fields.CharField(max_length=128, default="")
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.JSONField[Any] = fields.JSONField(null=True)
+    after: fields.JSONField[Any] = fields.JSONField(null=True)
     request_id = fields.CharField(max_length=64, default="")
 
     class Meta:

@@ -13,6 +13,8 @@
   is config.yaml's; every change through the admin API or page adds the next, with its author.
 """
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -40,7 +42,8 @@ class CampaignControl(Model):
 
 class CampaignSettingsVersion(Model):
     version = fields.IntField(primary_key=True, generated=False)
-    values = fields.JSONField()  # {"redpacket": {...}, "campaign": {...}, "paused": bool, "pause_reason": str}
+    # {"redpacket": {...}, "campaign": {...}, "paused": bool, "pause_reason": str}
+    values: fields.JSONField[dict[str, Any]] = fields.JSONField()
     author = fields.CharField(max_length=64)
     note = fields.CharField(max_length=255, default="")
     created_at = fields.DatetimeField(auto_now_add=True)

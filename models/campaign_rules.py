@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from models.coupon_rules import aware_moment
+from models.coupon_rules import aware_moment as aware_moment  # re-exported for the admin handlers
 from models.lottery_rules import Frequency
 
 MAX_NAME_CHARS = 64

@@ -7,11 +7,15 @@ the coupon at grant, so editing a template never changes coupons already granted
 """
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from models.coupon_rules import CouponKind
+
+if TYPE_CHECKING:
+    from models.user import User
 
 
 class CouponSource(StrEnum):
@@ -54,10 +58,15 @@ class UserCoupon(Model):
     """优惠券关联表: a coupon owned by `user` (changes when a friend claims a shared coupon)."""
 
     id = fields.BigIntField(primary_key=True)
-    template = fields.ForeignKeyField("models.CouponTemplate", related_name="coupons", on_delete=fields.RESTRICT)
-    user = fields.ForeignKeyField("models.User", related_name="user_coupons", on_delete=fields.RESTRICT)
-    granted_to = fields.ForeignKeyField("models.User", related_name="user_coupons_granted",
-                                        on_delete=fields.RESTRICT)
+    template: fields.ForeignKeyRelation["CouponTemplate"] = fields.ForeignKeyField(
+        "models.CouponTemplate", related_name="coupons", on_delete=fields.RESTRICT)
+    template_id: int
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="user_coupons", on_delete=fields.RESTRICT)
+    user_id: int
+    granted_to: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="user_coupons_granted", on_delete=fields.RESTRICT)
+    granted_to_id: int
     grant_slot = fields.IntField(null=True)
     source = fields.CharEnumField(CouponSource, max_length=16)
     source_ref = fields.CharField(max_length=96, unique=True)
@@ -85,7 +94,9 @@ class CouponHistory(Model):
     """Every change of a coupon: granted, shared, claimed by a friend, redeemed."""
 
     id = fields.BigIntField(primary_key=True)
-    coupon = fields.ForeignKeyField("models.UserCoupon", related_name="history", on_delete=fields.RESTRICT)
+    coupon: fields.ForeignKeyRelation["UserCoupon"] = fields.ForeignKeyField(
+        "models.UserCoupon", related_name="history", on_delete=fields.RESTRICT)
+    coupon_id: int
     action = fields.CharEnumField(CouponAction, max_length=16)
     user_id = fields.BigIntField()  # the owner after the change
     from_user_id = fields.BigIntField(null=True)

@@ -6,12 +6,19 @@ the frequency rule is a unique (user, activity, window_key) on draws; the win li
 (user, activity, win_slot) on won prizes; stock a conditional decrement (`stock >= k`).
 """
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from models.activity_rules import ActivityType
 from models.campaign_rules import MAX_CHANCES, FulfilmentStatus, PrizeKind
 from models.lottery_rules import Frequency
+
+if TYPE_CHECKING:
+    from models.coupon import CouponTemplate, UserCoupon
+    from models.payment import PaymentNotification
+    from models.user import User
 
 
 class LotteryActivity(Model):
@@ -39,13 +46,16 @@ class LotteryPrize(Model):
     """奖池产品. stock NULL = unlimited; retired prizes (active False) stay for history."""
 
     id = fields.BigIntField(primary_key=True)
-    activity = fields.ForeignKeyField("models.LotteryActivity", related_name="prizes", on_delete=fields.RESTRICT)
+    activity: fields.ForeignKeyRelation["LotteryActivity"] = fields.ForeignKeyField(
+        "models.LotteryActivity", related_name="prizes", on_delete=fields.RESTRICT)
+    activity_id: int
     name = fields.CharField(max_length=64)
     kind = fields.CharEnumField(PrizeKind, max_length=16)
     weight = fields.BigIntField()
     stock = fields.BigIntField(null=True)
-    coupon_template = fields.ForeignKeyField("models.CouponTemplate", related_name="lottery_prizes", null=True,
-                                             on_delete=fields.RESTRICT)
+    coupon_template: fields.ForeignKeyNullableRelation["CouponTemplate"] = fields.ForeignKeyField(
+        "models.CouponTemplate", related_name="lottery_prizes", null=True, on_delete=fields.RESTRICT)
+    coupon_template_id: int | None
     position = fields.IntField(default=0)
     description = fields.CharField(max_length=500, default="")  # 奖品详情
     image_url = fields.CharField(max_length=1024, default="")
@@ -67,10 +77,15 @@ class LotteryChance(Model):
     """
 
     id = fields.BigIntField(primary_key=True, generated=False)
-    user = fields.ForeignKeyField("models.User", related_name="lottery_chances", on_delete=fields.RESTRICT)
-    activity = fields.ForeignKeyField("models.LotteryActivity", related_name="chances", on_delete=fields.RESTRICT)
-    payment = fields.ForeignKeyField("models.PaymentNotification", related_name="lottery_chances",
-                                     on_delete=fields.RESTRICT)
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="lottery_chances", on_delete=fields.RESTRICT)
+    user_id: int
+    activity: fields.ForeignKeyRelation["LotteryActivity"] = fields.ForeignKeyField(
+        "models.LotteryActivity", related_name="chances", on_delete=fields.RESTRICT)
+    activity_id: int
+    payment: fields.ForeignKeyRelation["PaymentNotification"] = fields.ForeignKeyField(
+        "models.PaymentNotification", related_name="lottery_chances", on_delete=fields.RESTRICT)
+    payment_id: int
     seq = fields.IntField()
     created_at = fields.DatetimeField()
 
@@ -90,11 +105,19 @@ class LotteryDraw(Model):
     ("d:2026-11-22", "w:…", "m:…") or "c:<chance id>" for unlimited activities."""
 
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="lottery_draws", on_delete=fields.RESTRICT)
-    activity = fields.ForeignKeyField("models.LotteryActivity", related_name="draws", on_delete=fields.RESTRICT)
-    chance = fields.OneToOneField("models.LotteryChance", related_name="draw", on_delete=fields.RESTRICT)
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="lottery_draws", on_delete=fields.RESTRICT)
+    user_id: int
+    activity: fields.ForeignKeyRelation["LotteryActivity"] = fields.ForeignKeyField(
+        "models.LotteryActivity", related_name="draws", on_delete=fields.RESTRICT)
+    activity_id: int
+    chance: fields.OneToOneRelation["LotteryChance"] = fields.OneToOneField(
+        "models.LotteryChance", related_name="draw", on_delete=fields.RESTRICT)
+    chance_id: int
     payment_id = fields.BigIntField()
-    prize = fields.ForeignKeyField("models.LotteryPrize", related_name="draws", null=True, on_delete=fields.RESTRICT)
+    prize: fields.ForeignKeyNullableRelation["LotteryPrize"] = fields.ForeignKeyField(
+        "models.LotteryPrize", related_name="draws", null=True, on_delete=fields.RESTRICT)
+    prize_id: int | None
     prize_kind = fields.CharField(max_length=16, null=True)
     won = fields.BooleanField(default=False)
     window_key = fields.CharField(max_length=40)
@@ -111,15 +134,24 @@ class UserPrize(Model):
     """用户活动奖品: a real prize won by a draw, with its fulfilment status."""
 
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="lottery_prizes_won", on_delete=fields.RESTRICT)
-    activity = fields.ForeignKeyField("models.LotteryActivity", related_name="winners", on_delete=fields.RESTRICT)
-    prize = fields.ForeignKeyField("models.LotteryPrize", related_name="winners", on_delete=fields.RESTRICT)
-    chance = fields.OneToOneField("models.LotteryChance", related_name="user_prize", on_delete=fields.RESTRICT)
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="lottery_prizes_won", on_delete=fields.RESTRICT)
+    user_id: int
+    activity: fields.ForeignKeyRelation["LotteryActivity"] = fields.ForeignKeyField(
+        "models.LotteryActivity", related_name="winners", on_delete=fields.RESTRICT)
+    activity_id: int
+    prize: fields.ForeignKeyRelation["LotteryPrize"] = fields.ForeignKeyField(
+        "models.LotteryPrize", related_name="winners", on_delete=fields.RESTRICT)
+    prize_id: int
+    chance: fields.OneToOneRelation["LotteryChance"] = fields.OneToOneField(
+        "models.LotteryChance", related_name="user_prize", on_delete=fields.RESTRICT)
+    chance_id: int
     name = fields.CharField(max_length=64)
     kind = fields.CharEnumField(PrizeKind, max_length=16)
     status = fields.CharEnumField(FulfilmentStatus, max_length=16)
-    coupon = fields.ForeignKeyField("models.UserCoupon", related_name="user_prizes", null=True,
-                                    on_delete=fields.RESTRICT)
+    coupon: fields.ForeignKeyNullableRelation["UserCoupon"] = fields.ForeignKeyField(
+        "models.UserCoupon", related_name="user_prizes", null=True, on_delete=fields.RESTRICT)
+    coupon_id: int | None
     win_slot = fields.IntField(null=True)  # n-th win of this user in this activity, when limited
     note = fields.CharField(max_length=255, default="")
     created_at = fields.DatetimeField()
@@ -137,8 +169,12 @@ class DrawStreak(Model):
     user at once cannot both count from the same value."""
 
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="draw_streaks", on_delete=fields.RESTRICT)
-    activity = fields.ForeignKeyField("models.LotteryActivity", related_name="streaks", on_delete=fields.RESTRICT)
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="draw_streaks", on_delete=fields.RESTRICT)
+    user_id: int
+    activity: fields.ForeignKeyRelation["LotteryActivity"] = fields.ForeignKeyField(
+        "models.LotteryActivity", related_name="streaks", on_delete=fields.RESTRICT)
+    activity_id: int
     misses = fields.IntField(default=0)
     updated_at = fields.DatetimeField()
 

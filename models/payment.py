@@ -8,11 +8,16 @@ earned (lottery or coupons) is snapshotted on the row, so later config edits nev
 """
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from models.payment_rules import PayOfferKind
+
+if TYPE_CHECKING:
+    from models.lottery import LotteryActivity
+    from models.user import User
 
 
 class OfferKind(StrEnum):
@@ -29,9 +34,10 @@ class PayActivityConfig(Model):
     product_code = fields.CharField(max_length=64, db_index=True)
     min_amount_fen = fields.BigIntField(default=0)
     kind = fields.CharEnumField(PayOfferKind, max_length=16)
-    activity = fields.ForeignKeyField("models.LotteryActivity", related_name="pay_configs", null=True,
-                                      on_delete=fields.RESTRICT)
-    coupon_template_ids = fields.JSONField(default=list)
+    activity: fields.ForeignKeyNullableRelation["LotteryActivity"] = fields.ForeignKeyField(
+        "models.LotteryActivity", related_name="pay_configs", null=True, on_delete=fields.RESTRICT)
+    activity_id: int | None
+    coupon_template_ids: fields.JSONField[list[int]] = fields.JSONField(default=list)
     chances = fields.IntField(default=1)
     start_time = fields.DatetimeField()
     end_time = fields.DatetimeField()
@@ -48,7 +54,9 @@ class PaymentOrder(Model):
 
     id = fields.BigIntField(primary_key=True)
     order_no = fields.CharField(max_length=128, unique=True)
-    user = fields.ForeignKeyField("models.User", related_name="payment_orders", on_delete=fields.RESTRICT)
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="payment_orders", on_delete=fields.RESTRICT)
+    user_id: int
     openid = fields.CharField(max_length=64)
     product_code = fields.CharField(max_length=64)
     amount_fen = fields.BigIntField()
@@ -91,13 +99,16 @@ class PaymentNotification(Model):
     amount_fen = fields.BigIntField()
     success = fields.BooleanField()
     err_code = fields.CharField(max_length=128, default="")
-    user = fields.ForeignKeyField("models.User", related_name="pay_notices", on_delete=fields.RESTRICT)
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="pay_notices", on_delete=fields.RESTRICT)
+    user_id: int
     product_code = fields.CharField(max_length=128)
     config_id = fields.BigIntField(null=True)
     offer_kind = fields.CharEnumField(OfferKind, max_length=16)
-    offer_activity = fields.ForeignKeyField("models.LotteryActivity", related_name="payments", null=True,
-                                            on_delete=fields.RESTRICT)
-    offer_template_ids = fields.JSONField(default=list)
+    offer_activity: fields.ForeignKeyNullableRelation["LotteryActivity"] = fields.ForeignKeyField(
+        "models.LotteryActivity", related_name="payments", null=True, on_delete=fields.RESTRICT)
+    offer_activity_id: int | None
+    offer_template_ids: fields.JSONField[list[int]] = fields.JSONField(default=list)
     chances = fields.IntField(default=0)
     chances_used = fields.IntField(default=0)  # draws made; the next chance is seq chances_used
     received_at = fields.DatetimeField()
@@ -116,9 +127,12 @@ class ChanceRevocation(Model):
 
     id = fields.BigIntField(primary_key=True)
     chance_id = fields.BigIntField(unique=True)
-    payment = fields.ForeignKeyField("models.PaymentNotification", related_name="revoked_chances",
-                                     on_delete=fields.RESTRICT)
-    user = fields.ForeignKeyField("models.User", related_name="revoked_chances", on_delete=fields.RESTRICT)
+    payment: fields.ForeignKeyRelation["PaymentNotification"] = fields.ForeignKeyField(
+        "models.PaymentNotification", related_name="revoked_chances", on_delete=fields.RESTRICT)
+    payment_id: int
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="revoked_chances", on_delete=fields.RESTRICT)
+    user_id: int
     activity_id = fields.BigIntField()
     seq = fields.IntField()
     reason = fields.CharField(max_length=32, default="refund")

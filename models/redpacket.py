@@ -5,16 +5,23 @@ slot), (helper, owner, day, slot), the once-per-helper new-user key — and cond
 the packet row guard every help whatever Redis says.
 """
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from models.enums import HelperKind, OrderStatus, PacketStatus
 
+if TYPE_CHECKING:
+    from models.user import User
+
 
 class PlatformOrder(Model):
     id = fields.BigIntField(primary_key=True)
     order_no = fields.CharField(max_length=64, unique=True)
-    user = fields.ForeignKeyField("models.User", related_name="orders", on_delete=fields.RESTRICT)
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="orders", on_delete=fields.RESTRICT)
+    user_id: int
     goods_id = fields.BigIntField(default=0)
     goods_name = fields.CharField(max_length=255, default="")
     goods_thumbnail_url = fields.CharField(max_length=1024, default="")
@@ -46,8 +53,12 @@ class OrderEvent(Model):
 
 class RedPacket(Model):
     id = fields.BigIntField(primary_key=True)
-    order = fields.OneToOneField("models.PlatformOrder", related_name="packet", on_delete=fields.RESTRICT)
-    owner = fields.ForeignKeyField("models.User", related_name="packets", on_delete=fields.RESTRICT)
+    order: fields.OneToOneRelation["PlatformOrder"] = fields.OneToOneField(
+        "models.PlatformOrder", related_name="packet", on_delete=fields.RESTRICT)
+    order_id: int
+    owner: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="packets", on_delete=fields.RESTRICT)
+    owner_id: int
     share_token = fields.CharField(max_length=43, unique=True)
     amount_fen = fields.BigIntField()
     split_fen = fields.BigIntField(default=0)
@@ -70,8 +81,12 @@ class RedPacket(Model):
 
 class Help(Model):
     id = fields.BigIntField(primary_key=True)
-    packet = fields.ForeignKeyField("models.RedPacket", related_name="helps", on_delete=fields.RESTRICT)
-    helper = fields.ForeignKeyField("models.User", related_name="helps_given", on_delete=fields.RESTRICT)
+    packet: fields.ForeignKeyRelation["RedPacket"] = fields.ForeignKeyField(
+        "models.RedPacket", related_name="helps", on_delete=fields.RESTRICT)
+    packet_id: int
+    helper: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="helps_given", on_delete=fields.RESTRICT)
+    helper_id: int
     owner_id = fields.BigIntField()
     amount_fen = fields.BigIntField()
     kind = fields.CharEnumField(HelperKind, max_length=16)

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The test command: set everything up on a fresh machine, then run the whole suite.
+# The test command: set everything up on a fresh machine, lint and type-check (ruff, mypy: configured
+# in pyproject.toml; any finding fails the run), then run the whole suite.
 #   bash scripts/test.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services.sh
 bash scripts/setup.sh dev
+.venv/bin/ruff check .
+.venv/bin/mypy
 [[ -x scripts/install_browser.sh ]] && bash scripts/install_browser.sh
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null 2>&1 || true
 set +e

@@ -106,3 +106,14 @@ async def scratch_redis(request: pytest.FixtureRequest) -> AsyncIterator[tuple[A
     async for k in client.scan_iter(match=f"{keys.p}:*", count=500):
         await client.delete(k)
     await client.aclose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def composed_features() -> None:
+    """The deployment's features composed once, as `main.py` does at start: the outbox's notices
+    (what each kind says) are the features', so tests delivering outbox rows need them installed."""
+    from bot.feature import compose
+    from bot.jobs import notices
+    from main import FEATURES
+
+    notices.install(compose(FEATURES).notices)

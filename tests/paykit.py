@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from handlers.lottery.draw import DrawContext, DrawOutcome, DrawRequest, commit_draws
 from handlers.lottery.tables import PrizeTables
 from handlers.payments.routes import accept_notice
@@ -44,7 +44,8 @@ def notice_xml(order_no: str, openid: str, product: str = "P1", amount: str = "1
                encoded: bool = True) -> bytes:
     order_no, openid, product = xml_escape(order_no), xml_escape(openid), xml_escape(product)
     xml = (f"<Package><Request><OrderNo>{order_no}</OrderNo><PayId>PAY{order_no}</PayId>"
-           f"<BankTradeDate>2026-11-22 10:00:00</BankTradeDate><PayAmount>{amount}</PayAmount><PayResult>{result}</PayResult>"
+           f"<BankTradeDate>2026-11-22 10:00:00</BankTradeDate><PayAmount>{amount}</PayAmount>"
+           f"<PayResult>{result}</PayResult>"
            f"<ErrCode></ErrCode><UserCode>{openid}</UserCode><ProductCode>{product}</ProductCode></Request></Package>")
     return quote(xml).encode() if encoded else xml.encode()
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import yaml
 
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from tests import dbs
 from tests.conftest import ROOT, make_config
 

@@ -19,8 +19,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sanic import Blueprint, Sanic, json
 
 from handlers.admin import audit_routes
-from handlers.admin.page import ADMIN_TTL_S
 from handlers.admin.audit import Role
+from handlers.admin.page import ADMIN_TTL_S
 from tests import fakewx
 from tests.conftest import ROOT
 from tests.paykit import admin_client

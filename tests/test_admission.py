@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 import redis.asyncio as aioredis
 
+from bot.infra.ratelimit import RateLimiter
+from bot.keys import Keys
+from bot.settings import RateLimitSettings
 from bot.wechat.admission import (
     DUPLICATE,
     HANDLE,
@@ -23,9 +26,6 @@ from bot.wechat.admission import (
     CallbackAdmission,
     Delivery,
 )
-from bot.keys import Keys
-from bot.infra.ratelimit import RateLimiter
-from bot.settings import RateLimitSettings
 from tests.service import free_port
 from tests.test_ratelimit import rl  # noqa: F401 - the fixture: a scratch key space on Redis db 4
 

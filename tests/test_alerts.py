@@ -8,18 +8,20 @@ import datetime as dt
 import logging
 import random
 import uuid
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from handlers.admin import alerts
 from bot.clock import utcnow
-from bot.keys import Keys
+from bot.jobs import alerts as platform_alerts
 from bot.jobs.worker import OutboxWorker
+from bot.keys import Keys
 from bot.settings import AlertSettings
 from bot.wechat.gateway import WxGateway
+from handlers.admin import alerts
 from handlers.redpacket.commit import HelpAttempt, SplitContext, commit_batch
 from handlers.redpacket.orders import OrderEventIn, handle_order_event
 from models.enums import LedgerKind, OutboxStatus
@@ -64,9 +66,9 @@ async def test_budget_alerts_once_per_threshold_and_day(orm: str) -> None:
 
 async def _helps_on_one_packet(n: int, now: dt.datetime) -> int:
     s = make_settings(server={"port": 8000})
-    ev = OrderEventIn.model_validate({"event_id": uuid.uuid4().hex, "type": "confirmed", "order_no": uuid.uuid4().hex[:18],
-                                      "openid": "o-owner", "paid_amount": 100000, "coupon_price": 100000,
-                                      "cashback": 2500})
+    ev = OrderEventIn.model_validate({"event_id": uuid.uuid4().hex, "type": "confirmed",
+                                      "order_no": uuid.uuid4().hex[:18], "openid": "o-owner", "paid_amount": 100000,
+                                      "coupon_price": 100000, "cashback": 2500})
     pid = (await handle_order_event(ev, s.redpacket, now)).packet_id
     assert pid is not None
     helpers = [await User.ensure(f"o-new-{uuid.uuid4().hex[:8]}") for _ in range(n)]
@@ -93,7 +95,7 @@ async def test_abuse_many_brand_new_accounts_on_one_packet(orm: str) -> None:
 async def test_error_spike_counts_errors_of_every_process(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
     redis, keys = scratch_redis
     a = AlertSettings(error_window_s=300, error_threshold=20)
-    counters = [alerts.ErrorCounter(), alerts.ErrorCounter()]  # two processes
+    counters = [platform_alerts.ErrorCounter(), platform_alerts.ErrorCounter()]  # two processes
     logger = logging.getLogger("test.alerts.spike")
     for c in counters:
         logger.addHandler(c)
@@ -105,19 +107,19 @@ async def test_error_spike_counts_errors_of_every_process(orm: str, scratch_redi
         for c in counters:
             logger.removeHandler(c)
     await counters[0].flush_to(redis, keys, NOW)
-    assert not await alerts.check_errors(a, redis, keys, NOW)  # 12 so far
+    assert not await platform_alerts.check_errors(a, redis, keys, NOW)  # 12 so far
     await counters[1].flush_to(redis, keys, NOW + dt.timedelta(minutes=2))
-    assert await alerts.check_errors(a, redis, keys, NOW + dt.timedelta(minutes=2))  # 24 in 5 minutes
-    assert not await alerts.check_errors(a, redis, keys, NOW + dt.timedelta(minutes=3))  # same window
-    assert not await alerts.check_errors(a, redis, keys, NOW + dt.timedelta(minutes=30))  # old buckets
+    assert await platform_alerts.check_errors(a, redis, keys, NOW + dt.timedelta(minutes=2))  # 24 in 5 minutes
+    assert not await platform_alerts.check_errors(a, redis, keys, NOW + dt.timedelta(minutes=3))  # same window
+    assert not await platform_alerts.check_errors(a, redis, keys, NOW + dt.timedelta(minutes=30))  # old buckets
     assert await redis.ttl(keys.error_count(int(NOW.timestamp()) // 60)) > 3600
 
 
 async def test_consumer_failures_alert_once_per_window(orm: str) -> None:
     a = AlertSettings(consumer_window_s=600)
-    assert await alerts.consumer_failed(a, "orders", "dead-lettered: invalid event", NOW)
-    assert not await alerts.consumer_failed(a, "orders", "another", NOW + dt.timedelta(seconds=5))
-    assert await alerts.consumer_failed(a, "orders", "later", NOW + dt.timedelta(seconds=600))
+    assert await platform_alerts.consumer_failed(a, "orders", "dead-lettered: invalid event", NOW)
+    assert not await platform_alerts.consumer_failed(a, "orders", "another", NOW + dt.timedelta(seconds=5))
+    assert await platform_alerts.consumer_failed(a, "orders", "later", NOW + dt.timedelta(seconds=600))
     assert len(await alert_keys()) == 2
 
 
@@ -125,8 +127,8 @@ async def test_alerts_reach_the_wecom_admins(orm: str, fake_wechat: fakewx.FakeW
                                              scratch_redis: tuple[Any, Keys]) -> None:
     s = make_settings(server={"port": 8000}, database={"url": orm}, wechat={"api_base": fake_wechat.url},
                       wecom={"api_base": fake_wechat.url, "admins": ["boss", "ops"]})
-    await alerts.consumer_failed(s.alerts, "orders", "dead-lettered: invalid event", NOW)
-    await alerts.consumer_failed(s.alerts, "orders-b", "boom", NOW)
+    await platform_alerts.consumer_failed(s.alerts, "orders", "dead-lettered: invalid event", NOW)
+    await platform_alerts.consumer_failed(s.alerts, "orders-b", "boom", NOW)
     async with httpx.AsyncClient(timeout=2) as http:
         worker = OutboxWorker(WxGateway(http, *scratch_redis, s), s, clock=lambda: NOW)
         assert await worker.run_once() == [OutboxStatus.SENT, OutboxStatus.SENT]
@@ -135,13 +137,14 @@ async def test_alerts_reach_the_wecom_admins(orm: str, fake_wechat: fakewx.FakeW
     assert {c.body["text"]["content"] for c in sends} == {
         "【Fission 告警】订单队列 orders 消费失败：dead-lettered: invalid event",
         "【Fission 告警】订单队列 orders-b 消费失败：boom"}
-    assert len(fake_wechat.calls_to("/cgi-bin/gettoken")) == 1 and fake_wechat.calls_to("/cgi-bin/message/template") == []
+    assert len(fake_wechat.calls_to("/cgi-bin/gettoken")) == 1
+    assert fake_wechat.calls_to("/cgi-bin/message/template") == []
 
 
 async def test_no_admins_means_nothing_is_sent(orm: str, fake_wechat: fakewx.FakeWeChat,
                                                scratch_redis: tuple[Any, Keys]) -> None:
     s = make_settings(server={"port": 8000}, database={"url": orm}, wecom={"api_base": fake_wechat.url, "admins": []})
-    await alerts.consumer_failed(s.alerts, "orders", "x", NOW)
+    await platform_alerts.consumer_failed(s.alerts, "orders", "x", NOW)
     async with httpx.AsyncClient(timeout=2) as http:
         worker = OutboxWorker(WxGateway(http, *scratch_redis, s), s, clock=lambda: NOW)
         assert await worker.run_once() == [OutboxStatus.SENT]
@@ -150,12 +153,15 @@ async def test_no_admins_means_nothing_is_sent(orm: str, fake_wechat: fakewx.Fak
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
-async def test_check_all_survives_a_failing_check(orm: str, scratch_redis: tuple[Any, Keys],
+async def test_check_all_survives_a_failing_check(orm: str, monkeypatch: pytest.MonkeyPatch,
                                                   caplog: pytest.LogCaptureFixture) -> None:
-    redis, keys = scratch_redis
-    s = make_settings(server={"port": 8000}, alerts={"daily_budget_fen": 100, "error_threshold": 1})
+    s = make_settings(server={"port": 8000}, alerts={"daily_budget_fen": 100, "abuse_new_accounts": 1})
     await credit(100, NOW)
-    await redis.set(keys.error_count(int(NOW.timestamp()) // 60), "not-a-number")
-    await alerts.check_all(s, redis, keys, NOW)
+
+    async def broken(*_: Any) -> list[int]:
+        raise RuntimeError("abuse check broke")
+
+    monkeypatch.setattr(alerts, "check_abuse", broken)
+    await alerts.check_all(SimpleNamespace(settings=s), NOW)
     assert await alert_keys() == ["alert:budget:day:2026-11-22:100"]
     assert "alert check failed" in caplog.text

@@ -17,10 +17,10 @@ from typing import Any
 import aio_pika
 import pytest
 
-from handlers.admin import alerts
-from bot.infra.amqp import ATTEMPTS_HEADER, SIGNATURE_HEADER, OrderConsumer, dead_letter_names
-from bot.web.signing import sign
 from bot.clock import utcnow
+from bot.infra.amqp import ATTEMPTS_HEADER, SIGNATURE_HEADER, OrderConsumer, dead_letter_names
+from bot.infra.signing import sign
+from bot.jobs import alerts
 from handlers.redpacket.orders import EventResult, OrderEventIn, handle_order_event
 from models.outbox import OutboxMessage
 from models.redpacket import RedPacket
@@ -119,7 +119,7 @@ async def consumer(orm: str, broker: Broker) -> AsyncIterator[Callable[..., Awai
         async def on_failure(reason: str) -> None:
             await alerts.consumer_failed(s.alerts, broker.queue, reason, utcnow())
 
-        c = OrderConsumer(s.orders, handle, on_failure)
+        c = OrderConsumer(s.orders, handle, on_failure, parse=OrderEventIn.model_validate_json)
         await c.start()
         made.append(c)
         return c

@@ -8,11 +8,12 @@ import datetime as dt
 
 import pytest
 
-from handlers.admin import alerts
 from bot.settings import AlertSettings
-from handlers.redpacket import budget as budgetmod, live
+from handlers.admin import alerts
 from handlers.admin.api import campaign_stats
 from handlers.admin.page import hourly_burn
+from handlers.redpacket import budget as budgetmod
+from handlers.redpacket import live
 from handlers.redpacket.commit import HelpAttempt, commit_batch
 from handlers.redpacket.orders import handle_order_event
 from models.budget_rules import Budget

@@ -6,7 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.budget_rules import (
-    NO_BUDGET, Budget, Spent, debit_refusal, exhausted, fits, help_cost_fen, thresholds_crossed,
+    NO_BUDGET,
+    Budget,
+    Spent,
+    debit_refusal,
+    exhausted,
+    fits,
+    help_cost_fen,
+    thresholds_crossed,
 )
 
 
@@ -50,4 +57,4 @@ def test_thresholds() -> None:
 @given(st.integers(-10**6, 10**6), st.integers(-10, 10**6))
 def test_a_debit_never_goes_below_zero(balance: int, amount: int) -> None:
     if debit_refusal(balance, amount) is None:
-        assert 0 < amount and balance - amount >= 0
+        assert amount > 0 and balance - amount >= 0

@@ -13,19 +13,18 @@ from typing import Any
 import pytest
 from sanic_testing.reusable import ReusableClient
 
-from bot.web import metrics
 from bot.infra import migrate
-from bot.app import create_app
+from bot.web import metrics
 from bot.wechat.callbacks import reply_text
 from bot.wechat.messages import Article, NewsReply, TextReply
 from handlers.admin import wecom as wx_admin
 from handlers.redpacket import messages as wx_redpacket
+from main import build_app
 from tests import fakewx
 from tests.conftest import make_config, make_settings
 from tests.dbs import REDIS
 from tests.service import free_port
 from tests.wxclient import MpServer, fixture_xml, unique_msg_id, work_server
-
 
 # ---- in-process view tests (SQLite file, real Redis db 12) -----------------------------------
 
@@ -40,7 +39,7 @@ def local_app(tmp_path: Any) -> Iterator[Any]:
         sections.setdefault("redis", {"url": f"{REDIS}/12", "prefix": "fxcb" + uuid.uuid4().hex[:6]})
         settings = make_settings(server={"port": free_port()}, **sections)
         asyncio.run(migrate.upgrade(settings.database))
-        client = ReusableClient(create_app(settings, name="cb" + uuid.uuid4().hex[:10]), port=free_port())
+        client = ReusableClient(build_app(settings, name="cb" + uuid.uuid4().hex[:10]), port=free_port())
         client.run()
         clients.append(client)
         wx = settings.wechat

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from bot.wechat.dispatch import BackgroundTasks, dispatch
-from bot.wechat.router import Router, inline
 from bot.wechat.crypto import parse_xml_fields
+from bot.wechat.dispatch import BackgroundTasks, dispatch
 from bot.wechat.messages import ReplyLike, TextReply, WxMessage
+from bot.wechat.router import Router, inline
 from tests.test_router import NOW, build_router, load, text
 
 

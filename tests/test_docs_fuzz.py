@@ -25,9 +25,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from bot.infra.signing import sign
 from bot.web import docs
-from bot.app import create_app
-from bot.web.signing import sign
+from main import build_app
 from tests.conftest import make_settings
 from tests.fakewx import FakeWeChat
 from tests.service import Service, login
@@ -125,7 +125,7 @@ def test_every_route_is_documented(fuzzed: Fuzzed) -> None:
 
 def test_the_table_describes_every_route() -> None:
     """A new route needs its entry in bot/web/docs_routes.py (summary, body, responses)."""
-    assert docs.undocumented(create_app(make_settings())) == []
+    assert docs.undocumented(build_app(make_settings())) == []
 
 
 @schema.parametrize()

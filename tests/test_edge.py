@@ -9,8 +9,8 @@ import random
 
 from prometheus_client import CollectorRegistry, Histogram
 
-from bot.web import edge, metrics
 from bot.app import dumps
+from bot.web import edge, metrics
 
 
 def test_request_ids_are_distinct_32_hex_and_differ_after_fork() -> None:

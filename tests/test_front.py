@@ -13,7 +13,7 @@ import pytest
 from sanic_testing.reusable import ReusableClient
 
 from bot.infra import migrate
-from bot.app import create_app
+from main import build_app
 from tests.conftest import make_settings
 from tests.dbs import REDIS
 from tests.service import free_port
@@ -29,7 +29,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                              database={"url": f"sqlite://{db}"},
                              redis={"url": f"{REDIS}/12", "prefix": "fxfd" + uuid.uuid4().hex[:6]})
     asyncio.run(migrate.upgrade(settings.database))
-    c = ReusableClient(create_app(settings, name="front" + uuid.uuid4().hex[:8]), port=free_port())
+    c = ReusableClient(build_app(settings, name="front" + uuid.uuid4().hex[:8]), port=free_port())
     c.run()
     yield c
     c.stop()

@@ -187,7 +187,8 @@ async def test_qrcode_and_custom_text(fake_wechat: fakewx.FakeWeChat, gw: WxGate
     qr = await gw.create_qrcode("share-token-abc", 3600)
     assert qr.ticket == "qr-ticket" and qr.image_url.endswith("ticket=qr-ticket")
     assert fake_wechat.calls_to("/cgi-bin/qrcode/create")[0].body == {
-        "expire_seconds": 3600, "action_name": "QR_STR_SCENE", "action_info": {"scene": {"scene_str": "share-token-abc"}}}
+        "expire_seconds": 3600, "action_name": "QR_STR_SCENE",
+        "action_info": {"scene": {"scene_str": "share-token-abc"}}}
 
     class Deps:
         wxgateway = gw

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from bot.keys import TERMINAL_TTL_S, Keys
+from bot.clock import utcnow
 from bot.infra.ratelimit import RateLimiter
+from bot.keys import TERMINAL_TTL_S, Keys
 from bot.settings import RateLimitSettings
 from handlers.redpacket.cache import HelpAsk, HelpCache, PacketFacts
 from handlers.redpacket.commit import HelpOutcome
 from models.enums import PacketStatus
 from models.redpacket_rules import HelpRules, local_day, next_local_midnight
-from bot.clock import utcnow
 from tests.test_storage import RP, SH, issue, users
 
 REDIS_DB = 12

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app import create_app
-from bot.web.signing import sign
+from bot.infra.signing import sign
+from main import build_app
 from tests import fakewx
 from tests.conftest import make_settings
 from tests.paykit import WINDOW, admin_client, send_notice, uid
@@ -38,7 +38,7 @@ NONE_ONLY = [{"name": "谢谢参与", "kind": "none", "weight": 1}]
 
 def app_routes() -> list[tuple[str, str]]:
     """(method, path pattern) of every route the app serves, from the app itself."""
-    app = create_app(make_settings(), name="fission_routes_probe")
+    app = build_app(make_settings(), name="fission_routes_probe")
     return [(m, "/" + r.path) for r in app.router.routes for m in sorted(set(r.methods) - {"HEAD", "OPTIONS"})]
 
 

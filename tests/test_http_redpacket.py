@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from tests import fakewx
 from tests.service import Phone, Service, login
 

@@ -80,7 +80,8 @@ def test_qr_code_is_created_once_per_packet(svc: Service, fake: fakewx.FakeWeCha
     assert {r.status_code for r in answers} == {200}
     assert {r.json()["ticket"] for r in answers} == {"qr-ticket"}
     assert answers[0].json()["image_url"] == "https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=qr-ticket"
-    creates = [c for c in fake.calls_to("/cgi-bin/qrcode/create") if c.body["action_info"]["scene"]["scene_str"] == token]
+    creates = [c for c in fake.calls_to("/cgi-bin/qrcode/create")
+               if c.body["action_info"]["scene"]["scene_str"] == token]
     assert len(creates) == 1
     assert creates[0].body["action_name"] == "QR_STR_SCENE" and 4 * 3600 < creates[0].body["expire_seconds"] <= 5 * 3600
     assert httpx.get(f"{svc.base}/api/share/no-such-token/qrcode", timeout=10).status_code == 404

@@ -108,11 +108,11 @@ async def test_a_help_is_decided_with_its_requests_version_and_records_it(orm: s
 
 
 def test_only_owners_change_settings_while_operators_may_pause() -> None:
-    from bot.app import create_app
     from handlers.admin import audit_routes
     from handlers.admin.audit import Role
+    from main import build_app
 
-    app = create_app(make_settings(), name="livecfgroles")
+    app = build_app(make_settings(), name="livecfgroles")
     handlers = {r.name.removeprefix("livecfgroles."): r.handler for r in app.router.routes}
     change = handlers["campaign_admin.update_settings"]
     assert audit_routes.allowed(Role.OWNER, change) and not audit_routes.allowed(Role.OPERATOR, change)

@@ -10,8 +10,8 @@ import datetime as dt
 import httpx
 import pytest
 
-from bot.infra import logs
 from bot.errors import ErrorCode
+from bot.infra import logs
 from handlers.lottery.batcher import DrawBatcher
 from handlers.lottery.draw import DrawRequest, commit_draws
 from handlers.lottery.tables import PrizeTables

@@ -21,7 +21,7 @@ import pytest
 
 from bot.infra import logs
 from bot.web import metrics
-from tests.fakewx import Fault, FakeWeChat
+from tests.fakewx import FakeWeChat, Fault
 from tests.paykit import WINDOW, admin_client
 from tests.service import Service, login
 from tests.wxclient import fixture_xml, mp_server, unique_msg_id

@@ -11,7 +11,7 @@ from contextlib import closing
 import httpx
 import pytest
 
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from tests import fakewx
 from tests.pagekit import help_once, shared_packet, uid
 from tests.paykit import admin_client

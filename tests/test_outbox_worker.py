@@ -23,13 +23,12 @@ import httpx
 import pytest
 import yaml
 
-from bot.keys import Keys
 from bot.jobs.outbox import outbox_row
 from bot.jobs.worker import OutboxWorker, backoff_s
-from bot.jobs.scheduler import enqueue_expiring, expiring_key
+from bot.keys import Keys
 from bot.wechat.gateway import WxGateway
-from handlers.redpacket.expiry import sweep_expired
 from handlers.redpacket.commit import HelpAttempt, SplitContext, commit_batch
+from handlers.redpacket.expiry import enqueue_expiring, expiring_key, sweep_expired
 from handlers.redpacket.orders import OrderEventIn, handle_order_event
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage

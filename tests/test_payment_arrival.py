@@ -15,10 +15,10 @@ import pytest
 
 from handlers.payments.orders import PaymentOrderIn, register
 from handlers.payments.settle import accept_notice
+from models.campaign_rules import aware_moment
 from models.lottery import LotteryChance
 from models.outbox import OutboxMessage
 from models.payment import OfferKind, PayActivityConfig, PaymentNotification, ReceivedPayNotice
-from models.campaign_rules import aware_moment
 from models.payment_rules import PayNotice
 from tests.paykit import NOW, SH, activity, lottery_config, uid
 

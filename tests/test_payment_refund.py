@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bot.errors import ErrorCode, FissionError
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from handlers.coupons.grants import claim_payment_coupons
 from handlers.payments.orders import register
 from handlers.payments.refund import refund_payment
@@ -36,10 +36,10 @@ from tests.paykit import (
     template,
     uid,
 )
+from tests.seedpay import seed_body
 from tests.service import Service, login
 from tests.test_payment_arrival import order_in, seed_notice
 from tests.test_seed_payments import TOKEN, setup_lottery
-from tests.seedpay import seed_body
 
 NONE_ONLY = [{"name": "谢谢参与", "kind": "none", "weight": 1}]
 CHANCES = 5

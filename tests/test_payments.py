@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from handlers.coupons.grants import claim_payment_coupons
 from handlers.payments.routes import accept_notice
 from models.lottery import LotteryChance

@@ -15,8 +15,17 @@ from hypothesis import strategies as st
 
 from models.enums import PACKET_TRANSITIONS, HelperKind, PacketStatus
 from models.redpacket_rules import (
-    PENALISED_KINDS, HelpFacts, HelpRules, IssueRules, effective_status, helper_kind, help_amount, issue_amount, local_day,
-    next_local_midnight, refusal,
+    PENALISED_KINDS,
+    HelpFacts,
+    HelpRules,
+    IssueRules,
+    effective_status,
+    help_amount,
+    helper_kind,
+    issue_amount,
+    local_day,
+    next_local_midnight,
+    refusal,
 )
 
 ISSUE = IssueRules(leverage=2, min_amount=10, max_amount=5000, max_ratio=Fraction(1, 2))

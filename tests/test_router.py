@@ -11,7 +11,6 @@ from typing import Any
 import defusedxml.ElementTree as safe_et
 import pytest
 
-from bot.wechat.router import Router
 from bot.wechat.crypto import MalformedXml, parse_xml_fields
 from bot.wechat.messages import (
     Article,
@@ -23,6 +22,7 @@ from bot.wechat.messages import (
     share_token_from_event_key,
 )
 from bot.wechat.replies import render_reply
+from bot.wechat.router import Router
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from contextlib import closing
 import httpx
 import pytest
 
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from tests import fakewx
 from tests.paykit import WINDOW, admin_client, post_token, register_order, uid
 from tests.seedpay import SEED_FILES, seed_body

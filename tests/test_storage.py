@@ -12,9 +12,9 @@ import pytest
 from tortoise.exceptions import IntegrityError
 
 from bot.settings import RedPacketSettings
-from handlers.redpacket.expiry import sweep_expired
 from handlers.redpacket.batcher import HelpBatcher
 from handlers.redpacket.commit import HelpAttempt, SplitContext, commit_batch
+from handlers.redpacket.expiry import sweep_expired
 from handlers.redpacket.orders import OrderEventIn, handle_order_event
 from models.enums import HelperKind, LedgerKind, PacketStatus
 from models.ledger import LedgerEntry

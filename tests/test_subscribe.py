@@ -21,8 +21,7 @@ from pydantic import ValidationError
 
 from bot.jobs.subscribe_delivery import subscribe_data
 from bot.jobs.subscribe_settings import SubscribeTemplate
-from models.subscription import record_consent
-from models.subscription import ConsentSource, ConsentStatus, Subscription
+from models.subscription import ConsentSource, ConsentStatus, Subscription, record_consent
 from tests import fakewx
 from tests.conftest import make_settings
 from tests.pagekit import help_once, shared_packet

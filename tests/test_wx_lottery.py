@@ -66,8 +66,9 @@ def _lottery(admin: httpx.Client, product: str, chances: int) -> int:
 def campaign(admin: httpx.Client) -> Campaign:
     tpl = admin.post("/admin/api/coupon-templates", json={
         "name": "满20减5", "type": "amount", "value": 500, "threshold": 2000, "valid_days": 30}).json()
-    assert admin.post("/admin/api/pay-configs", json={"product_code": "WXC", "min_amount": 0, "kind": "coupon",
-                                                      "coupon_template_ids": [tpl["id"]], **WINDOW}).status_code == httpx.codes.OK
+    assert admin.post("/admin/api/pay-configs", json={
+        "product_code": "WXC", "min_amount": 0, "kind": "coupon", "coupon_template_ids": [tpl["id"]], **WINDOW,
+    }).status_code == httpx.codes.OK
     _lottery(admin, "WXL", chances=3)
     return Campaign("WXL", "WXC", "WXOLD", _lottery(admin, "WXOLD", chances=2))
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 import xmltodict
-from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
 
 from bot.wechat import crypto as wxcrypto
 from bot.wechat.crypto import (

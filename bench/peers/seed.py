@@ -35,8 +35,15 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
 from models.enums import PacketStatus
-from models.redpacket_rules import HelpFacts, HelpRules, help_amount, helper_kind, local_day, next_local_midnight, \
-    refusal
+from models.redpacket_rules import (
+    HelpFacts,
+    HelpRules,
+    help_amount,
+    helper_kind,
+    local_day,
+    next_local_midnight,
+    refusal,
+)
 
 WAIT_S = 3.0  # Redisson tryLock(waitTime = 3 s)
 RETRY_S = 0.05

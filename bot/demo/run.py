@@ -19,16 +19,18 @@ import socket
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.infra import logs, migrate
 from bot.app import create_app
 from bot.clock import utcnow
 from bot.demo.steps import Client, Tally, setup_lottery
 from bot.demo.wechat import DemoWeChat
+from bot.feature import Feature
+from bot.infra import logs, migrate
 from bot.settings import Settings
 
 OWNERS_SMALL, OWNERS_BIG, OWNERS_IDLE = 5, 3, 2  # packets that split out / stay open / are never shared
@@ -121,12 +123,9 @@ async def refund_and_expire(app: Any, client: Client, tally: Tally, progress: Pr
     out = await client.order_event(info["owner"], info["order_no"], kind="refunded")
     tally.refunded += out["packet"]["status"] == "invalid"
     progress.advance("refund")
-    from handlers.redpacket.expiry import sweep_expired
-
+    sweeper = next(job for job in app.ctx.composed.periodic if job.name == "expiry-sweeper")
     later = utcnow() + dt.timedelta(seconds=ttl_s + 60)  # `now` passed in: no waiting for the clock
-    for token in await sweep_expired(later):
-        await app.ctx.help_cache.mark_terminal(token, "expired")
-        tally.expired += 1
+    tally.expired += int(await sweeper.run(app.ctx, later) or 0)  # the feature's own job, run once
     progress.advance("expiry")
 
 
@@ -200,10 +199,10 @@ def print_table(rows: list[tuple[str, str]], out: Any = sys.stdout) -> None:
     out.write(rule + "\n")
 
 
-async def run(settings: Settings, fake: DemoWeChat, out: Path) -> dict[str, Any]:
+async def run(settings: Settings, features: Sequence[Feature], fake: DemoWeChat, out: Path) -> dict[str, Any]:
     """Serve the real app in this process, run the campaign against it, stop it cleanly."""
     await migrate.ensure_schema(settings.database)
-    app = create_app(settings, name="fission_demo")
+    app = create_app(settings, features, name="fission_demo")
     server = await app.create_server(host="127.0.0.1", port=settings.server.port, return_asyncio_server=True,
                                      access_log=False)
     if server is None:
@@ -220,7 +219,7 @@ async def run(settings: Settings, fake: DemoWeChat, out: Path) -> dict[str, Any]
         await server.after_stop()
 
 
-def main(config_path: str, out_dir: str) -> int:
+def main(config_path: str, out_dir: str, features: Sequence[Feature]) -> int:
     logs.configure("text", logging.ERROR)  # the summary tells the story; warnings would break the bar
     fake = DemoWeChat()
     fake.start()
@@ -229,7 +228,7 @@ def main(config_path: str, out_dir: str) -> int:
             settings = demo_settings(config_path, workdir, fake.url)
             print(f"Fission demo: serving on {settings.server.public_url} (SQLite in {workdir}, memory:// Redis, "
                   f"fake WeChat on {fake.url})")
-            result = asyncio.run(run(settings, fake, Path(out_dir)))
+            result = asyncio.run(run(settings, features, fake, Path(out_dir)))
         print_table(summary_rows(result, fake))
     finally:
         fake.stop()

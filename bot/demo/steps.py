@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, quote, urlparse
 import httpx
 
 from bot.clock import utcnow
+from bot.infra.signing import sign
 from bot.settings import Settings
-from bot.web.signing import sign
 from models.payment_rules import yuan_to_fen
 
 WINDOW = {"start_time": "2020-01-01T00:00:00+08:00", "end_time": "2040-01-01T00:00:00+08:00"}

@@ -89,8 +89,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send({"access_token": "sns", "expires_in": 7200, "openid": openid, "scope": "snsapi_userinfo"})
         if u.path == "/sns/userinfo":
             openid = q.get("openid", "")
-            base = f"http://127.0.0.1:{self.server.server_port}"
-            return self._send({"openid": openid, "nickname": nickname(openid), "headimgurl": f"{base}/avatar/{openid}.png"})
+            base = f"http://127.0.0.1:{self.server.server_port}"  # type: ignore[attr-defined]  # an HTTPServer
+            return self._send({"openid": openid, "nickname": nickname(openid),
+                               "headimgurl": f"{base}/avatar/{openid}.png"})
         if u.path == "/cgi-bin/gettoken":
             return self._send({"errcode": 0, "access_token": "demo-wecom-token", "expires_in": 7200})
         if u.path == "/cgi-bin/ticket/getticket":

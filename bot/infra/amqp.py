@@ -1,13 +1,14 @@
 """Order events from RabbitMQ (aio-pika), when `orders.amqp_url` is set: the same JSON and the same
-use case (`handle_order_event`) as the signed webhook.
+use case as the signed webhook, both given by the feature that declares the consumer
+(`Feature.consumer`: `parse` a body into an event, `handle` it — handlers/redpacket/orders.py).
 
 Contract:
 - the queue `orders.queue` is durable, with a dead-letter exchange `<queue>.dlx` routing to the
   durable queue `<queue>.dead`;
-- a message is acked only after `handle_order_event` returned, i.e. after its transaction
+- a message is acked only after `handle` returned, i.e. after its transaction
   committed; the use case is idempotent per event id, so a redelivery changes nothing;
 - every event carries the webhook's signature of its body (`sha256=HEX`, HMAC-SHA256 with
-  `orders.secret`, bot/web/signing.py) in the `x-fission-signature` header: one unsigned or forged is
+  `orders.secret`, bot/infra/signing.py) in the `x-fission-signature` header: one unsigned or forged is
   rejected at once into `<queue>.dead` and changes nothing (`orders.amqp_require_signature: false`
   lifts this for brokers only trusted publishers reach);
 - a poison message — not JSON, not the schema, larger than MAX_BODY — is rejected at once and
@@ -33,11 +34,10 @@ import aio_pika
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustConnection
 from pydantic import ValidationError
 
-from bot.web import signing
 from bot.errors import FissionError
-from bot.settings import OrdersSettings
+from bot.infra import signing
 from bot.infra.unavailable import is_unavailable
-from handlers.redpacket.orders import EventResult, OrderEventIn
+from bot.settings import OrdersSettings
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ SIGNATURE_HEADER = "x-fission-signature"
 MAX_BODY = 64 * 1024
 RECONNECT_MAX_FACTOR = 16  # a broker down at start is retried ever less often, up to 16 × amqp_reconnect_s
 
-Handle = Callable[[OrderEventIn], Awaitable[EventResult]]
+Handle = Callable[[Any], Awaitable[Any]]
 OnFailure = Callable[[str], Awaitable[None]]
 
 
@@ -68,10 +68,12 @@ def signed(msg: AbstractIncomingMessage, secret: str) -> bool:
 
 
 class OrderConsumer:
-    def __init__(self, orders: OrdersSettings, handle: Handle, on_failure: OnFailure | None = None):
+    def __init__(self, orders: OrdersSettings, handle: Handle, on_failure: OnFailure | None = None, *,
+                 parse: Callable[[bytes], Any]):
         if not orders.amqp_url:
             raise ValueError("orders.amqp_url is not set")
         self.url, self.queue, self.handle, self.on_failure = orders.amqp_url, orders.queue, handle, on_failure
+        self.parse = parse  # raises pydantic's ValidationError for a body that is not an event
         self.prefetch, self.max_failures = orders.amqp_prefetch, orders.amqp_max_failures
         self.retry_delay_s, self.reconnect_s = orders.amqp_retry_delay_s, orders.amqp_reconnect_s
         self.secret = orders.secret if orders.amqp_require_signature else None
@@ -83,7 +85,7 @@ class OrderConsumer:
         """Connect, declare the topology and start consuming (raises if the broker is unreachable)."""
         self.connection = await aio_pika.connect_robust(self.url, reconnect_interval=self.reconnect_s)
         channel = await self.connection.channel(publisher_confirms=True)
-        self.channel = channel  # type: ignore[assignment]
+        self.channel = channel
         await channel.set_qos(prefetch_count=self.prefetch)
         dlx_name, dead_name = dead_letter_names(self.queue)
         dlx = await channel.declare_exchange(dlx_name, aio_pika.ExchangeType.DIRECT, durable=True)
@@ -122,7 +124,7 @@ class OrderConsumer:
         if self.secret is not None and not signed(msg, self.secret):
             return await self._dead_letter(msg, "unsigned or forged event")
         try:
-            ev = OrderEventIn.model_validate_json(msg.body)
+            ev = self.parse(msg.body)
         except ValidationError as e:
             return await self._dead_letter(msg, f"invalid event ({e.error_count()} error(s))")
         try:
@@ -132,7 +134,7 @@ class OrderConsumer:
         await self._settle(msg.ack(), msg)
         self.consumed += 1
 
-    async def _failed(self, msg: AbstractIncomingMessage, ev: OrderEventIn, e: Exception) -> None:
+    async def _failed(self, msg: AbstractIncomingMessage, ev: Any, e: Exception) -> None:
         if is_unavailable(e):  # the database is away: no fault of the event's, so it never goes dead for it
             return await self._requeue_later(msg, f"event {ev.event_id}: {type(e).__name__}: {e}")
         seen = (msg.headers or {}).get(ATTEMPTS_HEADER)

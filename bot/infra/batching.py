@@ -17,7 +17,7 @@ import asyncio
 import datetime as dt
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, Generic, TypeVar
 
 from bot.clock import utcnow
@@ -36,7 +36,7 @@ class GroupCommitter(Generic[Req, Out]):
     def __init__(self, name: str, commit: Callable[[list[Req], dt.datetime], Awaitable[Sequence[Out]]],
                  race_errors: tuple[type[BaseException], ...], busy: Callable[[Req], Out | Exception], *,
                  max_batch: int = 256, consumers: int = 1, clock: Clock = utcnow,
-                 on_committed: Callable[[list[tuple[Req, Out]], dt.datetime], Awaitable[None]] | None = None):
+                 on_committed: Callable[[list[tuple[Req, Out]], dt.datetime], Coroutine[Any, Any, None]] | None = None):
         self.name, self.commit, self.race_errors, self.busy = name, commit, race_errors, busy
         self.max_batch, self.consumers, self.clock, self.on_committed = max_batch, consumers, clock, on_committed
         self.queue: asyncio.Queue[tuple[Req, asyncio.Future[Out]]] = asyncio.Queue()

@@ -70,7 +70,8 @@ class SafeRedisCluster(RedisCluster):
     def pipeline(self, transaction: Any | None = None, shard_hint: Any | None = None) -> SafeClusterPipeline:
         if shard_hint:
             raise ValueError("shard_hint is not supported in cluster mode")
-        return SafeClusterPipeline(self, transaction)
+        # redis-py instantiates its own ClusterPipeline the same way; its typing only makes the attribute look abstract
+        return SafeClusterPipeline(self, transaction)  # type: ignore[abstract]
 
 
 def is_cluster(url: str) -> bool:
@@ -107,7 +108,9 @@ def sentinel_client(cfg: RedisSettings, decode: bool) -> Any:
     seeds, auth, path = _nodes(cfg.url)
     if not path or len(path) > 2 or (len(path) == 2 and not path[1].isdigit()):
         raise ValueError("sentinel URL needs /MASTER_NAME[/DB]")
-    sentinels = Sentinel(seeds, socket_timeout=cfg.pool_timeout_s, socket_connect_timeout=cfg.connect_timeout_s)
+    # redis-py leaves Sentinel.__init__ unannotated
+    sentinels = Sentinel(  # type: ignore[no-untyped-call]
+        seeds, socket_timeout=cfg.pool_timeout_s, socket_connect_timeout=cfg.connect_timeout_s)
     return sentinels.master_for(path[0], db=int(path[1]) if len(path) == 2 else 0, decode_responses=decode,
                                 max_connections=cfg.max_connections, health_check_interval=30,
                                 socket_connect_timeout=cfg.connect_timeout_s, **auth)
@@ -122,7 +125,8 @@ class _HiredisPacking:
     _packer = HiredisRespSerializer()
 
     def pack_command(self, *args: Any) -> list[bytes]:
-        return self._packer.pack(*args)
+        packed: list[bytes] = self._packer.pack(*args)
+        return packed
 
 
 _PACKING: dict[type, type] = {}

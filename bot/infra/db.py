@@ -120,7 +120,7 @@ async def drop_pooled_connections(min_interval_s: float = 1.0) -> None:
         return
     _last_expiry = now
     try:
-        pool = getattr(Tortoise.get_connection("default"), "_pool", None)
+        pool: Any = getattr(Tortoise.get_connection("default"), "_pool", None)
         if hasattr(pool, "expire_connections"):  # asyncpg
             await pool.expire_connections()
         elif hasattr(pool, "clear"):  # asyncmy: close the idle ones

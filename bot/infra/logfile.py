@@ -11,6 +11,7 @@ runs its own writer thread.
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import os
 import queue
@@ -85,8 +86,8 @@ class ResilientFileHandler(logging.Handler):
         self.dropped = 0
 
     def _dropped_line(self) -> str:
-        return ('{"level": "WARNING", "logger": "fission.logfile", "msg": "%d log record(s) dropped: '
-                'the log file could not be written"}\n' % self.dropped)
+        return json.dumps({"level": "WARNING", "logger": "fission.logfile",
+                           "msg": f"{self.dropped} log record(s) dropped: the log file could not be written"}) + "\n"
 
     def close(self) -> None:
         self._close()

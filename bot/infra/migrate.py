@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import sys
 import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from aerich import Command
+
 from bot.infra import db
 from bot.settings import DatabaseSettings
 

@@ -1,8 +1,9 @@
-"""Background work of a deployment: outbox delivery, the scheduler (expiring reminders, alert
-checks), the error counter and the RabbitMQ order consumer.
+"""Background work of a deployment: outbox delivery, the features' periodic jobs (bot/feature.py
+`PeriodicJob`: expiry, reminders, campaign alerts), the error counter and its alert, and the
+RabbitMQ consumer of the feature that declares one.
 
-Run by every `serve` worker (this module is a feature: `start(app)` / `stop(app)`; with
-`outbox.run_in_server: false` a server process only counts its errors) and by
+Run by every `serve` worker (`start(app)` / `stop(app)`, called by create_app after / before the
+features; with `outbox.run_in_server: false` a server process only counts its errors) and by
 `python main.py worker` (`run_worker`). Nothing starts at import; every task is kept in `Jobs.tasks`
 and awaited on close. Running any number of copies is safe: claims, leases and outbox keys see to it.
 """
@@ -13,58 +14,49 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from types import SimpleNamespace
 from typing import Any
 
 import httpx
-from sanic import Blueprint, Sanic
+from sanic import Sanic
 
-from handlers.admin import alerts
-from bot.infra import cache, db
-from bot.jobs import scheduler
-from bot.infra.amqp import OrderConsumer
-from bot.app import help_rules
 from bot.clock import utcnow
-from bot.keys import Keys
+from bot.feature import Composition, Feature, PeriodicJob, compose
+from bot.infra import cache, db
+from bot.infra.amqp import OrderConsumer
+from bot.jobs import alerts, notices
+from bot.jobs.periodic import run_periodic
 from bot.jobs.worker import OutboxWorker
+from bot.keys import Keys
 from bot.settings import Settings
 from bot.wechat.gateway import gateway_of
-from handlers.redpacket import budget
-from handlers.redpacket.cache import HelpCache
-from handlers.redpacket.orders import EventResult, OrderEventIn, handle_order_event
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("background")  # no routes: a feature for its start/stop hooks only
 
-
-def make_consumer(deps: Any) -> OrderConsumer:
-    """The RabbitMQ consumer calling the webhook's use case; refunds mark the packet terminal in Redis."""
+def make_consumer(deps: Any, composed: Composition) -> OrderConsumer | None:
+    """The RabbitMQ consumer of the feature that declares one (the order events)."""
     s: Settings = deps.settings
-
-    async def handle(ev: OrderEventIn) -> EventResult:
-        # while the campaign is paused a `confirmed` waits here, unacked: the queue keeps it (and
-        # the rest, up to the prefetch) until resume; a refund goes through at once
-        while ev.type == "confirmed" and (await budget.budget_of(s)).paused:
-            await asyncio.sleep(max(1.0, s.campaign.controls_cache_s))
-        live = await budget.live.current(s)  # live settings: one version issues the packet (handlers/redpacket/live.py)
-        result = await handle_order_event(ev, live.redpacket, utcnow(), live.campaign, live.budget)
-        if result.invalidated_token:
-            await deps.help_cache.mark_terminal(result.invalidated_token, "invalid")
-        return result
+    if composed.consumer is None:
+        return None
 
     async def on_failure(reason: str) -> None:
         await alerts.consumer_failed(s.alerts, s.orders.queue, reason, utcnow())
 
-    return OrderConsumer(s.orders, handle, on_failure)
+    return OrderConsumer(s.orders, composed.consumer.handle(deps), on_failure, parse=composed.consumer.parse)
+
+
+def _periodic(deps: Any, job: PeriodicJob, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+    return run_periodic(job.name, job.interval(deps.settings), lambda: job.run(deps, utcnow()), deps.redis, deps.keys,
+                        stop)
 
 
 class Jobs:
     """The background tasks of one process, started together and stopped together."""
 
-    def __init__(self, deps: Any):
-        self.deps = deps
+    def __init__(self, deps: Any, composed: Composition):
+        self.deps, self.composed = deps, composed
         self.stop = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
         self.errors = alerts.ErrorCounter()
@@ -79,10 +71,12 @@ class Jobs:
         if work:
             self.worker = OutboxWorker(gateway_of(self.deps), s)
             coros["outbox-worker"] = self.worker.run(self.stop)
-            for i, job in enumerate(scheduler.periodic_jobs(self.deps, self.stop)):
-                coros[f"scheduler-{i}"] = job
-            if s.orders.amqp_url:
-                self.consumer = make_consumer(self.deps)
+            errors = PeriodicJob("error-alerts", lambda s: s.alerts.check_interval_s,
+                                 lambda deps, now: alerts.check_errors(s.alerts, deps.redis, deps.keys, now))
+            for job in (errors, *self.composed.periodic):
+                coros[job.name] = _periodic(self.deps, job, self.stop)
+            self.consumer = make_consumer(self.deps, self.composed) if s.orders.amqp_url else None
+            if self.consumer is not None:
                 coros["amqp-consumer"] = self.consumer.run(self.stop)
         self.tasks = [asyncio.create_task(c, name=name) for name, c in coros.items()]
 
@@ -108,7 +102,7 @@ class Jobs:
 async def start(app: Sanic) -> None:
     s: Settings = app.ctx.settings
     gateway_of(app.ctx)
-    app.ctx.jobs = Jobs(app.ctx)
+    app.ctx.jobs = Jobs(app.ctx, app.ctx.composed)
     app.ctx.jobs.start(work=s.outbox.run_in_server)
 
 
@@ -120,20 +114,20 @@ async def stop(app: Sanic) -> None:
 
 async def _deps(settings: Settings) -> SimpleNamespace:
     await db.connect(settings.database)
-    deps = SimpleNamespace(settings=settings, keys=Keys(settings.redis.prefix), redis=cache.connect(settings.redis),
+    return SimpleNamespace(settings=settings, keys=Keys(settings.redis.prefix), redis=cache.connect(settings.redis),
                            http=httpx.AsyncClient(timeout=httpx.Timeout(settings.wechat.timeout_s)))
-    deps.help_cache = HelpCache(deps.redis, deps.keys, help_rules(settings), settings.campaign.tz)
-    return deps
 
 
-async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+async def run_worker(settings: Settings, features: Sequence[Feature], stop: asyncio.Event | None = None) -> None:
     """`python main.py worker`: every background job, no HTTP, until SIGTERM/SIGINT (or `stop`)."""
+    composed = compose(features)
+    notices.install(composed.notices)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     deps = await _deps(settings)
-    jobs = Jobs(deps)
+    jobs = Jobs(deps, composed)
     try:
         jobs.start()
         log.info("worker: running (%s)", ", ".join(t.get_name() for t in jobs.tasks))

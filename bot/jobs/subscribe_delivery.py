@@ -22,11 +22,10 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.jobs.notices import Notice, NoticeKind, Skip, notice_for, owner_notice, owner_openid
-from bot.settings import Settings
+from bot.jobs.notices import Notice, NoticeKind, Skip, notice_for, owner_notice, owner_openid, spec_of
 from bot.jobs.subscribe_settings import Channel, SubscribeTemplate
+from bot.settings import Settings
 from bot.wechat.gateway import WxErrcode, WxGateway, WxGatewayError
-from models.enums import DomainEvent
 from models.subscription import (
     ConsentSource,
     ConsentStatus,
@@ -38,7 +37,6 @@ from models.subscription import (
 # WeChat's limits on subscribe-message values, by keyword type (the keyword's name without digits)
 VALUE_MAX_CHARS = {"thing": 20, "name": 10, "phrase": 5, "character_string": 32, "number": 32, "letter": 32,
                    "symbol": 5, "car_number": 8, "amount": 32, "time": 32, "date": 32, "phone_number": 17}
-NOT_OWNER_KINDS = (DomainEvent.SHARED, NoticeKind.ALERT)
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ async def _subscribe_message(kind: str, payload: dict[str, Any], s: Settings, no
 async def notices_for(kind: str, payload: dict[str, Any], s: Settings, now: dt.datetime) -> list[Delivery]:
     """Everything to deliver for one outbox event, in order (see the module docstring)."""
     channel = s.wechat.subscribe.channel(kind)
-    if kind in NOT_OWNER_KINDS or channel == Channel.TEMPLATE:
+    if kind == NoticeKind.ALERT or channel == Channel.TEMPLATE or spec_of(kind).skip:
         return [await notice_for(kind, payload, s, now)]
     then = [await notice_for(kind, payload, s, now)] if channel == Channel.BOTH else []
     return [await _subscribe_message(kind, payload, s, now), *then]

@@ -33,14 +33,14 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from handlers.admin import alerts
-from bot.infra import db, logs
-from bot.web import metrics
 from bot.clock import utcnow
+from bot.infra import db, logs
+from bot.jobs import alerts
 from bot.jobs.notices import NoticeError, Skip, TemplateMessage, WecomText
 from bot.jobs.outage import Breaker, SendRate
 from bot.jobs.subscribe_delivery import Delivery, SubscribeMessage, deliver_subscribe, notices_for
 from bot.settings import Settings
+from bot.web import metrics
 from bot.wechat.gateway import WxGateway, WxGatewayError
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage

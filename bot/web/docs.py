@@ -27,11 +27,12 @@ ERROR_TEXT = {400: "Malformed request (invalid_body, bad_state, oauth_failed…)
               "signature", 403: "Refused", 404: "Not found", 409: "Conflict with the current state",
               410: "Gone (expired, split out, invalid)", 413: "Body too large", 429: "Limit reached (daily "
               "limits, frequency, rate limit with Retry-After)", 503: "Busy or a dependency is down"}
-SECURITY = {"session": ("apiKey", {"location": "cookie", "name": "fx_session",
-                                   "description": "Signed session cookie set by /oauth/callback"}),
-            "admin": ("http", {"scheme": "bearer", "description": "Authorization: Bearer {admin.token}"}),
-            "signature": ("apiKey", {"location": "header", "name": "X-Fission-Signature",
-                                     "description": "sha256=HEX, HMAC-SHA256 of the raw body"})}
+SECURITY: dict[str, tuple[str, dict[str, Any]]] = {
+    "session": ("apiKey", {"location": "cookie", "name": "fx_session",
+                           "description": "Signed session cookie set by /oauth/callback"}),
+    "admin": ("http", {"scheme": "bearer", "description": "Authorization: Bearer {admin.token}"}),
+    "signature": ("apiKey", {"location": "header", "name": "X-Fission-Signature",
+                             "description": "sha256=HEX, HMAC-SHA256 of the raw body"})}
 
 
 def _error_content(content_type: str) -> dict[str, Any]:
@@ -46,13 +47,14 @@ def operation_of(doc: Doc, str_params: bool = False) -> OperationBuilder:
     if str_params and 400 not in doc.errors:
         doc = dataclasses.replace(doc, errors=tuple(sorted((*doc.errors, 400))))
     op = OperationBuilder()
-    op.describe(summary=doc.summary, description=doc.description or None)
+    op.describe(summary=doc.summary, description=doc.description)  # an empty one is left out
     if doc.body is not None:
         op.body({t: {"schema": doc.body} for t in doc.body_types}, required=doc.body_required)
     for name, schema, required in doc.query:
-        op.parameters.append(Parameter(name, schema, "query", required=required or None))
+        # a raw JSON-schema dict: sanic-ext writes it into the document as it is
+        op.parameters.append(Parameter(name, schema, "query", required=required or None))  # type: ignore[arg-type]
     for name, schema in doc.headers.items():
-        op.parameters.append(Parameter(name, schema, "header", required=False))
+        op.parameters.append(Parameter(name, schema, "header", required=False))  # type: ignore[arg-type]
     for status, content in doc.ok.items():
         media = {ctype: {"schema": schema} for ctype, schema in content.items() if schema is not None}
         op.response(status, media or None, "OK" if status < 300 else "Redirect or not modified")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
 from bot.web.docs_schemas import ACTIVITY_TYPE, BOOL, INT, NUM, STR, TIME, Schema, arr, enum, null, obj, ref
 
@@ -43,8 +44,14 @@ def page(summary: str, *, auth: bool = True, status: tuple[int, ...] = (200,)) -
     return Doc(summary, ok, errors=(404,), error_type=HTML)
 
 
-USER = {"auth": "session"}
-ADMIN = {"auth": "admin"}
+class Auth(TypedDict):
+    """`**USER` / `**ADMIN` in a Doc(...): typed, so the checker knows they only fill `auth`."""
+
+    auth: str
+
+
+USER: Auth = {"auth": "session"}
+ADMIN: Auth = {"auth": "admin"}
 LIMIT: Schema = {**INT, "minimum": 0}
 PACKET_ERRORS = (401, 404, 410)
 CALLBACK_QUERY = (("signature", STR, False), ("timestamp", STR, False), ("nonce", STR, False),

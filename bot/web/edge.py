@@ -17,10 +17,10 @@ import random
 import time
 
 from sanic import Request, Sanic
-from sanic.response import HTTPResponse
+from sanic.response import BaseHTTPResponse, HTTPResponse
 
-from bot.web import inputguard, metrics
 from bot.infra import logs
+from bot.web import inputguard, metrics
 
 REQUEST_ID_HEADER = "X-Request-Id"
 MAX_GIVEN_ID_CHARS = 64
@@ -61,7 +61,7 @@ def on_request(request: Request) -> HTTPResponse | None:
     return inputguard.refusal(request)
 
 
-def on_response(request: Request, response: HTTPResponse) -> None:
+def on_response(request: Request, response: BaseHTTPResponse) -> None:
     rid = getattr(request.ctx, "request_id", None)
     if rid and response is not None:
         response.headers[REQUEST_ID_HEADER] = rid

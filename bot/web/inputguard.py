@@ -27,10 +27,10 @@ from sanic import Request, html
 from sanic.response import HTTPResponse
 
 from bot.errors import MESSAGES, ErrorCode
+from bot.web.policy import policy_of
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 TOKEN_MAX_CHARS = 43  # secrets.token_urlsafe(24) is 32; the share_token columns hold 43
-PAGE_PREFIXES = ("/p/", "/me", "/pay/", "/c/", "/assets/")  # H5 pages answer HTML; everything else JSON
 MAX_JSON_DEPTH = 64  # no body we accept nests deeper than a handful of levels
 UNSTORABLE_CATEGORIES = ("Cc", "Cs")  # control characters (NUL, CR, LF, DEL, C1) and lone surrogates
 
@@ -92,7 +92,7 @@ def _bad_input(request: Request) -> bool:
 
 
 def _refuse(request: Request, code: ErrorCode, status: int) -> HTTPResponse:
-    if request.path.startswith(PAGE_PREFIXES):
+    if policy_of(request).page:  # H5 pages (`ctx_page=True`) answer HTML; everything else JSON
         text = MESSAGES[code]
         return html(f"<!doctype html><meta charset=utf-8><title>{text}</title><p>{text}</p>", status=status)
     return HTTPResponse(json.dumps({"error": str(code), "message": MESSAGES[code]}, ensure_ascii=False),

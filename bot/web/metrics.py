@@ -7,8 +7,9 @@ Without that variable (tests, the demo) the counters live in this process only.
 
 What is counted, and where:
 - requests and latency by route *name* (never the raw path: bounded label values) — middleware;
-- helps accepted / refused by reason, draws by result — the same middleware, from the help and
-  draw routes' answers (`request.ctx.refusal`, the error code or the prize kind);
+- helps accepted / refused by reason, draws by result — the same middleware, from the answers of
+  the routes declaring `ctx_metric="helps"` / `"draws"` (bot/web/policy.py) (`request.ctx.refusal`,
+  the error code or the prize kind);
 - outbox deliveries by kind and outcome — bot/jobs/worker.py;
 - WeChat / WeCom callback deliveries by door and outcome (a reply, nothing to say, answered late,
   a duplicate, over a rate limit) — bot/wechat/callbacks.py;
@@ -36,12 +37,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sanic import Blueprint, Request, Sanic
-from sanic.response import HTTPResponse, raw
+from sanic.response import BaseHTTPResponse, HTTPResponse, raw
+
+from bot.web.policy import policy_of
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 SNAPSHOT_TTL_S = 5.0
-HELP_ROUTE, DRAW_ROUTE = "share.help_split", "payments.draw"
 LATENCY_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 log = logging.getLogger(__name__)
@@ -151,35 +153,31 @@ def callback_answered(door: str, outcome: str) -> None:
 
 def route_label(request: Request) -> str:
     """The route's name without the app prefix ("share.help_split"); "unmatched" for a 404."""
-    route = request.route
-    if route is None:
-        return "unmatched"
-    prefix = request.app.name + "."
-    return route.name.removeprefix(prefix)
+    return policy_of(request).label
 
 
-def _error_code(response: HTTPResponse) -> str:
+def _error_code(response: BaseHTTPResponse) -> str:
     try:
         return str(json.loads(response.body or b"{}").get("error") or response.status)
     except (ValueError, AttributeError):
         return str(response.status)
 
 
-def _count_outcome(m: Metrics, request: Request, route: str, response: HTTPResponse) -> None:
-    """Helps and draws, told from the answer the client got."""
-    if route == HELP_ROUTE:
+def _count_outcome(m: Metrics, request: Request, metric: str, response: BaseHTTPResponse) -> None:
+    """Helps and draws (the route's `ctx_metric`), told from the answer the client got."""
+    if metric == "helps":
         if response.status == 200:
             m.child(m.helps, "accepted", "").inc()
         else:
             m.child(m.helps, "refused", getattr(request.ctx, "refusal", None) or _error_code(response)).inc()
-    elif route == DRAW_ROUTE:
+    elif metric == "draws":
         if response.status != 200:
             m.child(m.draws, _error_code(response)).inc()
             return
         m.child(m.draws, getattr(request.ctx, "draw_result", None) or _drawn_kind(response)).inc()
 
 
-def _drawn_kind(response: HTTPResponse) -> str:
+def _drawn_kind(response: BaseHTTPResponse) -> str:
     """The prize kind of a draw's answer, or "none" (when the route did not say, `draw_result`)."""
     try:
         prize = json.loads(response.body or b"{}").get("prize")
@@ -188,16 +186,16 @@ def _drawn_kind(response: HTTPResponse) -> str:
     return str(prize.get("kind", "prize")) if isinstance(prize, dict) else "none"
 
 
-def observe(request: Request, response: HTTPResponse | None) -> None:
+def observe(request: Request, response: BaseHTTPResponse | None) -> None:
     """Count an answered request (bot/web/edge.py's response middleware); its latency is measured
     from `request.ctx.metrics_t0`, set when the request middleware ran."""
     if response is None:
         return
-    m = metrics()
-    route = route_label(request)
+    policy = policy_of(request)
     t0 = getattr(request.ctx, "metrics_t0", None)
-    _pending.add(route, request.method, response.status, None if t0 is None else time.perf_counter() - t0)
-    _count_outcome(m, request, route, response)
+    _pending.add(policy.label, request.method, response.status, None if t0 is None else time.perf_counter() - t0)
+    if policy.metric is not None:
+        _count_outcome(metrics(), request, policy.metric, response)
 
 
 class _Pending:
@@ -273,7 +271,7 @@ def counters_text() -> bytes:
     return bytes(generate_latest(reg))
 
 
-async def snapshot_text() -> bytes:
+async def snapshot_text(feature_gauges: Any = ()) -> bytes:
     """The database gauges, from a cache of at most SNAPSHOT_TTL_S; one refresh at a time."""
     from bot.web import metrics_db
 
@@ -281,7 +279,7 @@ async def snapshot_text() -> bytes:
         _snapshot.lock = asyncio.Lock()
     async with _snapshot.lock:
         if time.monotonic() - _snapshot.at >= SNAPSHOT_TTL_S:
-            _snapshot.text = await metrics_db.gauges_text()
+            _snapshot.text = await metrics_db.gauges_text(feature_gauges)
             _snapshot.at = time.monotonic()
         return _snapshot.text
 
@@ -291,7 +289,7 @@ async def scrape(request: Request) -> HTTPResponse:
     """Prometheus text exposition: counters of every worker plus database gauges."""
     counters = await asyncio.to_thread(counters_text)
     try:
-        gauges = await snapshot_text()
+        gauges = await snapshot_text(getattr(request.app.ctx, "gauges", ()))
     except Exception as e:  # the database is away: counters still answer; /readyz tells the rest
         log.warning("metrics: database gauges unavailable: %r", e)
         gauges = b"# HELP fission_db_gauges_up 1 when the database gauges could be read\n" \

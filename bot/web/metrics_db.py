@@ -1,18 +1,17 @@
-"""Gauges read from the database when /metrics is scraped: outbox backlog and dead letters, prize
-and coupon stock. Aggregate queries only (no row is loaded); bot/web/metrics.py caches the text."""
+"""Gauges read from the database when /metrics is scraped: outbox backlog and dead letters, and
+the features' own (prize and coupon stock, declared as `Feature.gauges`). Aggregate queries only
+(no row is loaded); bot/web/metrics.py caches the text."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from tortoise.functions import Count, Min, Sum
+from tortoise.functions import Count, Min
 
 from bot.clock import utcnow
-from models.coupon import CouponTemplate
 from models.enums import OutboxStatus
-from models.lottery import LotteryActivity, LotteryPrize
 from models.outbox import OutboxMessage
 
 
@@ -37,24 +36,7 @@ def _moment(value: Any) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-async def prize_stock() -> dict[int, int]:
-    """Units left of limited prizes, per enabled activity (unlimited prizes are not counted)."""
-    enabled = await LotteryActivity.filter(enabled=True).values_list("id", flat=True)
-    if not enabled:
-        return {}
-    rows = await LotteryPrize.filter(activity_id__in=list(enabled), active=True, stock__isnull=False).annotate(
-        left=Sum("stock")).group_by("activity_id").values("activity_id", "left")
-    return {int(r["activity_id"]): int(r["left"] or 0) for r in rows}
-
-
-async def coupon_stock() -> dict[int, int]:
-    """Coupons left to grant, per enabled template with a limited stock."""
-    rows = await CouponTemplate.filter(enabled=True, stock_left__isnull=False).order_by("-id").limit(200).values(
-        "id", "stock_left")
-    return {int(r["id"]): int(r["stock_left"]) for r in rows}
-
-
-def _family(name: str, doc: str, samples: list[tuple[dict[str, str], float]]) -> Iterator[str]:
+def family(name: str, doc: str, samples: list[tuple[dict[str, str], float]]) -> Iterator[str]:
     yield f"# HELP {name} {doc}"
     yield f"# TYPE {name} gauge"
     for labels, value in samples:
@@ -62,23 +44,21 @@ def _family(name: str, doc: str, samples: list[tuple[dict[str, str], float]]) ->
         yield f"{name}{{{inner}}} {float(value)}" if inner else f"{name} {float(value)}"
 
 
-async def gauges_text() -> bytes:
-    """Prometheus text of every database gauge (label values are ids and enum words only)."""
+async def gauges_text(feature_gauges: Sequence[Callable[[], Awaitable[Iterable[str]]]] = ()) -> bytes:
+    """Prometheus text of every database gauge: the outbox's, then each feature's (bot.feature
+    `Feature.gauges`, e.g. prize and coupon stock). Label values are ids and enum words only."""
     counts, oldest_s = await outbox_counts(utcnow())
-    prizes, coupons = await prize_stock(), await coupon_stock()
+    features = [line for gauge in feature_gauges for line in await gauge()]
     lines: list[Any] = [
-        *_family("fission_outbox_backlog", "Outbox rows not yet delivered (pending or being sent)",
+        *family("fission_outbox_backlog", "Outbox rows not yet delivered (pending or being sent)",
                  [({}, counts["pending"] + counts["sending"])]),
-        *_family("fission_outbox_messages", "Outbox rows by status (sent rows are not counted)",
+        *family("fission_outbox_messages", "Outbox rows by status (sent rows are not counted)",
                  [({"status": s}, n) for s, n in sorted(counts.items())]),
-        *_family("fission_outbox_dead_letters", "Outbox rows that gave up (admins may retry them)",
+        *family("fission_outbox_dead_letters", "Outbox rows that gave up (admins may retry them)",
                  [({}, counts["dead"])]),
-        *_family("fission_outbox_oldest_due_seconds", "Age of the oldest undelivered outbox row",
+        *family("fission_outbox_oldest_due_seconds", "Age of the oldest undelivered outbox row",
                  [({}, oldest_s)]),
-        *_family("fission_lottery_stock", "Units left of limited prizes per enabled activity",
-                 [({"activity_id": str(a)}, n) for a, n in sorted(prizes.items())]),
-        *_family("fission_coupon_stock", "Coupons left to grant per enabled template with a stock",
-                 [({"template_id": str(t)}, n) for t, n in sorted(coupons.items())]),
-        *_family("fission_db_gauges_up", "1 when the database gauges could be read", [({}, 1)]),
+        *features,
+        *family("fission_db_gauges_up", "1 when the database gauges could be read", [({}, 1)]),
     ]
     return ("\n".join(lines) + "\n").encode()

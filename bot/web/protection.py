@@ -1,13 +1,15 @@
 """Protection at the HTTP edge, installed by `create_app`: per-route body limits, rate limits and
 the graceful-shutdown budget.
 
+Each route declares its policy at the route (`ctx_body_limit`, `ctx_rate`, …: bot/web/policy.py);
+`check_route_policy` (create_app) refuses to boot when a route taking a body declares no limit.
 Both checks run on Sanic's `http.routing.after` signal — after the route is known, before the
 body is read — so a refused request costs no body read:
-- body limits (BODY_LIMITS, tighter than `server.max_body_bytes`) become the stream's size limit;
-  a larger Content-Length, or a chunked body growing past it, is answered 413 `too_large`;
-- rate limits (ROUTE_GROUPS → `ratelimit.<group>`, every /admin/api/ route → `ratelimit.admin`,
-  bot/infra/ratelimit.py) answer 429 `rate_limited`
-  with `Retry-After` (SCREENED_ROUTES count their own, batched with their other Redis checks).
+- body limits (`ctx_body_limit`, tighter than `server.max_body_bytes`) become the stream's size
+  limit; a larger Content-Length, or a chunked body growing past it, is answered 413 `too_large`;
+- rate limits (`ctx_rate` → `ratelimit.<group>`, bot/infra/ratelimit.py; every admin API route
+  via policy.ADMIN_API → `ratelimit.admin`) answer 429 `rate_limited` with `Retry-After` (routes
+  declaring `ctx_screened` / `ctx_admitted` count their own, batched with their other Redis checks).
   The client IP is `request.remote_addr` when `server.proxies_count` trusted proxies add
   X-Forwarded-For (nginx in front: 1), else the peer address.
 
@@ -34,39 +36,11 @@ from sanic.exceptions import ServiceUnavailable
 from sanic.response import HTTPResponse
 
 from bot.infra.ratelimit import RateLimited, Verdict, limiter_of
+from bot.web.policy import ADMIN_GROUP, RoutePolicyError, resolve_all, route_policy
 from bot.web.session import current_user, require_user
 
-KIB = 1024
-CALLBACK_ROUTES = ("wechat_callbacks.mp_message", "wechat_callbacks.mp_verify", "wechat_callbacks.work_message",
-                   "wechat_callbacks.work_verify")
-ROUTE_GROUPS: dict[str, str] = {
-    "share.help_split": "help", "payments.draw": "draw", "payments.claim": "draw",
-    "oauth.login": "oauth", "oauth.callback": "oauth", "admin_page.login": "oauth",  # logins: per IP
-    "admin_login.wecom_login": "oauth", "admin_login.wecom_callback": "oauth",
-    **dict.fromkeys(CALLBACK_ROUTES, "callbacks"),
-}
 USER_GROUPS = ("help", "draw")  # groups whose per-user rule counts the session's user
-ADMIN_API_PATH, ADMIN_GROUP = "admin/api/", "admin"  # every admin API route: per IP and per admin token
-# routes counting their own limits, batched with their Redis checks (handlers/redpacket/cache.py); their
-# requests without a session are counted per IP by `refuse_anonymous`
-SCREENED_ROUTES = ("share.help_split",)
-# message callbacks count theirs after the signature check, batched with the dedupe claim (bot/wechat/admission.py)
-ADMITTED_ROUTES = ("wechat_callbacks.mp_message", "wechat_callbacks.work_message")
-BODY_LIMITS: dict[str, int] = {
-    **dict.fromkeys(CALLBACK_ROUTES, 64 * KIB),  # WeChat messages are a few KB; bot.wechat.messages refuses > 64 KB too
-    "orders.order_events": 64 * KIB, "payments.notify": 64 * KIB,
-    "payments.notify_token": 64 * KIB, "payment_orders.register_order": 4 * KIB, "payment_orders.refund": 4 * KIB,  # signed webhooks: one small document each
-    "share.help_split": 4 * KIB, "payments.draw": 4 * KIB, "payments.claim": 4 * KIB,  # no body expected
-    "share.share": 4 * KIB, "coupons.claim": 4 * KIB, "coupons.share": 4 * KIB,
-    "admin_page.login": 4 * KIB, "admin_page.blacklist_add": 4 * KIB, "admin_page.blacklist_remove": 4 * KIB,
-    "admin_page.outbox_retry": 4 * KIB, "admin_page.logout": 4 * KIB,
-}
 RATE_LIMITED_MESSAGE = "请求过于频繁，请稍后再试"
-
-
-def route_key(route_name: str) -> str:
-    """"fission.share.help_split" -> "share.help_split" (the app's name is not part of the key)."""
-    return route_name.split(".", 1)[-1]
 
 
 def client_ip(request: Request) -> str:
@@ -77,14 +51,6 @@ def client_ip(request: Request) -> str:
     if trusts:
         return request.remote_addr or request.ip
     return request.ip  # no proxy trusted: Sanic's forwarded-header parsing could only find nothing
-
-
-def group_of(name: str, route: Any) -> str | None:
-    """The rate-limit group of a route: ROUTE_GROUPS by name, else `admin` for the admin API."""
-    group = ROUTE_GROUPS.get(name)
-    if group is None and (route.path or "").lstrip("/").startswith(ADMIN_API_PATH):
-        return ADMIN_GROUP
-    return group
 
 
 def admin_token_of(request: Request) -> str | None:
@@ -108,15 +74,15 @@ def _user_of(request: Request, group: str) -> str | None:
 
 async def on_routed(request: Request, route: Any, **_: Any) -> None:
     """The body limit and the rate limit of the route just matched (http.routing.after)."""
-    name = route_key(route.name or "")
-    if name == "readyz" and getattr(request.app.ctx, "draining", False):
+    policy = route_policy(request.app, route)
+    if policy.readiness and getattr(request.app.ctx, "draining", False):
         raise ServiceUnavailable("shutting down")
-    body_limit = BODY_LIMITS.get(name)
+    body_limit = policy.body_limit
     stream = getattr(request, "stream", None)
     if body_limit is not None and stream is not None:
         stream.request_max_size = min(stream.request_max_size, body_limit)
-    group = group_of(name, route)
-    if group is None or name in SCREENED_ROUTES or name in ADMITTED_ROUTES:
+    group = policy.rate
+    if group is None:
         return
     verdict = await limiter_of(request.app).check(group, client_ip(request), _user_of(request, group))
     if not verdict.allowed:
@@ -132,7 +98,7 @@ def refuse(request: Request, verdict: Verdict) -> None:
 
 
 async def refuse_anonymous(request: Request, group: str) -> None:
-    """A request to a SCREENED_ROUTES route without a session: count its client IP as the routing
+    """A request to a `ctx_screened` route without a session: count its client IP as the routing
     signal would, then answer 401 (`require_user`) or 429."""
     if current_user(request) is None:
         refuse(request, await limiter_of(request.app).check(group, client_ip(request), None))
@@ -164,6 +130,16 @@ async def begin_draining(app: Sanic) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_IGN)
     await asyncio.sleep(app.ctx.settings.server.shutdown_delay_s)
+
+
+def check_route_policy(app: Sanic) -> None:
+    """Resolve every route's declared policy (bot/web/policy.py) and refuse to boot, naming every
+    offender, when a POST/PUT/PATCH/DELETE route declares no body limit or a declaration is wrong
+    (an unknown `ctx_*` key, a rate group that does not exist). Call once the routes are in place."""
+    problems = resolve_all(app)
+    if problems:
+        raise RoutePolicyError("route policy: fix these routes' ctx_* declarations "
+                               "(docs/architecture.md, Route policy):\n  " + "\n  ".join(problems))
 
 
 def install(app: Sanic) -> None:

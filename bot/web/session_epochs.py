@@ -25,12 +25,13 @@ from sanic.response import HTTPResponse
 from tortoise.exceptions import BaseORMException
 from tortoise.expressions import F
 
-from bot.infra.batching import ReadBatcher
-from bot.infra.cache import is_cluster_client
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.keys import Keys
+from bot.infra.batching import ReadBatcher
+from bot.infra.cache import is_cluster_client
 from bot.infra.ratelimit import REDIS_FAILURES
+from bot.keys import Keys
+from bot.web.policy import SERVER_MAX_BODY
 from bot.web.session import SESSION_COOKIE, current_user
 from models.user import User
 
@@ -142,7 +143,7 @@ async def check_session(request: Request) -> None:
         request.ctx.session_user = None
 
 
-@bp.post("/logout")
+@bp.post("/logout", ctx_body_limit=SERVER_MAX_BODY)
 async def logout(request: Request) -> HTTPResponse:
     """Sign out everywhere: the user's epoch is bumped (every cookie of theirs stops counting, in
     every process) and this browser's cookie is cleared. Without a session: just the clearing."""

@@ -31,8 +31,6 @@ from typing import Any
 
 from bot.infra.batching import GroupCommitter
 from bot.infra.cache import is_cluster_client
-from bot.wechat.callback_guard import NONCE_TTL_S
-from bot.keys import CALLBACK_DEDUPE_TTL_S
 from bot.infra.ratelimit import (
     REDIS_FAILURES,
     WINDOW_FN_LUA,
@@ -40,7 +38,9 @@ from bot.infra.ratelimit import (
     Verdict,
     verdict_of,
 )
+from bot.keys import CALLBACK_DEDUPE_TTL_S
 from bot.settings import Limit
+from bot.wechat.callback_guard import NONCE_TTL_S
 
 log = logging.getLogger(__name__)
 GROUP = "callbacks"
@@ -94,7 +94,8 @@ class Admission:
 
 ADMITTED = Admission(HANDLE)
 Plans = tuple[list[tuple[str, Limit]], list[tuple[str, Limit]]]  # a delivery's (per-IP, per-sender) counters
-Counted = tuple[list[tuple[int, int, int]], list[tuple[int, int, int]], int]  # their hits (bot.infra.ratelimit.verdict_of), claim
+# their hits (bot.infra.ratelimit.verdict_of), claim
+Counted = tuple[list[tuple[int, int, int]], list[tuple[int, int, int]], int]
 
 
 def _hits(plan: list[tuple[str, Limit]], replies: list[Any]) -> list[tuple[int, int, int]]:
@@ -127,8 +128,8 @@ class Admitter:
             claim = NONCE_REUSED if _other_body(seen, d.digest) else CLAIMED if claimed else SEEN
             if claim == NONCE_REUSED and claimed:
                 release.append(d.key)  # claimed beside a refused nonce: a pipeline is not conditional
-            out.append((_hits(per_ip, replies[at:at + n_ip]), _hits(per_sender, replies[at + n_ip:at + n_ip + n_sender]),
-                        claim))
+            out.append((_hits(per_ip, replies[at:at + n_ip]),
+                        _hits(per_sender, replies[at + n_ip:at + n_ip + n_sender]), claim))
             at += n_ip + n_sender + 2
         if release:
             await self._release(release)

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bot.web import metrics
 from bot.settings import WechatSettings
+from bot.web import metrics
 
 
 class WxApiError(Exception):

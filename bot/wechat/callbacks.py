@@ -33,9 +33,15 @@ from sanic import Blueprint, Request, Sanic
 from sanic import json as json_response
 from sanic.response import HTTPResponse, text
 
-from bot.wechat import routing as messages, gateway as wxgateway
-from bot.web import metrics
+from bot.clock import utcnow
+from bot.errors import ErrorCode, FissionError
 from bot.infra import ratelimit
+from bot.infra.ratelimit import RateLimited
+from bot.settings import Settings
+from bot.web import metrics
+from bot.web.protection import client_ip
+from bot.web.session_epochs import epochs_of
+from bot.wechat import gateway as wxgateway
 from bot.wechat.admission import (
     HANDLE,
     IP_LIMITED,
@@ -46,14 +52,6 @@ from bot.wechat.admission import (
     Delivery,
 )
 from bot.wechat.callback_guard import Mode, ReplayedNonce, check_mode, nonce_entry
-from bot.clock import utcnow
-from bot.wechat.dispatch import dispatch
-from bot.errors import ErrorCode, FissionError
-from bot.web.protection import client_ip
-from bot.infra.ratelimit import RateLimited
-from bot.wechat.router import Router
-from bot.web.session_epochs import epochs_of
-from bot.settings import Settings
 from bot.wechat.crypto import (
     CallbackError,
     MalformedQuery,
@@ -66,7 +64,9 @@ from bot.wechat.crypto import (
     verify_url,
     verify_url_work,
 )
-from bot.wechat.messages import SUCCESS, ReplyLike, TextReply, WxMessage, dedupe_key
+from bot.wechat.dispatch import dispatch
+from bot.wechat.messages import MAX_BODY_BYTES, SUCCESS, ReplyLike, TextReply, WxMessage, dedupe_key
+from bot.wechat.router import MessageContext, Router
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +104,14 @@ class CallbackState:
     mp_mode: Mode
 
 
-def build_state(s: Settings, admission: CallbackAdmission) -> CallbackState:
+def build_state(s: Settings, admission: CallbackAdmission, mp_router: Router, work_router: Router) -> CallbackState:
     """Crypto settings from config; WeCom stays closed (404) without an EncodingAESKey."""
     mp_aes = s.wechat.encoding_aes_key
     work_keys = (WorkAppKeys(s.wecom.token, s.wecom.encoding_aes_key, s.wecom.corpid)
                  if s.wecom.encoding_aes_key else None)
     return CallbackState(
-        mp=Channel(MP_SCOPE, messages.mp_router, bool(mp_aes)),
-        work=Channel(WORK_SCOPE, messages.work_router, work_keys is not None),
+        mp=Channel(MP_SCOPE, mp_router, bool(mp_aes)),
+        work=Channel(WORK_SCOPE, work_router, work_keys is not None),
         mp_keys=WxAppKeys(s.wechat.token, mp_aes or _UNUSED_AES_KEY, s.wechat.appid),
         work_keys=work_keys, admission=admission, mp_mode=s.wechat.mode)
 
@@ -119,7 +119,8 @@ def build_state(s: Settings, admission: CallbackAdmission) -> CallbackState:
 async def start(app: Sanic) -> None:
     admission = CallbackAdmission(Admitter(app.ctx.redis, ratelimit.limiter_of(app)))
     admission.start()
-    app.ctx.callbacks = build_state(app.ctx.settings, admission)
+    composed = app.ctx.composed
+    app.ctx.callbacks = build_state(app.ctx.settings, admission, composed.mp_router, composed.work_router)
 
 
 async def stop(app: Sanic) -> None:
@@ -160,7 +161,7 @@ async def handle_once(app: Sanic, channel: Channel, msg: WxMessage, now: datetim
         else:
             log.info("duplicate delivery %s answered success", key)
         return SUCCESS  # an HTTP error would only make WeChat retry the same message three more times
-    ctx = messages.MessageContext(app.ctx.settings, now, epochs_of(app))
+    ctx = MessageContext(app.ctx.settings, now, epochs_of(app))
     late: list[WxMessage] = []
 
     def on_late(m: WxMessage, task: asyncio.Task[ReplyLike]) -> None:
@@ -249,7 +250,7 @@ async def refused(request: Request, e: CallbackError) -> HTTPResponse:
                          status=e.http_status)
 
 
-@bp.get("/mp")
+@bp.get("/mp", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES)
 async def mp_verify(request: Request) -> HTTPResponse:
     """Server URL check: the echostr back when the signature matches."""
     q = single_query(request)
@@ -257,7 +258,7 @@ async def mp_verify(request: Request) -> HTTPResponse:
                            q.get("nonce", ""), q.get("echostr", ""), utcnow()))
 
 
-@bp.post("/mp")
+@bp.post("/mp", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES, ctx_admitted=True)  # counted with the dedupe claim
 async def mp_message(request: Request) -> HTTPResponse:
     now, q, state = utcnow(), single_query(request), request.app.ctx.callbacks
     keys = mp_keys(state, q)
@@ -267,7 +268,7 @@ async def mp_message(request: Request) -> HTTPResponse:
     return reply_response(seal_reply(keys, reply, q["nonce"], int(now.timestamp()), encrypted))
 
 
-@bp.get("/work")
+@bp.get("/work", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES)
 async def work_verify(request: Request) -> HTTPResponse:
     """WeCom URL check: the decrypted echostr when msg_signature matches."""
     q = single_query(request)
@@ -275,7 +276,7 @@ async def work_verify(request: Request) -> HTTPResponse:
                                 q.get("timestamp", ""), q.get("nonce", ""), q.get("echostr", ""), utcnow()))
 
 
-@bp.post("/work")
+@bp.post("/work", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES, ctx_admitted=True)
 async def work_message(request: Request) -> HTTPResponse:
     now, q, state = utcnow(), single_query(request), request.app.ctx.callbacks
     keys = work_keys(state)

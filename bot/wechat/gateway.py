@@ -24,9 +24,9 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from bot.web import metrics
 from bot.keys import Keys
 from bot.settings import Settings
+from bot.web import metrics
 from bot.wechat.token import Credential, CredentialCache, CredentialTimeout
 
 log = logging.getLogger(__name__)

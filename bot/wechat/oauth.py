@@ -17,7 +17,7 @@ from models.user import User
 bp = Blueprint("oauth", url_prefix="/oauth")
 
 
-@bp.get("/login")
+@bp.get("/login", ctx_rate="oauth")  # per IP
 async def login(request: Request) -> HTTPResponse:
     s = request.app.ctx.settings
     state = secrets.token_urlsafe(16)
@@ -30,7 +30,7 @@ async def login(request: Request) -> HTTPResponse:
     return resp
 
 
-@bp.get("/callback")
+@bp.get("/callback", ctx_rate="oauth")
 async def callback(request: Request) -> HTTPResponse:
     sessions = request.app.ctx.sessions
     next_path = sessions.check_state(request.cookies.get(STATE_COOKIE), request.args.get("state"))

@@ -16,12 +16,31 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from datetime import datetime
+from typing import Protocol, TypeVar
 
+from bot.settings import Settings
 from bot.wechat.dispatch import INLINE_ATTR, BackgroundTasks, Handler
 from bot.wechat.messages import WxMessage
 
 Filter = Callable[[WxMessage], bool]
+
+
+class Epochs(Protocol):
+    """Voids a user's web sessions (bot/web/session_epochs.py `SessionEpochs`)."""
+
+    async def bump(self, openid: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """What a message handler may use: the settings, the request's single `now`, and the users'
+    session epochs (to void a blacklisted user's sessions; None where there are none: tests)."""
+
+    settings: Settings
+    now: datetime
+    epochs: Epochs | None = None
+
 H = TypeVar("H", bound=Handler)
 
 
@@ -176,6 +195,15 @@ class Router:
             raise ValueError(f"{self!r} already has a default handler")
         self._default = handler
         return handler
+
+    @classmethod
+    def root_of(cls, name: str, routers: Iterable[Router]) -> Router:
+        """A root over feature routers, in order, without becoming their parent: an app's
+        composition (bot/feature.py) reads them, and a process may compose the same features more
+        than once (tests build many apps); `include` keeps its one-parent rule for routers' own trees."""
+        root = cls(name)
+        root._children = list(routers)
+        return root
 
     def include(self, other: Router) -> Router:
         """Attach ``other`` below this router; a router has one parent."""

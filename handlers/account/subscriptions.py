@@ -25,11 +25,12 @@ from sanic import json as json_response
 from sanic.response import HTTPResponse
 
 from bot.clock import utcnow
-from bot.wechat.router import Router
+from bot.web.admin_api import invalid
+from bot.web.policy import SERVER_MAX_BODY
 from bot.web.session import require_user
 from bot.wechat.messages import ReplyLike, WxMessage
+from bot.wechat.router import Router
 from bot.wechat.xml import MAX_LIST_ITEMS
-from handlers.admin.auth import invalid
 from models.subscription import (
     ConsentSource,
     ConsentStatus,
@@ -124,7 +125,7 @@ async def list_mine(request: Request) -> HTTPResponse:
     return json_response({"templates": await my_subscriptions(request, user.openid)})
 
 
-@bp.post("")
+@bp.post("", ctx_body_limit=SERVER_MAX_BODY)
 async def record_mine(request: Request) -> HTTPResponse:
     user = require_user(request)
     try:

@@ -1,9 +1,9 @@
-"""Admin alerts as WeCom app messages to `wecom.admins`, through the outbox.
+"""The campaign's alerts to the admins (WeCom, through the outbox: bot/jobs/alerts.py `raise_alert`),
+checked by the periodic job `admin-alerts` (once per deployment).
 
-Each alert is an outbox row of kind `alert` whose key names the alert and its window
-(`alert:budget:day:2026-11-22:80`, `alert:abuse:<packet>:<window>`, …): the same alert in the same
-window is written once however many processes or checks notice it. Thresholds live in `alerts.*`;
-a zero threshold or budget turns that alert off.
+Each alert's key names it and its window (`alert:budget:day:2026-11-22:80`,
+`alert:abuse:<packet>:<window>`): raised once per window however many processes notice it.
+Thresholds live in `alerts.*`; a zero threshold or budget turns that alert off.
 
 - budget: "spent" (handlers/redpacket/budget.py: owner + helper credits minus reversals) today / in total
   past a fraction (80%, 100% by default) of the hard budgets `campaign.daily_budget_fen` /
@@ -11,9 +11,8 @@ a zero threshold or budget turns that alert off.
   the highest threshold crossed, once per day / ever;
 - abuse: one packet helped by ≥ `abuse_new_accounts` accounts younger than `new_account_age_s`
   within `abuse_window_s`;
-- error spike: ≥ `error_threshold` errors logged in `error_window_s` across the deployment
-  (each process counts its ERROR records and adds them to per-minute Redis buckets);
-- order consumer: the first failure of the RabbitMQ consumer in each `consumer_window_s`.
+
+The platform's own alerts (error spike, order consumer, WeChat outage) are in bot/jobs/alerts.py.
 """
 
 from __future__ import annotations
@@ -24,39 +23,17 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
-from bot.keys import ERROR_COUNT_TTL_S, Keys
-from bot.jobs.notices import NoticeKind, yuan
-from bot.jobs.outbox import outbox_row
+from bot.jobs.alerts import raise_alert, window_of
+from bot.jobs.notices import yuan
 from bot.settings import AlertSettings, Settings
 from handlers.redpacket.budget import budget_of, spent_fen
 from models.budget_rules import NO_BUDGET, Budget, thresholds_crossed
-from models.outbox import OutboxMessage
 from models.redpacket import Help
 from models.redpacket_rules import local_day
 
 log = logging.getLogger(__name__)
-
-FLUSH_INTERVAL_S = 5.0
-
-
-def window_of(now: dt.datetime, window_s: int) -> int:
-    return int(now.timestamp()) // window_s
-
-
-async def raise_alert(name: str, window: str, text: str, now: dt.datetime) -> bool:
-    """Queue one WeCom alert unless this (name, window) was already raised; True when queued."""
-    key = f"alert:{name}:{window}"[:128]
-    if await OutboxMessage.exists(key=key):
-        return False
-    try:
-        await outbox_row(key, NoticeKind.ALERT, {"alert": name, "text": text, "at": now.isoformat()}, now).save()
-    except IntegrityError:  # another process raised it first
-        return False
-    log.warning("alert raised: %s", text)
-    return True
 
 
 async def check_budget(a: AlertSettings, tz: ZoneInfo, now: dt.datetime, hard: Budget | None = None) -> list[str]:
@@ -101,62 +78,12 @@ async def check_abuse(a: AlertSettings, now: dt.datetime) -> list[int]:
     return alerted
 
 
-async def check_errors(a: AlertSettings, redis: Any, keys: Keys, now: dt.datetime) -> bool:
-    """Alert when the deployment logged ≥ error_threshold errors in the last error_window_s."""
-    if not a.error_threshold:
-        return False
-    minute = int(now.timestamp()) // 60
-    buckets = [keys.error_count(m) for m in range(minute - a.error_window_s // 60 + 1, minute + 1)]
-    total = sum(int(v or 0) for v in await redis.mget(buckets))
-    if total < a.error_threshold:
-        return False
-    text = f"【Fission 告警】错误激增：最近 {a.error_window_s // 60} 分钟记录了 {total} 个错误，请查看日志"
-    return await raise_alert("errors", str(window_of(now, a.error_window_s)), text, now)
-
-
-async def consumer_failed(a: AlertSettings, queue: str, reason: str, now: dt.datetime) -> bool:
-    """The order consumer failed on a message (dead-lettered or retried): one alert per window."""
-    text = f"【Fission 告警】订单队列 {queue} 消费失败：{reason[:300]}"
-    return await raise_alert("amqp", f"{queue}:{window_of(now, a.consumer_window_s)}", text, now)
-
-
-async def wechat_outage(a: AlertSettings, channel: str, reason: str, now: dt.datetime) -> bool:
-    """WeChat's (or WeCom's) API stopped answering: one alert per channel per `outage_window_s`,
-    however many messages wait and however many processes notice (bot/jobs/outage.py)."""
-    name = {"wechat": "微信公众号接口", "wecom": "企业微信接口"}.get(channel, channel)
-    text = f"【Fission 告警】{name}不可用，消息发送已暂停并将自动重试：{reason[:200]}"
-    return await raise_alert("outage", f"{channel}:{window_of(now, a.outage_window_s)}", text, now)
-
-
-async def check_all(s: Settings, redis: Any, keys: Keys, now: dt.datetime) -> None:
-    """Every periodic check; one failing check does not hide the others (each failure is logged)."""
-    checks = [check_budget(s.alerts, s.campaign.tz, now, await budget_of(s)), check_abuse(s.alerts, now),
-              check_errors(s.alerts, redis, keys, now)]
+async def check_all(ctx: Any, now: dt.datetime) -> None:
+    """Every campaign check; one failing check does not hide the others (each failure is logged)."""
+    s: Settings = ctx.settings
+    checks = [check_budget(s.alerts, s.campaign.tz, now, await budget_of(s)), check_abuse(s.alerts, now)]
     for result in await asyncio.gather(*checks, return_exceptions=True):
         if isinstance(result, BaseException):
             log.error("alert check failed: %r", result)
 
 
-class ErrorCounter(logging.Handler):
-    """Counts ERROR records in this process; `flush` adds them to the shared per-minute buckets."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.pending = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.pending += 1
-
-    async def flush_to(self, redis: Any, keys: Keys, now: dt.datetime) -> None:
-        n, self.pending = self.pending, 0
-        if not n:
-            return
-        key = keys.error_count(int(now.timestamp()) // 60)
-        try:
-            async with redis.pipeline(transaction=True) as pipe:
-                pipe.incrby(key, n)
-                pipe.expire(key, ERROR_COUNT_TTL_S)
-                await pipe.execute()
-        except Exception as e:  # Redis away: keep the count for the next flush, say so once per flush
-            self.pending += n
-            log.warning("error counter: cannot flush %d to redis: %s", n, e)

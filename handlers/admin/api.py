@@ -1,7 +1,7 @@
 """Admin API (API.md, Admin): blacklist add/remove/list and live campaign statistics.
 
 Every route needs `Authorization: Bearer {admin.token}` (`require_admin` from
-handlers/admin/auth.py, a constant-time compare), else 401 `unauthenticated`. The use cases
+bot/web/admin_api.py, a constant-time compare), else 401 `unauthenticated`. The use cases
 below (`block_openid`, `unblock_openid`, `blacklist_entries`, `campaign_stats`) are the only place
 these rules live; the WeCom admin commands (handlers/admin/wecom.py) call the same functions.
 
@@ -27,19 +27,20 @@ from tortoise.transactions import in_transaction
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.web.session_epochs import SessionEpochs, epochs_of
-from handlers.admin.auth import require_admin
+from bot.web.admin_api import audit_of, require_admin
+from bot.web.policy import ADMIN_API, route_defaults
+from bot.web.session_epochs import epochs_of
+from bot.wechat.router import Epochs
 from handlers.admin.audit import AuditScope
-from handlers.admin.audit_routes import audit_of
 from handlers.redpacket.budget import spent_entries
-from handlers.redpacket.routes import iso
+from handlers.wire import iso
 from models.enums import OutboxStatus, PacketStatus
 from models.outbox import OutboxMessage
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import local_day
 from models.user import BlacklistEntry
 
-bp = Blueprint("admin", url_prefix="/admin/api")
+bp = route_defaults(Blueprint("admin", url_prefix="/admin/api"), **ADMIN_API)
 
 OPENID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 BLACKLIST_PAGE_MAX = 500
@@ -56,7 +57,7 @@ def valid_openid(raw: str) -> str:
     return openid
 
 
-async def block_openid(openid: str, reason: str = "", *, epochs: SessionEpochs | None) -> bool:
+async def block_openid(openid: str, reason: str = "", *, epochs: Epochs | None) -> bool:
     """Blacklist `openid`; True when added now, False when it was already listed (idempotent).
     Either way its sessions are voided (`epochs.bump`; None: no HTTP sessions to void, tests)."""
     openid = valid_openid(openid)

@@ -133,4 +133,5 @@ async def audit_entries(f: AuditFilter, limit: int = 50) -> list[dict[str, Any]]
 
 async def audit_actions() -> list[str]:
     """Every action recorded so far (for the page's filter)."""
-    return sorted(await AuditEntry.all().distinct().values_list("action", flat=True))
+    actions: list[str] = await AuditEntry.all().distinct().values_list("action", flat=True)  # type: ignore[assignment]
+    return sorted(actions)

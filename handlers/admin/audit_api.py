@@ -11,12 +11,13 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 
 from bot.clock import utcnow
-from handlers.admin.auth import invalid, require_admin
+from bot.web.admin_api import invalid, require_admin
+from bot.web.policy import ADMIN_API, route_defaults
 from handlers.admin.audit import AuditFilter, audit_entries
 from models.export_rules import range_of
 from models.redpacket_rules import local_day
 
-bp = Blueprint("audit_admin", url_prefix="/admin/api")
+bp = route_defaults(Blueprint("audit_admin", url_prefix="/admin/api"), **ADMIN_API)
 
 
 def audit_filter(args: Any, tz: ZoneInfo) -> AuditFilter:

@@ -11,7 +11,7 @@ out changes no data) are left alone; `unaudited_write_routes(app)` lists what is
 
 Roles, checked by the same wrapper before anything runs: a viewer changes nothing (403 on the
 API, "forbidden" back on the page); an operator runs what is not marked; a handler marked
-`@requires_role(Role.OWNER)` (budgets, settings) needs an owner. The bearer token is an owner.
+`@requires_role(Role.OWNER)` (bot/web/admin_api.py; budgets, settings) needs an owner. The bearer token is an owner.
 """
 
 from __future__ import annotations
@@ -25,43 +25,25 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
 from bot.errors import ErrorCode, FissionError
+from bot.web.admin_api import AUDITED_ATTR, EXEMPT_ATTR, MIN_ROLE_ATTR, require_admin
 from bot.web.protection import client_ip
-from handlers.admin.audit import TOKEN_ACTOR, Actor, AuditScope, Channel, Role, audit_scope
+from handlers.admin.audit import TOKEN_ACTOR, Actor, Channel, Role, audit_scope
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-AUDITED_ATTR = "__fx_audited__"
-EXEMPT_ATTR = "__fx_not_audited__"
-MIN_ROLE_ATTR = "__fx_min_role__"
 ROLE_RANK = {Role.VIEWER: 0, Role.OPERATOR: 1, Role.OWNER: 2}
 
 
-def requires_role(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark an admin write route that needs more than an operator (put it under the route decorator)."""
-    def mark(handler: Callable[..., Any]) -> Callable[..., Any]:
-        setattr(handler, MIN_ROLE_ATTR, role)
-        return handler
-
-    return mark
 
 
 def allowed(role: str, handler: Callable[..., Any]) -> bool:
     return ROLE_RANK.get(role, -1) >= ROLE_RANK[getattr(handler, MIN_ROLE_ATTR, Role.OPERATOR)]
 
 
-def not_audited(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark an admin write route that changes no data (sign-in, sign-out)."""
-    setattr(handler, EXEMPT_ATTR, True)
-    return handler
 
 
-def audit_of(request: Request) -> AuditScope:
-    """The audit scope the wrapper opened for this request."""
-    return request.ctx.audit
 
 
 def api_actor(request: Request) -> Actor:
-    from handlers.admin.auth import require_admin
-
     require_admin(request)  # 401 unless the bearer token matches
     return Actor(TOKEN_ACTOR, Role.OWNER, Channel.API, client_ip(request))
 
@@ -88,7 +70,7 @@ def _after_of(request: Request, response: HTTPResponse, api: bool) -> Any:
     if api:
         ctype = response.content_type or ""
         return json.loads(response.body) if ctype.startswith("application/json") and response.body else None
-    form = request.form or {}
+    form: dict[str, Any] = request.form or {}
     return {k: str(form.get(k)) for k in form if k != "csrf"}
 
 

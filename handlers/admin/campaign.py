@@ -25,13 +25,13 @@ from sanic.response import HTTPResponse
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.settings import Settings
+from bot.web.admin_api import admin_body, audit_of, invalid, require_admin, requires_role
+from bot.web.policy import ADMIN_API, route_defaults
 from handlers.admin.audit import Role
-from handlers.admin.audit_routes import audit_of, requires_role
-from handlers.admin.auth import admin_body, invalid, require_admin
 from handlers.redpacket import live
 from handlers.redpacket.budget import spent_now
 
-bp = Blueprint("campaign_admin", url_prefix="/admin/api/campaign")
+bp = route_defaults(Blueprint("campaign_admin", url_prefix="/admin/api/campaign"), **ADMIN_API)
 HISTORY = 50
 
 

@@ -27,7 +27,7 @@ def funnel_steps(counts: dict[str, int]) -> list[FunnelStep]:
     steps, previous = [], None
     for key, label in FUNNEL:
         n = counts.get(key, 0)
-        of_prev = None if previous is None else (n / previous if previous else 0.0)
+        of_prev: float | None = None if previous is None else (n / previous if previous else 0.0)
         steps.append(FunnelStep(key, label, n, of_prev, n / first if first else 0.0))
         previous = n
     return steps

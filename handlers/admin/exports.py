@@ -26,7 +26,8 @@ from tortoise.queryset import QuerySet
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from handlers.admin.auth import invalid, not_found, require_admin
+from bot.web.admin_api import invalid, not_found, require_admin
+from bot.web.policy import ADMIN_API
 from handlers.admin.audit import audit_query
 from handlers.admin.audit_api import audit_filter
 from models.coupon import UserCoupon
@@ -140,7 +141,7 @@ async def stream_export(request: Request, kind: str) -> None:
     await response.eof()
 
 
-@bp.get("/admin/api/exports/<kind:str>")
+@bp.get("/admin/api/exports/<kind:str>", **ADMIN_API)
 async def export_api(request: Request, kind: str) -> HTTPResponse | None:
     require_admin(request)
     await stream_export(request, kind)

@@ -47,7 +47,7 @@ def authorize_url(request: Request, state: str) -> str:
     return f"{s.wecom.oauth_base}/connect/oauth2/authorize?{query}#wechat_redirect"
 
 
-@bp.get("/login")
+@bp.get("/login", ctx_rate="oauth")
 async def wecom_login(request: Request) -> HTTPResponse:
     state = secrets.token_urlsafe(16)
     resp = redirect(authorize_url(request, state), status=302)
@@ -58,7 +58,7 @@ async def wecom_login(request: Request) -> HTTPResponse:
 
 def _state_ok(request: Request) -> bool:
     try:
-        expected = _states(request).loads(request.cookies.get(STATE_COOKIE, ""), max_age=STATE_TTL_S)
+        expected = _states(request).loads(request.cookies.get(STATE_COOKIE) or "", max_age=STATE_TTL_S)
     except BadSignature:
         return False
     given = str(request.args.get("state", ""))
@@ -71,7 +71,7 @@ def refused(message: str, status: int) -> HTTPResponse:
     return resp
 
 
-@bp.get("/callback")
+@bp.get("/callback", ctx_rate="oauth")
 async def wecom_callback(request: Request) -> HTTPResponse:
     code = str(request.args.get("code", ""))
     if not _state_ok(request) or not 0 < len(code) <= 512:

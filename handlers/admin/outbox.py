@@ -17,14 +17,14 @@ from sanic.response import HTTPResponse
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from handlers.admin.auth import not_found, require_admin
+from bot.web.admin_api import audit_of, not_found, require_admin
+from bot.web.policy import ADMIN_API, route_defaults
 from handlers.admin.audit import AuditScope
-from handlers.admin.audit_routes import audit_of
-from handlers.redpacket.routes import iso
+from handlers.wire import iso
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
 
-bp = Blueprint("outbox_admin", url_prefix="/admin/api/outbox")
+bp = route_defaults(Blueprint("outbox_admin", url_prefix="/admin/api/outbox"), **ADMIN_API)
 
 DEAD_PAGE_MAX = 200
 

@@ -33,13 +33,15 @@ from tortoise.functions import Sum
 
 from bot.clock import utcnow
 from bot.errors import FissionError
+from bot.web.admin_api import audit_of, not_audited, requires_role
+from bot.web.policy import KIB
 from bot.web.session_epochs import epochs_of
-from handlers.admin import api as admin, outbox as outbox_admin
-from handlers.admin.chart import burn_svg, funnel_steps
+from handlers.admin import api as admin
+from handlers.admin import outbox as outbox_admin
+from handlers.admin import settings_form  # live settings section (livecfg)
 from handlers.admin.audit import TOKEN_ACTOR, Role
 from handlers.admin.audit_page import audit_context
-from handlers.admin import settings_form  # live settings section (livecfg)
-from handlers.admin.audit_routes import audit_of, not_audited, requires_role
+from handlers.admin.chart import burn_svg, funnel_steps
 from handlers.redpacket.budget import budget_of, spent_entries
 from handlers.redpacket.pages import templates
 from models.enums import PacketStatus
@@ -202,7 +204,7 @@ async def live(request: Request) -> HTTPResponse:
     return render("admin_live.html", await live_context(request, utcnow()))
 
 
-@bp.post("/login")
+@bp.post("/login", ctx_body_limit=4 * KIB, ctx_rate="oauth")  # a login form: per IP
 @not_audited
 async def login(request: Request) -> HTTPResponse:
     given = str(request.form.get("token", "")) if request.form else ""
@@ -212,7 +214,7 @@ async def login(request: Request) -> HTTPResponse:
     return sign_in(request, back(), t=_token_digest(request))
 
 
-@bp.post("/logout")
+@bp.post("/logout", ctx_body_limit=4 * KIB)
 @not_audited
 async def logout(request: Request) -> HTTPResponse:
     resp = back()
@@ -221,9 +223,9 @@ async def logout(request: Request) -> HTTPResponse:
     return resp
 
 
-@bp.post("/blacklist")
+@bp.post("/blacklist", ctx_body_limit=4 * KIB)
 async def blacklist_add(request: Request) -> HTTPResponse:
-    if form_nonce(request) is None:
+    if form_nonce(request) is None or request.form is None:
         return back("expired")
     reason = str(request.form.get("reason", "")).strip() or "admin page"
     openid, scope = str(request.form.get("openid", "")).strip(), audit_of(request)
@@ -236,9 +238,9 @@ async def blacklist_add(request: Request) -> HTTPResponse:
     return back("added" if added else "exists")
 
 
-@bp.post("/blacklist/remove")
+@bp.post("/blacklist/remove", ctx_body_limit=4 * KIB)
 async def blacklist_remove(request: Request) -> HTTPResponse:
-    if form_nonce(request) is None:
+    if form_nonce(request) is None or request.form is None:
         return back("expired")
     openid, scope = str(request.form.get("openid", "")).strip(), audit_of(request)
     try:
@@ -250,7 +252,7 @@ async def blacklist_remove(request: Request) -> HTTPResponse:
     return back("removed" if removed else "absent")
 
 
-@bp.post("/outbox/<outbox_id:int>/retry")
+@bp.post("/outbox/<outbox_id:int>/retry", ctx_body_limit=4 * KIB)
 async def outbox_retry(request: Request, outbox_id: int) -> HTTPResponse:
     if form_nonce(request) is None:
         return back("expired")
@@ -259,7 +261,7 @@ async def outbox_retry(request: Request, outbox_id: int) -> HTTPResponse:
     return back("retried" if retried else "not_dead")
 
 
-@bp.post("/settings")
+@bp.post("/settings", ctx_body_limit=4 * KIB)
 @requires_role(Role.OWNER)
 async def settings_change(request: Request) -> HTTPResponse:
     """Live settings from the page (handlers/admin/settings_form.py); owners only."""

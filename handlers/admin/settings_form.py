@@ -13,16 +13,17 @@ from typing import Any
 from sanic import Request
 
 from bot.errors import FissionError
-from handlers.admin.audit_routes import audit_of
+from bot.web.admin_api import audit_of
 from handlers.admin.campaign import change_settings
 from handlers.redpacket import live
 
 FLASH = {"settings_saved": "设置已保存：新版本已生效", "settings_same": "设置没有变化",
          "bad_settings": "设置无效，未保存：请检查数值（范围写作 最小,最大）"}
 RANGES = ("old_user_range", "new_user_range")
-LABELS = {"leverage": "杠杆倍数", "min_amount": "最小红包（分）", "max_amount": "最大红包（分）", "max_ratio": "最大比例",
-          "ttl_seconds": "有效期（秒）", "daily_help_limit": "每日助力次数", "daily_same_owner_limit": "每日同一人助力次数",
-          "old_user_range": "老用户金额（分）", "new_user_range": "新用户金额（分）", "daily_budget_fen": "每日预算（分，0 不限）",
+LABELS = {"leverage": "杠杆倍数", "min_amount": "最小红包（分）", "max_amount": "最大红包（分）",
+          "max_ratio": "最大比例", "ttl_seconds": "有效期（秒）", "daily_help_limit": "每日助力次数",
+          "daily_same_owner_limit": "每日同一人助力次数", "old_user_range": "老用户金额（分）",
+          "new_user_range": "新用户金额（分）", "daily_budget_fen": "每日预算（分，0 不限）",
           "total_budget_fen": "总预算（分，0 不限）"}
 
 
@@ -37,7 +38,8 @@ async def context(request: Request) -> dict[str, Any]:
               for name in names]
     tz = request.app.ctx.settings.campaign.tz
     versions = [{"version": r.version, "author": r.author, "note": r.note,
-                 "created_at": r.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")} for r in await live.versions(5)]
+                 "created_at": r.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")}
+                for r in await live.versions(5)]
     return {"live_settings": snap, "live_fields": fields, "live_versions": versions}
 
 
@@ -54,7 +56,7 @@ def parse(form: Any) -> dict[str, Any]:
 
 async def submit(request: Request) -> str:
     """Apply the posted form; the message code to show."""
-    form = request.form or {}
+    form: Any = request.form or {}
     note = str(form.get("note", "") or "").strip()[:255]
     try:
         _snap, changed = await change_settings(request, parse(form), note)

@@ -9,17 +9,13 @@ runs. Events (enter_agent…) get no reply. The commands call the admin API's us
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
 
 from bot.errors import FissionError
-from bot.wechat.router import Handler, Router
 from bot.wechat.messages import ReplyLike, TextReply, WxMessage
+from bot.wechat.router import Handler, MessageContext, Router
 from handlers.admin.api import CampaignStats, audit_blacklist, block_openid, campaign_stats, unblock_openid
 from handlers.admin.audit import Actor, Channel, Role, audit_scope
-from handlers.redpacket.routes import yuan
-
-if TYPE_CHECKING:
-    from bot.wechat.routing import MessageContext
+from handlers.wire import yuan
 
 router = Router("wecom-admin")
 

@@ -14,14 +14,14 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 from tortoise.transactions import in_transaction
 
-from handlers.admin.audit_routes import audit_of
-from handlers.admin.auth import admin_body, enabled_problems, invalid, not_found, require_admin
+from bot.web.admin_api import admin_body, audit_of, enabled_problems, invalid, not_found, require_admin
+from bot.web.policy import ADMIN_API, route_defaults
 from handlers.coupons.grants import template_json
 from models.campaign_rules import aware_moment, validate_per_user_limit
 from models.coupon import CouponTemplate, UserCoupon
 from models.coupon_rules import validate_template
 
-bp = Blueprint("coupon_admin", url_prefix="/admin/api/coupon-templates")
+bp = route_defaults(Blueprint("coupon_admin", url_prefix="/admin/api/coupon-templates"), **ADMIN_API)
 
 EDITABLE = ("name", "type", "value", "threshold", "valid_days", "valid_from", "valid_until", "stock",
             "per_user_limit", "enabled")

@@ -17,7 +17,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from bot.errors import ErrorCode, FissionError
-from handlers.redpacket.routes import iso
+from handlers.wire import iso
 from models.campaign_rules import GrantRefusal, grant_refusal
 from models.coupon import CouponAction, CouponHistory, CouponSource, CouponTemplate, UserCoupon
 from models.coupon_rules import coupon_status, validity_window

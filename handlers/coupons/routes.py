@@ -20,11 +20,12 @@ from tortoise.transactions import in_transaction
 
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.web.admin_api import require_admin
+from bot.web.policy import ADMIN_API, KIB
 from bot.web.session import require_user
-from handlers.admin.auth import require_admin
 from handlers.coupons.grants import coupon_json
-from handlers.lottery.details import prize_details
-from handlers.redpacket.routes import iso
+from handlers.coupons.prizes import prize_details
+from handlers.wire import iso
 from models.coupon import CouponAction, CouponHistory, UserCoupon
 from models.coupon_rules import CouponStatus, ThresholdNotMet, coupon_status, discounted_price
 from models.lottery import UserPrize
@@ -160,7 +161,7 @@ async def list_prizes(request: Request) -> HTTPResponse:
     return json({"prizes": [{**prize_json(p), **details[p.id]} for p in rows]})
 
 
-@bp.post("/api/me/coupons/<coupon_id:int>/share")
+@bp.post("/api/me/coupons/<coupon_id:int>/share", ctx_body_limit=4 * KIB)
 async def share(request: Request, coupon_id: int) -> HTTPResponse:
     user = require_user(request)
     token = await share_coupon(coupon_id, user.id, utcnow())
@@ -177,7 +178,7 @@ async def shared_view(request: Request, token: str) -> HTTPResponse:
                                                           "avatar": giver.avatar}})
 
 
-@bp.post("/api/coupons/claim/<token:str>")
+@bp.post("/api/coupons/claim/<token:str>", ctx_body_limit=4 * KIB)
 async def claim(request: Request, token: str) -> HTTPResponse:
     user = require_user(request)
     now = utcnow()
@@ -201,7 +202,7 @@ def _redeem_body(request: Request) -> RedeemIn:
         raise FissionError(ErrorCode.INVALID_BODY, "请求体需要 {\"ref\": 商户订单号, \"openid\": 持券人}") from e
 
 
-@bp.post("/admin/api/coupons/<coupon_id:int>/redeem")
+@bp.post("/admin/api/coupons/<coupon_id:int>/redeem", **ADMIN_API)
 async def redeem_route(request: Request, coupon_id: int) -> HTTPResponse:
     """Admin/merchant redemption, idempotent per `ref`: {"coupon", "duplicate", "pay_amount"}; with a
     "price" (fen) the price after the coupon is computed and a missed threshold refused first."""

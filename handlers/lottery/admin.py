@@ -18,10 +18,10 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from bot.errors import ErrorCode, FissionError
-from handlers.admin.audit_routes import audit_of
-from handlers.admin.auth import admin_body, enabled_problems, invalid, not_found, require_admin
+from bot.web.admin_api import admin_body, audit_of, enabled_problems, invalid, not_found, require_admin
+from bot.web.policy import ADMIN_API, route_defaults
 from handlers.coupons.routes import prize_json
-from handlers.redpacket.routes import iso
+from handlers.wire import iso
 from models.activity_rules import (
     ACTIVITY_TYPE_NAMES,
     DETAIL_KEYS,
@@ -33,7 +33,7 @@ from models.campaign_rules import FulfilmentStatus, aware_moment, can_fulfil, va
 from models.coupon import CouponTemplate
 from models.lottery import LotteryActivity, LotteryPrize, UserPrize
 
-bp = Blueprint("lottery_admin", url_prefix="/admin/api")
+bp = route_defaults(Blueprint("lottery_admin", url_prefix="/admin/api"), **ADMIN_API)
 
 ACTIVITY_KEYS = ("name", "start_time", "end_time", "frequency", "win_limit", "enabled", "prizes", "type",
                  "guarantee_after")

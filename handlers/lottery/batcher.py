@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.infra import db
-from bot.infra.batching import Clock, GroupCommitter
 from bot.clock import utcnow
 from bot.errors import ErrorCode
+from bot.infra import db
+from bot.infra.batching import Clock, GroupCommitter
 from handlers.lottery.draw import DrawConflict, DrawContext, DrawOutcome, DrawRequest, commit_draws
 
 RACE_ERRORS: tuple[type[BaseException], ...] = (*db.RACE_ERRORS, DrawConflict)

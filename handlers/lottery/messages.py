@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import quote
 
 from tortoise.expressions import F
 
-from bot.wechat.router import Router
 from bot.wechat.messages import ReplyLike, TextReply, WxMessage
+from bot.wechat.router import MessageContext, Router
 from handlers.coupons.routes import my_coupons
+from handlers.lottery.offer import offer_of
 from handlers.lottery.pages import STATUS_TEXT
-from handlers.payments.routes import offer_of
 from models.coupon import UserCoupon
 from models.coupon_rules import CouponKind, CouponStatus
 from models.lottery import UserPrize
@@ -33,9 +33,6 @@ from models.lottery_rules import activity_open
 from models.payment import OfferKind, PaymentNotification
 from models.payment_rules import fen_to_yuan
 from models.user import User
-
-if TYPE_CHECKING:
-    from bot.wechat.routing import MessageContext
 
 router = Router("lottery")
 
@@ -60,7 +57,7 @@ class OpenChances:
 
 async def user_id_of(openid: str) -> int | None:
     """The sender's user id; None for someone who never paid, logged in or got a packet."""
-    found = await User.filter(openid=openid).values_list("id", flat=True)
+    found: list[Any] = await User.filter(openid=openid).values_list("id", flat=True)
     return int(found[0]) if found else None
 
 

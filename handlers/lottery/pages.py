@@ -23,9 +23,9 @@ from bot.clock import utcnow
 from bot.errors import FissionError
 from bot.web.session import current_user
 from handlers.coupons.grants import coupon_json
+from handlers.coupons.prizes import prize_details
 from handlers.coupons.routes import my_coupons, prize_json, shared_coupon
-from handlers.lottery.details import prize_details
-from handlers.payments.routes import offer_of, path_order_no
+from handlers.lottery.offer import offer_of, path_order_no
 from models.coupon_rules import CouponStatus
 from models.lottery import UserPrize
 from models.payment import PaymentNotification, PaymentOrder
@@ -96,7 +96,7 @@ def _offer_markup(offer: dict[str, Any], order_no: str) -> str:
     return render("offer_none")
 
 
-@bp.get("/pay/<order_no:str>")
+@bp.get("/pay/<order_no:str>", ctx_page=True)
 async def pay_page(request: Request, order_no: str) -> HTTPResponse:
     user = current_user(request)
     if user is None:
@@ -127,7 +127,7 @@ def _pay_state(pay: PaymentNotification) -> tuple[str, str]:
     return ("支付成功", "ok") if pay.success else ("支付未成功", "muted")
 
 
-@bp.get("/me/prizes")
+@bp.get("/me/prizes", ctx_page=True)
 async def prizes_page(request: Request) -> HTTPResponse:
     user = current_user(request)
     if user is None:
@@ -155,7 +155,7 @@ def _tabs(current: str) -> str:
                    f"{label}</a>" for key, label in TABS)
 
 
-@bp.get("/me/coupons")
+@bp.get("/me/coupons", ctx_page=True)
 async def coupons_page(request: Request) -> HTTPResponse:
     user = current_user(request)
     if user is None:
@@ -170,7 +170,7 @@ async def coupons_page(request: Request) -> HTTPResponse:
     return page("我的优惠券", body)
 
 
-@bp.get("/c/<token:str>")
+@bp.get("/c/<token:str>", ctx_page=True)
 async def gift_page(request: Request, token: str) -> HTTPResponse:
     if current_user(request) is None:
         return _login(request)
@@ -184,7 +184,7 @@ async def gift_page(request: Request, token: str) -> HTTPResponse:
     return page("好友送券", body)
 
 
-@bp.get("/assets/lottery/<name:str>")
+@bp.get("/assets/lottery/<name:str>", ctx_page=True)
 async def asset(request: Request, name: str) -> HTTPResponse:
     types = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
     if name not in types:

@@ -14,24 +14,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Case, F, Q, When
 from tortoise.models import Model
 
 from bot.infra import db
-from bot.jobs.notices import NoticeKind
 from bot.jobs.outbox import insert_values, outbox_values
 from handlers.coupons.grants import issue_coupon
+from handlers.lottery.notices import PRIZE_WON
 from handlers.lottery.read import Award, DrawBatch
 from models.campaign_rules import FulfilmentStatus, PrizeKind
 from models.coupon import CouponSource, CouponTemplate
 from models.lottery import DrawStreak, LotteryDraw, LotteryPrize, UserPrize
 from models.outbox import OutboxMessage
 from models.payment import PaymentNotification
-
-PRIZE_WON = NoticeKind.PRIZE_WON  # outbox kind: a template message to the winner (bot/jobs/notices.py)
 
 
 class DrawConflict(Exception):
@@ -54,7 +52,8 @@ def _won_message(a: Award, coupon_id: int | None, now: dt.datetime) -> dict[str,
         "coupon_id": coupon_id, "at": now.isoformat()}, now, request_id=a.request_id)
 
 
-async def _award_rows(b: DrawBatch, tz: dt.tzinfo, now: dt.datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+async def _award_rows(b: DrawBatch, tz: dt.tzinfo,
+                      now: dt.datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Won prizes and their notices as plain rows; a coupon prize first grants its coupon (row by
     row, rare) so that the prize row can name it."""
     prizes, messages = [], []
@@ -99,7 +98,7 @@ async def _add_each(model: type[Model], conn: BaseDBAsyncClient, amounts: Counte
 
 def _draw_rows(b: DrawBatch) -> list[dict[str, object]]:
     """In chance order, so two batches racing for the same chances wait rather than deadlock."""
-    return sorted(b.draws, key=lambda d: int(d["chance_id"]))
+    return sorted(b.draws, key=lambda d: cast(int, d["chance_id"]))
 
 
 async def _write_each(b: DrawBatch, prizes: list[dict[str, Any]], messages: list[dict[str, Any]]) -> None:

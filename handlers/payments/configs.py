@@ -12,15 +12,15 @@ from typing import Any
 from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 
-from handlers.admin.audit_routes import audit_of
-from handlers.admin.auth import admin_body, enabled_problems, invalid, not_found, require_admin
-from handlers.redpacket.routes import iso
+from bot.web.admin_api import admin_body, audit_of, enabled_problems, invalid, not_found, require_admin
+from bot.web.policy import ADMIN_API, route_defaults
+from handlers.wire import iso
 from models.campaign_rules import aware_moment, validate_pay_config
 from models.coupon import CouponTemplate
 from models.lottery import LotteryActivity
 from models.payment import PayActivityConfig
 
-bp = Blueprint("payconfig_admin", url_prefix="/admin/api/pay-configs")
+bp = route_defaults(Blueprint("payconfig_admin", url_prefix="/admin/api/pay-configs"), **ADMIN_API)
 
 KEYS = ("product_code", "min_amount", "kind", "activity_id", "coupon_template_ids", "chances", "start_time",
         "end_time", "enabled")

@@ -17,12 +17,13 @@ from sanic import Blueprint, Request, json
 from sanic.response import HTTPResponse
 from tortoise.exceptions import IntegrityError
 
-from bot.web import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.infra import signing
+from bot.web.policy import KIB
+from handlers.lottery.offer import path_order_no
 from handlers.payments.refund import refund_payment
 from handlers.payments.settle import kept_for, payer_of, settle
-from handlers.payments.routes import path_order_no
 from models.payment import PaymentNotification, PaymentOrder
 from models.user import User
 
@@ -105,7 +106,7 @@ def _consistent(sent: str, registered: str) -> bool:
     return not sent or sent == registered
 
 
-@bp.post("")
+@bp.post("", ctx_body_limit=4 * KIB)  # signed webhooks: one small document each
 async def register_order(request: Request) -> HTTPResponse:
     """201 registered; 200 the same again; 409 conflict; 401 bad signature; 400 malformed."""
     raw = _signed_json(request)
@@ -117,7 +118,7 @@ async def register_order(request: Request) -> HTTPResponse:
     return json(await order_json(order), status=201 if created else 200)
 
 
-@bp.post("/<order_no:str>/refund")
+@bp.post("/<order_no:str>/refund", ctx_body_limit=4 * KIB)
 async def refund(request: Request, order_no: str) -> HTTPResponse:
     """Revoke what the payment granted and is still unused; idempotent. 404 unknown order."""
     _signed_json(request)

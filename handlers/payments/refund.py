@@ -37,7 +37,7 @@ async def _revoke_chances(conn: BaseDBAsyncClient, pay: PaymentNotification, now
 
 
 async def _coupon_refs(conn: BaseDBAsyncClient, pay: PaymentNotification) -> list[str]:
-    drawn = await LotteryDraw.filter(payment_id=pay.id).using_db(conn).values_list("chance_id", flat=True)
+    drawn: list[Any] = await LotteryDraw.filter(payment_id=pay.id).using_db(conn).values_list("chance_id", flat=True)
     return [f"pay:{pay.id}:{int(t)}" for t in pay.offer_template_ids] + [f"chance:{int(c)}" for c in drawn]
 
 

@@ -12,32 +12,29 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import random
-from typing import Any
-from urllib.parse import unquote
 
 from sanic import Blueprint, Request, Sanic, json
 from sanic.response import HTTPResponse
 
-from bot.infra import logs
-from bot.web import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.infra import logs, signing
+from bot.web.policy import KIB
 from bot.web.protection import client_ip
 from bot.web.session import require_user
-from handlers.redpacket.budget import refuse_if_paused
-from handlers.coupons.grants import claim_payment_coupons, coupon_json, template_json
+from handlers.coupons.grants import claim_payment_coupons, coupon_json
 from handlers.lottery.batcher import DrawBatcher
 from handlers.lottery.draw import DrawContext, DrawRequest
+from handlers.lottery.offer import offer_of, path_order_no
 from handlers.lottery.tables import PrizeTables
 from handlers.payments.settle import accept_notice
-from models.coupon import CouponTemplate
-from models.payment import OfferKind, PaymentNotification, PaymentOrder
+from handlers.redpacket.budget import refuse_if_paused
+from models.payment import PaymentNotification, PaymentOrder
 from models.payment_rules import PayNotice, PayNoticeError, parse_pay_request
 
 bp = Blueprint("payments", url_prefix="/api/payments")
 
 MAX_OPENID_CHARS = 64
-MAX_ORDER_NO_CHARS = 128
 
 
 async def start(app: Sanic) -> None:
@@ -82,7 +79,7 @@ async def _accept(request: Request) -> HTTPResponse:
     return json({"status": "ok" if pay_id else "kept", "order_no": notice.order_no, "duplicate": duplicate})
 
 
-@bp.post("/notify")
+@bp.post("/notify", ctx_body_limit=64 * KIB)  # signed webhooks: one small document each
 async def notify(request: Request) -> HTTPResponse:
     """200 on accept and on every repeat; 403 source; 401 bad signature (checked first); 400 malformed."""
     _check_source(request)
@@ -90,7 +87,8 @@ async def notify(request: Request) -> HTTPResponse:
     return await _accept(request)
 
 
-@bp.post("/notify/<secret:str>", name="notify_token")  # not "token": bot.web.inputguard caps those at 43 chars
+# named not "token": bot.web.inputguard caps those at 43 chars
+@bp.post("/notify/<secret:str>", name="notify_token", ctx_body_limit=64 * KIB)
 async def notify_token(request: Request, secret: str) -> HTTPResponse:
     """The same without a signature, for gateways that cannot sign: the path's token is the proof.
     404 while `payments.notify_token` is empty; 403 source; 401 wrong token."""
@@ -103,25 +101,8 @@ async def notify_token(request: Request, secret: str) -> HTTPResponse:
     return await _accept(request)
 
 
-def path_order_no(raw: str) -> str:
-    """The OrderNo from a URL path segment: Sanic hands it over percent-encoded. 404 for one no
-    order can have (a NUL, which PostgreSQL cannot even compare with)."""
-    number = unquote(raw)[:MAX_ORDER_NO_CHARS]
-    if "\x00" in number:
-        raise FissionError(ErrorCode.NOT_FOUND)
-    return number
 
 
-async def offer_of(pay: PaymentNotification) -> dict[str, Any]:
-    if pay.refunded_at is not None:
-        return {"kind": "none"}
-    if pay.offer_kind == OfferKind.LOTTERY:
-        return {"kind": "lottery", "activity_id": pay.offer_activity_id, "chances": pay.chances - pay.chances_used}
-    if pay.offer_kind == OfferKind.COUPON:
-        ids = [int(i) for i in pay.offer_template_ids]
-        templates = {t.id: t for t in await CouponTemplate.filter(id__in=ids)} if ids else {}
-        return {"kind": "coupon", "templates": [template_json(templates[i]) for i in ids if i in templates]}
-    return {"kind": "none"}
 
 
 @bp.get("/<order_no:str>/offer")
@@ -137,7 +118,7 @@ async def offer(request: Request, order_no: str) -> HTTPResponse:
     return json(await offer_of(pay))
 
 
-@bp.post("/<order_no:str>/draw")
+@bp.post("/<order_no:str>/draw", ctx_body_limit=4 * KIB, ctx_rate="draw", ctx_metric="draws")
 async def draw(request: Request, order_no: str) -> HTTPResponse:
     """{"prize": {"id", "name", "kind"}|null, "chances": n}; 409 no_chance, 429 frequency_limit."""
     user = require_user(request)
@@ -150,7 +131,7 @@ async def draw(request: Request, order_no: str) -> HTTPResponse:
     return json({"prize": prize, "chances": outcome.chances})
 
 
-@bp.post("/<order_no:str>/claim")
+@bp.post("/<order_no:str>/claim", ctx_body_limit=4 * KIB, ctx_rate="draw")
 async def claim(request: Request, order_no: str) -> HTTPResponse:
     """{"coupons": [...], "unavailable": [{"template_id", "reason"}]}; idempotent per payment."""
     user = require_user(request)

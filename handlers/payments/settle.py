@@ -24,13 +24,20 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from handlers.admin.alerts import raise_alert
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.jobs.alerts import raise_alert
 from handlers.payments.refund import refund_settled
 from models.lottery import LotteryChance
 from models.payment import OfferKind, PayActivityConfig, PaymentNotification, PaymentOrder, ReceivedPayNotice
-from models.payment_rules import PayConfig, PayNotice, PayOfferKind, judged_time, match_pay_config, parse_bank_trade_date
+from models.payment_rules import (
+    PayConfig,
+    PayNotice,
+    PayOfferKind,
+    judged_time,
+    match_pay_config,
+    parse_bank_trade_date,
+)
 from models.user import User
 
 log = logging.getLogger(__name__)

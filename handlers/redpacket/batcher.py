@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 
-from bot.infra import db
-from bot.infra.batching import Clock, GroupCommitter
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.infra import db
+from bot.infra.batching import Clock, GroupCommitter
 from handlers.redpacket.budget import CounterMissing
 from handlers.redpacket.cache import HelpAsk, HelpCache, Screened
 from handlers.redpacket.commit import BatchConflict, HelpAttempt, HelpOutcome, SplitContext, commit_batch

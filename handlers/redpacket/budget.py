@@ -24,8 +24,8 @@ from tortoise.queryset import QuerySet
 
 from bot.errors import ErrorCode, FissionError
 from bot.settings import Settings
-from models.budget_rules import TOTAL_KEY, Budget, Spent, day_key
 from handlers.redpacket import live
+from models.budget_rules import TOTAL_KEY, Budget, Spent, day_key
 from models.campaign import BudgetCounter
 from models.enums import LedgerKind
 from models.ledger import LedgerEntry

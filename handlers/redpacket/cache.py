@@ -21,15 +21,16 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from redis.exceptions import RedisError
 
 from bot.infra.cache import is_cluster_client
-from bot.keys import PACKET_INFO_GRACE_S, TERMINAL_TTL_S, Keys
 from bot.infra.ratelimit import RateLimiter
-from bot.settings import Limit
-from handlers.redpacket.scripts import REMEMBER_LUA, SCREEN_LUA, RememberWrites, as_pipeline_replies, screen_call
+from bot.keys import PACKET_INFO_GRACE_S, TERMINAL_TTL_S, Keys
+from bot.settings import Limit, Settings
 from handlers.redpacket.commit import HelpOutcome
+from handlers.redpacket.scripts import REMEMBER_LUA, SCREEN_LUA, RememberWrites, as_pipeline_replies, screen_call
 from models.redpacket import RedPacket
 from models.redpacket_rules import HelpRules, local_day, next_local_midnight
 
@@ -67,8 +68,13 @@ class Screened:
     retry_after_s: int = 0  # with code "rate_limited"
 
 
+def help_rules(s: Settings) -> HelpRules:
+    rp = s.redpacket
+    return HelpRules(rp.old_user_range, rp.new_user_range, rp.daily_help_limit, rp.daily_same_owner_limit)
+
+
 class HelpCache:
-    def __init__(self, redis: Any, keys: Keys, rules: HelpRules, tz: dt.tzinfo,
+    def __init__(self, redis: Any, keys: Keys, rules: HelpRules, tz: ZoneInfo,
                  limiter: RateLimiter | None = None, *, one_script: bool | None = None) -> None:
         """`one_script`: a batch's reads, and its writes after commit, as one script call each
         (handlers/redpacket/scripts.py; default: unless `redis` is a Redis Cluster) — else pipelines."""
@@ -115,7 +121,7 @@ class HelpCache:
         Order per ask: its rate limits, unknown token, then SPEC §1.3's order — terminal states
         first (a split-out packet stays split out after its expiry), expiry, self-help, the cached
         helped / daily-count facts. Redis failing: no refusal from Redis, limits fail open."""
-        day = local_day(now, self.tz)  # type: ignore[arg-type]
+        day = local_day(now, self.tz)
         tokens = list(dict.fromkeys(a.token for a in asks))
         plans = [self.limiter.plan("help", a.ip, str(a.helper_id)) if self.limiter else [] for a in asks]
         replies = await self._read(tokens, asks, plans, day)
@@ -252,3 +258,13 @@ class HelpCache:
             await self.redis.set(self.keys.packet_terminal(token), status_wire, ex=TERMINAL_TTL_S)
         except RedisError as e:
             log.warning("redis unavailable, terminal state not cached: %s", e)
+
+
+async def mark_packet_terminal(ctx: Any, token: str, status_wire: str) -> None:
+    """THE one place a packet that became terminal (split out, expired, refunded) is told to the help
+    screen, so later helps on it are refused without the database. `ctx` is the app's context or
+    the worker's (which makes its cache on first use: it screens no helps)."""
+    cache = getattr(ctx, "help_cache", None)
+    if cache is None:
+        cache = ctx.help_cache = HelpCache(ctx.redis, ctx.keys, help_rules(ctx.settings), ctx.settings.campaign.tz)
+    await cache.mark_terminal(token, status_wire)

@@ -15,6 +15,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -84,7 +85,7 @@ class PacketRow:
 
     @classmethod
     def of(cls, p: RedPacket) -> PacketRow:
-        return cls(p.id, p.owner_id, p.share_token, p.amount_fen, p.split_fen, p.help_count, p.status,  # type: ignore[arg-type]
+        return cls(p.id, p.owner_id, p.share_token, p.amount_fen, p.split_fen, p.help_count, p.status,
                    p.expire_time, p.start_time, p.end_time)
 
 
@@ -101,7 +102,7 @@ _HELPERS_PG = (f'SELECT packet_id, helper_id, owner_id, day, new_user_key, NULL:
                f"UNION ALL SELECT p.id, NULL, NULL, NULL, NULL, '{BLACK_OWNER}' FROM \"{RedPacket._meta.db_table}\" p "
                f'JOIN "{User._meta.db_table}" u ON u.id = p.owner_id '
                f'JOIN "{BlacklistEntry._meta.db_table}" b ON b.openid = u.openid WHERE p.id = ANY($3::BIGINT[])')
-_LOCK_PG = (f"SELECT {', '.join(PacketRow.__slots__)} FROM \"{RedPacket._meta.db_table}\" "  # type: ignore[attr-defined]
+_LOCK_PG = (f"SELECT {', '.join(PacketRow.__slots__)} FROM \"{RedPacket._meta.db_table}\" "
             "WHERE id = ANY($1::BIGINT[]) ORDER BY id FOR UPDATE")
 
 
@@ -143,7 +144,7 @@ class _Batch:
 @dataclass(frozen=True)
 class SplitContext:
     rules: HelpRules
-    tz: dt.tzinfo
+    tz: ZoneInfo
     launch_date: dt.date
     rng: random.Random
 
@@ -345,7 +346,7 @@ async def commit_batch(attempts: list[HelpAttempt], ctx: SplitContext, now: dt.d
 async def _commit(attempts: list[HelpAttempt], ctx: SplitContext, now: dt.datetime,
                   budget: Budget) -> list[HelpOutcome]:
     days = {local_day(now, ctx.tz)}
-    keys = await ensure_counters(now, ctx.tz)  # type: ignore[arg-type]
+    keys = await ensure_counters(now, ctx.tz)
     async with in_transaction() as conn:
         batch = await _read_helpers(conn, attempts, days, ctx.launch_date)
         await _lock_packets(conn, batch, attempts)

@@ -30,8 +30,8 @@ from typing import Any
 import httpx
 from redis.exceptions import RedisError
 
-from bot.keys import SOURCE_IMAGE_MISS_TTL_S, SOURCE_IMAGE_TTL_S, Keys
 from bot.infra.netguard import Refused, Resolver, pin, system_resolver
+from bot.keys import SOURCE_IMAGE_MISS_TTL_S, SOURCE_IMAGE_TTL_S, Keys
 from imaging.decode import MAX_IMAGE_BYTES
 
 log = logging.getLogger(__name__)

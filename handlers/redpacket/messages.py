@@ -16,21 +16,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from tortoise import Tortoise
 
 from bot.infra.batching import ReadBatcher
-from bot.wechat.router import Router, inline
 from bot.wechat.messages import Article, NewsReply, ReplyLike, TextReply, WxMessage, share_token_from_event_key
-from handlers.redpacket.routes import countdown_text, yuan
+from bot.wechat.router import MessageContext, Router, inline
+from handlers.redpacket.routes import countdown_text
+from handlers.wire import yuan
 from models.enums import LIVE_STATUSES, PacketStatus
 from models.redpacket import RedPacket
 from models.redpacket_rules import effective_status
 from models.user import User
-
-if TYPE_CHECKING:
-    from bot.wechat.routing import MessageContext
 
 router = Router("redpacket")
 

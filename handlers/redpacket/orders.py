@@ -9,11 +9,13 @@ order row as a refund marker, and the late `confirmed` issues no packet. docs/re
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -23,17 +25,18 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot.infra import db
-from bot.jobs import outbox
-from bot.web import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.infra import db, signing
+from bot.jobs import outbox
 from bot.settings import CampaignSettings, RedPacketSettings
+from bot.web.policy import KIB
 from handlers.redpacket import live
-from handlers.redpacket.budget import CounterMissing, add_spent, ensure_counters, lock_spent, spent_now
+from handlers.redpacket.budget import CounterMissing, add_spent, budget_of, ensure_counters, lock_spent, spent_now
+from handlers.redpacket.cache import mark_packet_terminal
 from handlers.redpacket.routes import packet_view
-from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.budget_rules import NO_BUDGET, Budget, exhausted
+from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
 from models.ledger import LedgerEntry
 from models.redpacket import OrderEvent, PlatformOrder, RedPacket
 from models.redpacket_rules import IssueRules, issue_amount
@@ -70,7 +73,7 @@ def issue_rules(rp: RedPacketSettings) -> IssueRules:
 
 
 async def _packet_of(order_no: str) -> int | None:
-    ids = await RedPacket.filter(order__order_no=order_no).values_list("id", flat=True)
+    ids: list[Any] = await RedPacket.filter(order__order_no=order_no).values_list("id", flat=True)
     return int(ids[0]) if ids else None
 
 
@@ -159,6 +162,7 @@ async def _refund(ev: OrderEventIn, now: dt.datetime, tz: ZoneInfo) -> EventResu
 
 
 RETRIES = 3
+RETRY_ON: tuple[type[BaseException], ...] = (*db.RACE_ERRORS, CounterMissing)
 
 
 async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.datetime,
@@ -176,7 +180,7 @@ async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.da
             if ev.type == "confirmed":
                 return await _issue(ev, rp, now, await _budget_left(budget, rp, now, tz))
             return await _refund(ev, now, tz)
-        except (*db.RACE_ERRORS, CounterMissing):
+        except RETRY_ON:
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
@@ -185,7 +189,7 @@ async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.da
 bp = Blueprint("orders", url_prefix="/api/orders")
 
 
-@bp.post("/events")
+@bp.post("/events", ctx_body_limit=64 * KIB)  # a signed webhook: one small document
 async def order_events(request: Request) -> HTTPResponse:
     """The order system's signed webhook (API.md): 200 {"packet", "duplicate"}; 401 on a bad signature."""
     s = request.app.ctx.settings
@@ -200,6 +204,24 @@ async def order_events(request: Request) -> HTTPResponse:
     now = utcnow()
     result = await handle_order_event(ev, settings.redpacket, now, settings.campaign, settings.budget)
     if result.invalidated_token:
-        await request.app.ctx.help_cache.mark_terminal(result.invalidated_token, "invalid")
+        await mark_packet_terminal(request.app.ctx, result.invalidated_token, "invalid")
     packet = await RedPacket.get_or_none(id=result.packet_id) if result.packet_id else None
     return json({"packet": await packet_view(packet, now) if packet else None, "duplicate": result.duplicate})
+
+
+def queue_handler(ctx: Any) -> Callable[[OrderEventIn], Awaitable[EventResult]]:
+    """The RabbitMQ consumer's use case: the webhook's, with the packet marked terminal on refunds."""
+    s = ctx.settings
+
+    async def handle(ev: OrderEventIn) -> EventResult:
+        # while the campaign is paused a `confirmed` waits here, unacked: the queue keeps it (and
+        # the rest, up to the prefetch) until resume; a refund goes through at once
+        while ev.type == "confirmed" and (await budget_of(s)).paused:
+            await asyncio.sleep(max(1.0, s.campaign.controls_cache_s))
+        settings = await live.current(s)  # one version of the live settings issues the packet
+        result = await handle_order_event(ev, settings.redpacket, utcnow(), settings.campaign, settings.budget)
+        if result.invalidated_token:
+            await mark_packet_terminal(ctx, result.invalidated_token, "invalid")
+        return result
+
+    return handle

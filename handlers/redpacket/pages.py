@@ -106,7 +106,7 @@ def login_redirect(request: Request) -> HTTPResponse:
     return redirect("/oauth/login?" + urlencode({"next": request.path}))
 
 
-@bp.get("/p/<token:str>")
+@bp.get("/p/<token:str>", ctx_page=True)
 async def help_page(request: Request, token: str) -> HTTPResponse:
     viewer = current_user(request)
     if viewer is None:
@@ -117,7 +117,7 @@ async def help_page(request: Request, token: str) -> HTTPResponse:
     return render_page(request, "help.html", {"p": page}, page.images())
 
 
-@bp.get("/me")
+@bp.get("/me", ctx_page=True)
 async def my_page(request: Request) -> HTTPResponse:
     viewer = current_user(request)
     if viewer is None:

@@ -40,12 +40,12 @@ from redis.exceptions import RedisError
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse, raw
 
-from bot.infra import cache
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.infra import cache
+from bot.infra.ratelimit import limiter_of
 from bot.keys import POSTER_CURRENT_TTL_S, POSTER_DEGRADED_TTL_S, POSTER_TERMINAL_TTL_S, Keys
 from bot.web.protection import client_ip, refuse
-from bot.infra.ratelimit import limiter_of
 from handlers.redpacket.imagefetch import Fetched, ImageSource, image_client
 from handlers.redpacket.share import share_links
 from imaging.poster import PosterInput, render

@@ -13,6 +13,7 @@ from tortoise.functions import Sum
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.web.session import require_user
+from handlers.wire import iso, yuan
 from models.enums import PacketStatus
 from models.ledger import LedgerEntry
 from models.redpacket import Help, RedPacket
@@ -23,8 +24,6 @@ bp = Blueprint("redpacket", url_prefix="/api")
 LIST_HELPERS = 10
 
 
-def iso(t: dt.datetime | None) -> str | None:
-    return t.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if t else None
 
 
 def help_json(h: dict[str, Any]) -> dict[str, Any]:
@@ -97,7 +96,8 @@ async def wallet(request: Request) -> HTTPResponse:
     """The balance is signed: a refund's reversal can take it below zero (what the owner earned from
     a refunded packet was spent already); then nothing can be spent until credits cover it."""
     user = require_user(request)
-    total = await LedgerEntry.filter(user_id=user.id).annotate(s=Sum("amount_fen")).values_list("s", flat=True)
+    sums = LedgerEntry.filter(user_id=user.id).annotate(s=Sum("amount_fen"))
+    total: list[Any] = await sums.values_list("s", flat=True)
     balance = int(total[0] or 0) if total else 0
     entries = await LedgerEntry.filter(user_id=user.id).order_by("-created_at", "-id").limit(100).values(
         "amount_fen", "kind", "packet_id", "ref", "created_at")
@@ -111,8 +111,6 @@ def countdown_text(seconds: int) -> str:
     return f"{h}小时{m}分" if h else f"{m}分"
 
 
-def yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def reminders_for(packets: list[RedPacket], helped_today: int, now: dt.datetime) -> list[dict[str, Any]]:

@@ -10,16 +10,18 @@ from sanic.response import HTTPResponse
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot.jobs import outbox
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
-from bot.web.protection import client_ip, refuse, refuse_anonymous
 from bot.infra.ratelimit import Verdict
+from bot.jobs import outbox
+from bot.web.policy import KIB
+from bot.web.protection import client_ip, refuse, refuse_anonymous
 from bot.web.session import current_user, require_user
 from handlers.redpacket import live
 from handlers.redpacket.cache import HelpAsk
 from handlers.redpacket.commit import HelpAttempt
-from handlers.redpacket.routes import help_json, helps_of, iso
+from handlers.redpacket.routes import help_json, helps_of
+from handlers.wire import iso
 from models.enums import DomainEvent, PacketStatus
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import HelpFacts, effective_status, local_day, refusal
@@ -52,7 +54,7 @@ async def share_packet(packet_id: int, owner_id: int, now: dt.datetime) -> str:
     return p.share_token
 
 
-@bp.post("/packets/<packet_id:int>/share")
+@bp.post("/packets/<packet_id:int>/share", ctx_body_limit=4 * KIB)
 async def share(request: Request, packet_id: int) -> HTTPResponse:
     user = require_user(request)
     token = await share_packet(packet_id, user.id, utcnow())
@@ -63,7 +65,7 @@ async def viewer_refusal(request: Request, p: RedPacket, viewer_id: int, now: dt
     """Would this viewer's help be refused right now? (a read-only preview; the help decides)"""
     tz = request.app.ctx.settings.campaign.tz
     day = local_day(now, tz)
-    today = await Help.filter(helper_id=viewer_id, day=day).values_list("owner_id", flat=True)
+    today: list[Any] = await Help.filter(helper_id=viewer_id, day=day).values_list("owner_id", flat=True)
     facts = HelpFacts(status=PacketStatus(p.status), expire_time=p.expire_time, owner_id=int(p.owner_id),
                       helper_id=viewer_id, already_helped=await Help.exists(packet_id=p.id, helper_id=viewer_id),
                       helps_today=len(today), helps_for_owner_today=sum(1 for o in today if int(o) == p.owner_id))
@@ -80,7 +82,7 @@ async def share_view(request: Request, token: str) -> HTTPResponse:
     viewer = current_user(request)
     reason = "unauthenticated" if viewer is None else await viewer_refusal(request, p, viewer.id, now)
     helps = (await helps_of([p.id], 50)).get(p.id, [])
-    mine = None
+    mine: list[Any] | None = None
     if viewer is not None:
         mine = await Help.filter(packet_id=p.id, helper_id=viewer.id).values_list("amount_fen", flat=True)
     status = effective_status(PacketStatus(p.status), p.expire_time, now)
@@ -96,7 +98,8 @@ async def share_view(request: Request, token: str) -> HTTPResponse:
     return json(body)
 
 
-@bp.post("/share/<token:str>/help")
+@bp.post("/share/<token:str>/help", ctx_body_limit=4 * KIB, ctx_rate="help", ctx_screened=True,
+         ctx_metric="helps")  # no body expected; limits counted in the batched screen
 async def help_split(request: Request, token: str) -> HTTPResponse:
     await refuse_anonymous(request, "help")
     user = require_user(request)
@@ -110,7 +113,7 @@ async def help_split(request: Request, token: str) -> HTTPResponse:
         refuse(request, Verdict(False, screened.retry_after_s))
     facts, code = screened.facts, screened.code
     if facts is not None and code == "expired":  # a packet split out or invalidated before its expiry keeps that answer
-        status = await RedPacket.filter(id=facts.id).values_list("status", flat=True)
+        status: list[Any] = await RedPacket.filter(id=facts.id).values_list("status", flat=True)
         code = PacketStatus(status[0]).wire if status and status[0] in (2, 4) else code
     if code is None and facts is not None:
         outcome = await ctx.help_batcher.submit(HelpAttempt(facts.id, user.id, user.openid, live=settings))

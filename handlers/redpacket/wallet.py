@@ -24,9 +24,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
-from bot.web import signing
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
+from bot.infra import signing
+from bot.web.policy import SERVER_MAX_BODY
 from models.budget_rules import debit_refusal
 from models.enums import LedgerKind
 from models.ledger import LedgerEntry
@@ -51,12 +52,12 @@ def debit_ref(order_no: str) -> str:
 
 async def balance_fen(user_id: int, conn: Any = None) -> int:
     q = LedgerEntry.filter(user_id=user_id)
-    rows = await (q.using_db(conn) if conn else q).annotate(s=Sum("amount_fen")).values_list("s", flat=True)
+    rows: list[Any] = await (q.using_db(conn) if conn else q).annotate(s=Sum("amount_fen")).values_list("s", flat=True)
     return int(rows[0] or 0) if rows else 0
 
 
 def _same(entry: LedgerEntry, user_id: int, amount_fen: int) -> tuple[LedgerEntry, bool]:
-    if int(entry.user_id) != user_id or -int(entry.amount_fen) != amount_fen:  # type: ignore[attr-defined]
+    if int(entry.user_id) != user_id or -int(entry.amount_fen) != amount_fen:
         raise FissionError(ErrorCode.CONFLICT)
     return entry, True
 
@@ -90,7 +91,7 @@ async def reverse_debit(order_no: str, now: dt.datetime) -> tuple[LedgerEntry, b
         raise FissionError(ErrorCode.NOT_FOUND)
     ref = debit_ref(order_no) + ":reverse"
     try:
-        entry = await LedgerEntry.create(user_id=original.user_id, amount_fen=-int(original.amount_fen),  # type: ignore[attr-defined]
+        entry = await LedgerEntry.create(user_id=original.user_id, amount_fen=-int(original.amount_fen),
                                          kind=LedgerKind.DEBIT_REVERSAL, ref=ref, created_at=now)
     except IntegrityError:
         return await LedgerEntry.get(ref=ref), True
@@ -113,12 +114,12 @@ async def wallet_page(user_id: int) -> dict[str, Any]:
 
 
 async def _answer(order_no: str, entry: LedgerEntry, duplicate: bool) -> dict[str, Any]:
-    user_id = int(entry.user_id)  # type: ignore[attr-defined]
+    user_id = int(entry.user_id)
     return {"order_no": order_no, "amount_fen": abs(int(entry.amount_fen)), "kind": str(entry.kind),
             "duplicate": duplicate, "balance": await balance_fen(user_id)}
 
 
-@bp.post("/debit")
+@bp.post("/debit", ctx_body_limit=SERVER_MAX_BODY)
 async def debit_route(request: Request) -> HTTPResponse:
     """Signed (orders.secret): 200 {"order_no", "amount_fen", "kind", "duplicate", "balance"};
     409 insufficient_balance | conflict; 401 bad signature."""
@@ -131,7 +132,7 @@ async def debit_route(request: Request) -> HTTPResponse:
     return json(await _answer(d.order_no, entry, duplicate))
 
 
-@bp.post("/debit/<order_no:str>/reverse")
+@bp.post("/debit/<order_no:str>/reverse", ctx_body_limit=SERVER_MAX_BODY)
 async def reverse_route(request: Request, order_no: str) -> HTTPResponse:
     """Signed (orders.secret, over the raw body, which may be empty): the debit given back, once; 404 unknown."""
     signing.verify(request.headers.get(signing.HEADER), request.body, request.app.ctx.settings.orders.secret)

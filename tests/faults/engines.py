@@ -145,10 +145,12 @@ class ThrowawayMariaDB(_Engine):
         install = shutil.which("mariadb-install-db") or shutil.which("mysql_install_db")
         if not install:
             raise RuntimeError("mariadb-install-db not found")
-        subprocess.run([install, "--no-defaults", f"--datadir={self.data}", "--user=root", "--auth-root-authentication-method=normal",
-                        "--skip-test-db"], capture_output=True, check=True, timeout=120)
+        subprocess.run([install, "--no-defaults", f"--datadir={self.data}", "--user=root",
+                        "--auth-root-authentication-method=normal", "--skip-test-db"],
+                       capture_output=True, check=True, timeout=120)
         self.up()
-        self.sql("CREATE DATABASE fission CHARACTER SET utf8mb4; CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY ''; "
+        self.sql("CREATE DATABASE fission CHARACTER SET utf8mb4; "
+                 "CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY ''; "
                  "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION")
         return self
 
@@ -208,8 +210,9 @@ class ThrowawayRedis(_Engine):
 
     def start(self) -> ThrowawayRedis:
         self.proc = subprocess.Popen(
-            [*(["ip", "netns", "exec", self.netns] if self.netns else []), "redis-server", "--port", str(self.port), "--bind", self.host, "--save", "", "--appendonly", "no",
-             "--dir", self.dir, "--protected-mode", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [*(["ip", "netns", "exec", self.netns] if self.netns else []), "redis-server", "--port", str(self.port),
+             "--bind", self.host, "--save", "", "--appendonly", "no", "--dir", self.dir, "--protected-mode", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(lambda: _port_open(self.port, self.host), "redis", 30)
         return self
 

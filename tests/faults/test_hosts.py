@@ -2,9 +2,10 @@
 
 Four "hosts" in network namespaces this test builds (tests/faults/netlab.py: veth pairs to a
 bridge of its own, addresses in 198.18.0.0/15, no traffic anywhere else): three each run Fission
-(one worker each: the suite's time budget), the fourth a throw-away PostgreSQL and Redis started there for this test (initdb into
-a temp dir). The fake WeChat listens on the bridge's address. Phones are dealt round-robin over
-the three hosts (as a balancer with sticky sessions would) and press help on the same packets.
+(one worker each: the suite's time budget), the fourth a throw-away PostgreSQL and Redis started
+there for this test (initdb into a temp dir). The fake WeChat listens on the bridge's address.
+Phones are dealt round-robin over the three hosts (as a balancer with sticky sessions would) and
+press help on the same packets.
 
 Attacks: a third of the way into the storm host 2's link goes down for 3 s (`ip link set … down`)
 and comes back. Expected: every answer from hosts 1 and 3 is a clean one (no 500, nothing past the

@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from bot.infra.amqp import SIGNATURE_HEADER, dead_letter_names
-from bot.web.signing import sign
+from bot.infra.signing import sign
 from models.redpacket import OrderEvent, PlatformOrder, RedPacket
 from tests import fakewx
 from tests.faults.engines import TcpProxy

@@ -1,14 +1,23 @@
-"""Shared pieces of the campaign admin API (API.md, Admin): the bearer token, JSON bodies,
-validation errors listing every problem, and the list/disable shapes."""
+"""What every feature's admin routes share, whatever the campaign: the bearer token, JSON bodies,
+validation errors listing every problem, and the markers the back office's audit wrapper reads
+(handlers/admin/audit_routes.py wraps every admin write route in an audit scope and checks roles).
+
+A feature's admin route imports these from here, not from the admin feature: features depend on
+the platform, never on the back office that sits above them."""
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Any
 
 from sanic import Request
 
 from bot.errors import ErrorCode, FissionError
+
+AUDITED_ATTR = "__fx_audited__"
+EXEMPT_ATTR = "__fx_not_audited__"
+MIN_ROLE_ATTR = "__fx_min_role__"
 
 
 def require_admin(request: Any) -> None:
@@ -43,3 +52,24 @@ def enabled_problems(data: dict[str, Any]) -> list[str]:
 
 def not_found(what: str) -> FissionError:
     return FissionError(ErrorCode.NOT_FOUND, f"{what}不存在")
+
+
+def requires_role(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark an admin write route that needs more than an operator, e.g. `@requires_role("owner")`
+    (budgets, settings); put it under the route decorator."""
+    def mark(handler: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(handler, MIN_ROLE_ATTR, role)
+        return handler
+
+    return mark
+
+
+def not_audited(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark an admin write route that changes no data (sign-in, sign-out)."""
+    setattr(handler, EXEMPT_ATTR, True)
+    return handler
+
+
+def audit_of(request: Request) -> Any:
+    """The audit scope (handlers/admin/audit.py `AuditScope`) the wrapper opened for this request."""
+    return request.ctx.audit
