@@ -7,23 +7,18 @@ failed one may later turn successful, by one conditional update, and never back.
 earned (lottery or coupons) is snapshotted on the row, so later config edits never change it.
 """
 
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
-from models.payment_rules import PayOfferKind
+# the one offer enum lives with the payment rules; importable from here beside the tables too
+from models.payment_rules import CONFIG_OFFERS
+from models.payment_rules import OfferKind as OfferKind
 
 if TYPE_CHECKING:
     from models.lottery import LotteryActivity
     from models.user import User
-
-
-class OfferKind(StrEnum):
-    LOTTERY = "lottery"
-    COUPON = "coupon"
-    NONE = "none"
 
 
 class PayActivityConfig(Model):
@@ -33,7 +28,9 @@ class PayActivityConfig(Model):
     id = fields.BigIntField(primary_key=True)
     product_code = fields.CharField(max_length=64, db_index=True)
     min_amount_fen = fields.BigIntField(default=0)
-    kind = fields.CharEnumField(PayOfferKind, max_length=16)
+    # one of CONFIG_OFFERS (validate_pay_config); the column comment names those two, as it always did
+    kind = fields.CharEnumField(OfferKind, max_length=16,
+                                description="\n".join(f"{k.name}: {k.value}" for k in CONFIG_OFFERS))
     activity: fields.ForeignKeyNullableRelation["LotteryActivity"] = fields.ForeignKeyField(
         "models.LotteryActivity", related_name="pay_configs", null=True, on_delete=fields.RESTRICT)
     activity_id: int | None

@@ -86,13 +86,6 @@ def yuan_to_fen(text: str) -> int:
     return int(Decimal(stripped).scaleb(2))
 
 
-def fen_to_yuan(amount_fen: int) -> str:
-    """ "19.90" for 1990: the display/wire form of an amount in fen."""
-    sign = "-" if amount_fen < 0 else ""
-    yuan, fen = divmod(abs(amount_fen), 100)
-    return f"{sign}{yuan}.{fen:02d}"
-
-
 @dataclass(frozen=True, slots=True)
 class PayNotice:
     """One payment notification. `success` is PayResult == "2"; `user_code` is the payer openid and
@@ -218,9 +211,16 @@ def judged_time(paid_at: datetime | None, received_at: datetime) -> tuple[dateti
     return paid_at, False
 
 
-class PayOfferKind(StrEnum):
+class OfferKind(StrEnum):
+    """What a payment earns, by its wire string: a pay config offers LOTTERY or COUPON (CONFIG_OFFERS);
+    a settled payment records the one it got, or NONE."""
+
     LOTTERY = "lottery"
     COUPON = "coupon"
+    NONE = "none"
+
+
+CONFIG_OFFERS = (OfferKind.LOTTERY, OfferKind.COUPON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +230,7 @@ class PayConfig:
     id: int
     product_code: str
     min_amount_fen: int
-    kind: PayOfferKind
+    kind: OfferKind  # one of CONFIG_OFFERS
     start_time: datetime
     end_time: datetime
     activity_id: int | None = None

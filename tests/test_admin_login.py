@@ -18,6 +18,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sanic import Blueprint, Sanic, json
 
+from bot.web.admin_api import requires_role
 from handlers.admin import audit_routes
 from handlers.admin.audit import Role
 from handlers.admin.page import ADMIN_TTL_S
@@ -119,7 +120,7 @@ def test_the_bearer_token_stays_for_machines_and_roles_guard_new_routes(svc: Ser
     bp = Blueprint("settings_admin", url_prefix="/admin/api/settings")
 
     @bp.put("")
-    @audit_routes.requires_role(Role.OWNER)
+    @requires_role(Role.OWNER)
     async def change_settings(request: Any) -> Any:
         return json({})
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from handlers.redpacket.pages import yuan
+from models.money import yuan
 from tests import fakewx
 from tests.conftest import ROOT
 from tests.pagekit import Shared, expire, help_once, refund, shared_packet, tiny_packet, uid

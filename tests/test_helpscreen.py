@@ -16,9 +16,12 @@ from bot.keys import TERMINAL_TTL_S, Keys
 from bot.settings import RateLimitSettings
 from handlers.redpacket.cache import HelpAsk, HelpCache, PacketFacts
 from handlers.redpacket.commit import HelpOutcome
+from handlers.redpacket.expiry import expire_overdue
+from handlers.redpacket.orders import apply_order_event
 from models.enums import PacketStatus
 from models.redpacket_rules import HelpRules, local_day, next_local_midnight
-from tests.test_storage import RP, SH, issue, users
+from tests.conftest import make_settings
+from tests.test_storage import RP, SH, event, issue, users
 
 REDIS_DB = 12
 # Redis expires cached packet facts at the packet's expiry + a day by the real clock: the packets of
@@ -76,6 +79,23 @@ async def test_terminal_and_expired_packets(orm: str, scratch_redis: tuple[Any, 
     assert [s.code for s in out] == ["split_out", "expired"]  # split out stays split out after its expiry
 
 
+async def test_a_refund_and_the_sweep_mark_the_packet_terminal(orm: str, scratch_redis: tuple[Any, Keys]) -> None:
+    # apply_order_event (webhook and AMQP consumer) and expire_overdue (sweeper and demo) are the
+    # only places that tell the cache a packet became terminal: the next ask is refused from Redis
+    redis, keys = scratch_redis
+    hc = cache(redis, keys, True)
+    s = make_settings()
+    refunded, overdue = await issue(NOW), await issue(NOW)
+    refund = event(type="refunded", order_no=(await refunded.order).order_no)
+    assert (await apply_order_event(refund, s, hc, NOW)).invalidated_token == refunded.share_token
+    assert await redis.get(keys.packet_terminal(refunded.share_token)) in ("invalid", b"invalid")
+    assert await expire_overdue(hc, overdue.expire_time) == [overdue.share_token]
+    assert await redis.get(keys.packet_terminal(overdue.share_token)) in ("expired", b"expired")
+    (u,) = await users(1)
+    out = await hc.screen([HelpAsk(refunded.share_token, u.id), HelpAsk(overdue.share_token, u.id)], NOW)
+    assert [a.code for a in out] == ["invalid", "expired"]
+
+
 async def test_remembered_outcomes_refuse_the_next_batch(orm: str, scratch_redis: tuple[Any, Keys],
                   one_script: bool) -> None:
     redis, keys = scratch_redis
@@ -113,3 +133,12 @@ async def test_redis_down_leaves_every_decision_to_the_database(orm: str, one_sc
     assert [s.code for s in out] == [None, None, None, "not_found"]  # limits fail open; facts from the database
     assert out[0].facts is not None and out[0].facts.id == p.id
     await dead.aclose()
+
+
+def test_terminal_marking_is_written_once_per_use_case() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    callers = sorted(p.relative_to(root).as_posix() for d in ("bot", "handlers") for p in (root / d).rglob("*.py")
+                     if ".mark_terminal(" in p.read_text(encoding="utf-8"))
+    assert set(callers) == {"handlers/redpacket/orders.py", "handlers/redpacket/expiry.py"}

@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from handlers.redpacket.pages import clock, content_security_policy, yuan
+from bot.web.pages import clock, content_security_policy
 from handlers.redpacket.pageview import page_state
+from models.money import yuan
 from tests import fakewx
 from tests.pagekit import expire, help_once, refund, shared_packet, tiny_packet, uid
 from tests.pagekit import page_state as state_of

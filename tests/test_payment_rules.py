@@ -15,9 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from models.money import yuan
 from models.payment_rules import (
+    CONFIG_OFFERS,
     MAX_BODY_BYTES,
     InvalidAmount,
+    OfferKind,
     PayConfig,
     PayNotice,
     PayNoticeError,
@@ -25,8 +28,6 @@ from models.payment_rules import (
     PayNoticeMalformed,
     PayNoticeMissingField,
     PayNoticeTooLarge,
-    PayOfferKind,
-    fen_to_yuan,
     match_pay_config,
     parse_pay_request,
     yuan_to_fen,
@@ -108,11 +109,7 @@ def test_yuan_to_fen_rejects_floats() -> None:
 
 @given(st.integers(min_value=0, max_value=10**14 - 1))
 def test_fen_round_trip(fen: int) -> None:
-    assert yuan_to_fen(fen_to_yuan(fen)) == fen
-
-
-def test_fen_to_yuan() -> None:
-    assert [fen_to_yuan(x) for x in (0, 1, 1990, 123456, -5)] == ["0.00", "0.01", "19.90", "1234.56", "-0.05"]
+    assert yuan_to_fen(yuan(fen)) == fen
 
 
 # --- pay notice XML --------------------------------------------------------------------------
@@ -306,7 +303,7 @@ def config(
         id=id_,
         product_code=product_code,
         min_amount_fen=min_amount_fen,
-        kind=PayOfferKind.LOTTERY,
+        kind=OfferKind.LOTTERY,
         start_time=start,
         end_time=end,
         activity_id=7,
@@ -355,3 +352,12 @@ def test_match_ignores_order(tiers: list[tuple[int, int]], rnd: random.Random) -
             c.min_amount_fen > EXPECTED.amount_fen or (c.min_amount_fen, -c.id) <= (first.min_amount_fen, -first.id)
             for c in configs
         )
+
+
+def test_one_offer_enum_with_its_wire_strings() -> None:
+    from models.payment import PayActivityConfig, PaymentNotification
+
+    assert [k.value for k in OfferKind] == ["lottery", "coupon", "none"]
+    assert [k.value for k in CONFIG_OFFERS] == ["lottery", "coupon"]
+    fields = (PayActivityConfig._meta.fields_map["kind"], PaymentNotification._meta.fields_map["offer_kind"])
+    assert {f.enum_type for f in fields} == {OfferKind}

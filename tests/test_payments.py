@@ -201,7 +201,7 @@ def test_pay_page_renders_escaped_with_csp(svc: Service) -> None:
     with closing(login(svc.base, openid)) as phone:
         page = phone.get(f"/pay/{order}")
         assert page.status_code == 200 and "翻牌抽奖" in page.text
-        assert "<img src=x>" not in page.text and "&quot;&gt;&lt;img src=x&gt;" in page.text
+        assert "<img src=x>" not in page.text and "&#34;&gt;&lt;img src=x&gt;" in page.text
         assert "script-src 'self'" in page.headers["content-security-policy"]
         assert phone.get("/assets/lottery/app.js").status_code == 200
     anonymous = httpx.get(svc.base + f"/pay/{order}", timeout=10)

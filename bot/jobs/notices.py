@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.settings import Settings
+from models import money
 from models.user import User
 
 
@@ -53,9 +54,8 @@ Notice = TemplateMessage | WecomText | Skip
 
 
 def yuan(fen: int) -> str:
-    """Exact money: 1234 fen -> '¥12.34'."""
-    sign = "-" if fen < 0 else ""
-    return f"{sign}¥{abs(fen) // 100}.{abs(fen) % 100:02d}"
+    """Exact money: 1234 fen -> '¥12.34' (models.money, the one formatter)."""
+    return money.yuan(fen, symbol="¥")
 
 
 def local_time(iso_or_dt: str | dt.datetime, s: Settings) -> str:

@@ -3,16 +3,16 @@ to the admin page, the API documentation and the health endpoints.
 
 Content negotiation: HTML only when the client prefers `text/html` (a browser's Accept header);
 a JSON client (`application/json`, `*/*` or no Accept at all) keeps the JSON 404 it always got —
-`/` is not part of the API. Same CSP as the H5 pages (handlers/redpacket/pages.py), no script at all.
+`/` is not part of the API. The pages' CSP and headers (bot/web/pages.py), no script at all.
 """
 
 from __future__ import annotations
 
-from sanic import Blueprint, Request, html
+from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from bot.errors import ErrorCode, FissionError
-from handlers.redpacket.pages import content_security_policy, templates
+from bot.web.pages import render
 
 bp = Blueprint("front")
 
@@ -35,9 +35,5 @@ async def front_door(request: Request) -> HTTPResponse:
     if not wants_html(request):
         raise FissionError(ErrorCode.NOT_FOUND, "不存在")
     s = request.app.ctx.settings
-    body = templates().get_template("front.html").render(
-        links=LINKS, public_url=s.server.public_url, timezone=s.campaign.timezone,
-        launch_date=s.campaign.launch_date.isoformat())
-    return html(body, headers={"Content-Security-Policy": content_security_policy(False, []),
-                               "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
-                               "Cache-Control": "no-store", "X-Frame-Options": "DENY"})
+    return render("front.html", {"links": LINKS, "public_url": s.server.public_url, "timezone": s.campaign.timezone,
+                                 "launch_date": s.campaign.launch_date.isoformat()})

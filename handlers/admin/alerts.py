@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 from tortoise.functions import Count
 
 from bot.jobs.alerts import raise_alert, window_of
-from bot.jobs.notices import yuan
 from bot.settings import AlertSettings, Settings
 from handlers.redpacket.budget import budget_of, spent_fen
 from models.budget_rules import NO_BUDGET, Budget, thresholds_crossed
+from models.money import yuan
 from models.redpacket import Help
 from models.redpacket_rules import local_day
 
@@ -54,7 +54,7 @@ async def check_budget(a: AlertSettings, tz: ZoneInfo, now: dt.datetime, hard: B
             continue
         pct = round(max(crossed) * 100)
         window = f"{scope}:{day.isoformat()}:{pct}" if scope == "day" else f"{scope}:{pct}"
-        text = f"【Fission 告警】{label}红包预算已用 {pct}%：{yuan(spent)} / {yuan(budget)}"
+        text = f"【Fission 告警】{label}红包预算已用 {pct}%：{yuan(spent, symbol='¥')} / {yuan(budget, symbol='¥')}"
         if await raise_alert("budget", window, text, now):
             raised.append(window)
     return raised

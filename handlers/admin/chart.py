@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.money import yuan
+
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 36
 HOURS = 24
@@ -50,7 +52,7 @@ def nice_ceiling(value: float) -> int:
 
 
 def _yuan(fen: int) -> str:
-    return f"¥{fen / 100:,.2f}"
+    return yuan(int(fen), symbol="¥", grouping=True)
 
 
 def _x(hour: float) -> float:

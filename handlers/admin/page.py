@@ -12,7 +12,8 @@ carry the form token derived from the cookie's random nonce (HMAC, constant-time
 post a form and redirect back (303) with a fixed message code: no request text is ever reflected.
 
 Live: `/admin/live` renders the live section alone; /static/admin.js swaps it in every
-LIVE_REFRESH_S. Without script the page is complete, only static. CSP as in ADMIN_CSP.
+LIVE_REFRESH_S. Without script the page is complete, only static. CSP as in ADMIN_CSP (bot/web/pages.py's,
+no remote images).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from tortoise.functions import Sum
 
 from bot.clock import utcnow
 from bot.errors import FissionError
+from bot.web import pages
 from bot.web.admin_api import audit_of, not_audited, requires_role
 from bot.web.policy import KIB
 from bot.web.session_epochs import epochs_of
@@ -43,19 +45,19 @@ from handlers.admin.audit import TOKEN_ACTOR, Role
 from handlers.admin.audit_page import audit_context
 from handlers.admin.chart import burn_svg, funnel_steps
 from handlers.redpacket.budget import budget_of, spent_entries
-from handlers.redpacket.pages import templates
 from models.enums import PacketStatus
+from models.money import yuan
 from models.redpacket import RedPacket
 from models.redpacket_rules import effective_status
 
 bp = Blueprint("admin_page", url_prefix="/admin")
+pages.add_filters(yuan=yuan)
 
 ADMIN_COOKIE = "fx_admin"
 ADMIN_TTL_S = 12 * 3600
 LIVE_REFRESH_S = 10
 TOP_PACKETS = 10
-ADMIN_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-             "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+ADMIN_CSP = pages.content_security_policy(remote_images=False)
 FLASH = {"added": "已加入黑名单", "exists": "已在黑名单中", "removed": "已移出黑名单", "absent": "不在黑名单中",
          "retried": "已重新排队发送", "not_dead": "该消息已不是失败状态", "bad_openid": "openid 格式不正确",
          "expired": "页面已过期，请重试", "unavailable": "已加入黑名单，但其登录未能注销，请重试",
@@ -174,10 +176,7 @@ async def live_context(request: Request, now: dt.datetime) -> dict[str, Any]:
 
 
 def render(template: str, context: dict[str, Any], status: int = 200) -> HTTPResponse:
-    body = templates().get_template(template).render(**context)
-    return html(body, status=status, headers={"Content-Security-Policy": ADMIN_CSP, "Cache-Control": "no-store",
-                                              "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-                                              "Referrer-Policy": "same-origin"})
+    return pages.render(template, context, csp=ADMIN_CSP, status=status)
 
 
 # ---- routes -----------------------------------------------------------------------------------

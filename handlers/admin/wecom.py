@@ -15,7 +15,7 @@ from bot.wechat.messages import ReplyLike, TextReply, WxMessage
 from bot.wechat.router import Handler, MessageContext, Router
 from handlers.admin.api import CampaignStats, audit_blacklist, block_openid, campaign_stats, unblock_openid
 from handlers.admin.audit import Actor, Channel, Role, audit_scope
-from handlers.wire import yuan
+from models.money import yuan
 
 router = Router("wecom-admin")
 

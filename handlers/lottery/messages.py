@@ -30,8 +30,8 @@ from models.coupon import UserCoupon
 from models.coupon_rules import CouponKind, CouponStatus
 from models.lottery import UserPrize
 from models.lottery_rules import activity_open
+from models.money import yuan
 from models.payment import OfferKind, PaymentNotification
-from models.payment_rules import fen_to_yuan
 from models.user import User
 
 router = Router("lottery")
@@ -115,8 +115,8 @@ def prizes_reply(prizes: list[UserPrize], chances: list[OpenChances], public_url
 
 def coupon_terms(c: UserCoupon) -> str:
     """The terms in words, e.g. `¥5.00，满20.00元可用` or `8.5折，无门槛`."""
-    value = f"¥{fen_to_yuan(int(c.value))}" if c.kind == CouponKind.AMOUNT else f"{int(c.value) / 10:g}折"
-    threshold = f"满{fen_to_yuan(int(c.threshold_fen))}元可用" if c.threshold_fen else "无门槛"
+    value = f"¥{yuan(int(c.value))}" if c.kind == CouponKind.AMOUNT else f"{int(c.value) / 10:g}折"
+    threshold = f"满{yuan(int(c.threshold_fen))}元可用" if c.threshold_fen else "无门槛"
     return f"{value}，{threshold}"
 
 

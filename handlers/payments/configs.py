@@ -18,7 +18,7 @@ from handlers.wire import iso
 from models.campaign_rules import aware_moment, validate_pay_config
 from models.coupon import CouponTemplate
 from models.lottery import LotteryActivity
-from models.payment import PayActivityConfig
+from models.payment import OfferKind, PayActivityConfig
 
 bp = route_defaults(Blueprint("payconfig_admin", url_prefix="/admin/api/pay-configs"), **ADMIN_API)
 
@@ -37,7 +37,7 @@ async def config_problems(data: dict[str, Any]) -> list[str]:
     problems = validate_pay_config(data) + enabled_problems(data)
     if problems:
         return problems
-    if data["kind"] == "lottery":
+    if data["kind"] == OfferKind.LOTTERY:
         if not await LotteryActivity.exists(id=data["activity_id"]):
             problems.append(f"activity {data['activity_id']} does not exist")
         return problems
@@ -47,7 +47,7 @@ async def config_problems(data: dict[str, Any]) -> list[str]:
 
 
 def config_fields(data: dict[str, Any]) -> dict[str, Any]:
-    lottery = data["kind"] == "lottery"
+    lottery = data["kind"] == OfferKind.LOTTERY
     return {"product_code": data["product_code"].strip(), "min_amount_fen": data["min_amount"],
             "kind": data["kind"], "activity_id": data["activity_id"] if lottery else None,
             "coupon_template_ids": [] if lottery else list(data["coupon_template_ids"]),

@@ -30,14 +30,7 @@ from bot.jobs.alerts import raise_alert
 from handlers.payments.refund import refund_settled
 from models.lottery import LotteryChance
 from models.payment import OfferKind, PayActivityConfig, PaymentNotification, PaymentOrder, ReceivedPayNotice
-from models.payment_rules import (
-    PayConfig,
-    PayNotice,
-    PayOfferKind,
-    judged_time,
-    match_pay_config,
-    parse_bank_trade_date,
-)
+from models.payment_rules import PayConfig, PayNotice, judged_time, match_pay_config, parse_bank_trade_date
 from models.user import User
 
 log = logging.getLogger(__name__)
@@ -65,7 +58,7 @@ class Received:
 
 def _rule_config(c: PayActivityConfig) -> PayConfig:
     return PayConfig(id=c.id, product_code=c.product_code, min_amount_fen=int(c.min_amount_fen),
-                     kind=PayOfferKind(c.kind), start_time=c.start_time, end_time=c.end_time,
+                     kind=OfferKind(c.kind), start_time=c.start_time, end_time=c.end_time,
                      activity_id=c.activity_id, coupon_template_ids=tuple(c.coupon_template_ids))
 
 

@@ -260,11 +260,11 @@ class HelpCache:
             log.warning("redis unavailable, terminal state not cached: %s", e)
 
 
-async def mark_packet_terminal(ctx: Any, token: str, status_wire: str) -> None:
-    """THE one place a packet that became terminal (split out, expired, refunded) is told to the help
-    screen, so later helps on it are refused without the database. `ctx` is the app's context or
-    the worker's (which makes its cache on first use: it screens no helps)."""
+
+def help_cache_of(ctx: Any) -> HelpCache:
+    """The process's help cache: the app's (made by the feature's `start`), or, in `main.py worker`
+    (which screens no helps but marks packets terminal), one made on first use."""
     cache = getattr(ctx, "help_cache", None)
     if cache is None:
         cache = ctx.help_cache = HelpCache(ctx.redis, ctx.keys, help_rules(ctx.settings), ctx.settings.campaign.tz)
-    await cache.mark_terminal(token, status_wire)
+    return cache

@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 
 from bot.jobs import outbox
 from bot.jobs.outbox import outbox_row
-from handlers.redpacket.cache import mark_packet_terminal
+from handlers.redpacket.cache import HelpCache, help_cache_of
 from handlers.redpacket.notices import EXPIRING
 from models.enums import LIVE_STATUSES, DomainEvent, PacketStatus
 from models.outbox import OutboxMessage
@@ -48,13 +48,18 @@ async def sweep_expired(now: dt.datetime, limit: int = 500) -> list[str]:
     return expired
 
 
-async def sweep(ctx: Any, now: dt.datetime) -> int:
-    """The `expiry-sweeper` job: expire what is overdue and mark each packet terminal for the help
-    screen; how many packets it expired."""
-    tokens = await sweep_expired(now)
+async def expire_overdue(help_cache: HelpCache, now: dt.datetime, limit: int = 500) -> list[str]:
+    """THE sweep of every entry (the periodic sweeper, the demo): expire what is overdue, then mark each
+    packet terminal (`expired`) in the help screen's cache. The one place this is written."""
+    tokens = await sweep_expired(now, limit)
     for token in tokens:
-        await mark_packet_terminal(ctx, token, "expired")
-    return len(tokens)
+        await help_cache.mark_terminal(token, PacketStatus.EXPIRED.wire)
+    return tokens
+
+
+async def sweep(ctx: Any, now: dt.datetime) -> int:
+    """The `expiry-sweeper` job; how many packets it expired."""
+    return len(await expire_overdue(help_cache_of(ctx), now))
 
 
 def expiring_key(packet_id: int) -> str:

@@ -23,8 +23,8 @@ from bot.infra.batching import ReadBatcher
 from bot.wechat.messages import Article, NewsReply, ReplyLike, TextReply, WxMessage, share_token_from_event_key
 from bot.wechat.router import MessageContext, Router, inline
 from handlers.redpacket.routes import countdown_text
-from handlers.wire import yuan
 from models.enums import LIVE_STATUSES, PacketStatus
+from models.money import yuan
 from models.redpacket import RedPacket
 from models.redpacket_rules import effective_status
 from models.user import User

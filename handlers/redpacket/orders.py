@@ -29,11 +29,11 @@ from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.infra import db, signing
 from bot.jobs import outbox
-from bot.settings import CampaignSettings, RedPacketSettings
+from bot.settings import CampaignSettings, RedPacketSettings, Settings
 from bot.web.policy import KIB
 from handlers.redpacket import live
 from handlers.redpacket.budget import CounterMissing, add_spent, budget_of, ensure_counters, lock_spent, spent_now
-from handlers.redpacket.cache import mark_packet_terminal
+from handlers.redpacket.cache import HelpCache, help_cache_of
 from handlers.redpacket.routes import packet_view
 from models.budget_rules import NO_BUDGET, Budget, exhausted
 from models.enums import REFUNDABLE_STATUSES, DomainEvent, LedgerKind, OrderStatus, PacketStatus
@@ -186,6 +186,19 @@ async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.da
     raise AssertionError("unreachable")
 
 
+async def apply_order_event(ev: OrderEventIn, s: Settings, help_cache: HelpCache, now: dt.datetime,
+                            settings: live.Snapshot | None = None) -> EventResult:
+    """THE order-event use case of every entry (the signed webhook, the RabbitMQ consumer): apply it
+    under ONE version of the live settings (`settings`, else the current one: its redpacket tunables
+    and budgets), then tell the help screen's cache that a refund made its packet terminal
+    (`invalid`), so help asks are refused from Redis at once. The one place this is written."""
+    settings = settings or await live.current(s)
+    result = await handle_order_event(ev, settings.redpacket, now, settings.campaign, settings.budget)
+    if result.invalidated_token:
+        await help_cache.mark_terminal(result.invalidated_token, PacketStatus.INVALID.wire)
+    return result
+
+
 bp = Blueprint("orders", url_prefix="/api/orders")
 
 
@@ -202,9 +215,7 @@ async def order_events(request: Request) -> HTTPResponse:
     if ev.type == "confirmed" and settings.paused:  # refunds are taken while paused: they only take money back
         raise FissionError(ErrorCode.CAMPAIGN_PAUSED)
     now = utcnow()
-    result = await handle_order_event(ev, settings.redpacket, now, settings.campaign, settings.budget)
-    if result.invalidated_token:
-        await mark_packet_terminal(request.app.ctx, result.invalidated_token, "invalid")
+    result = await apply_order_event(ev, s, request.app.ctx.help_cache, now, settings)
     packet = await RedPacket.get_or_none(id=result.packet_id) if result.packet_id else None
     return json({"packet": await packet_view(packet, now) if packet else None, "duplicate": result.duplicate})
 
@@ -218,10 +229,6 @@ def queue_handler(ctx: Any) -> Callable[[OrderEventIn], Awaitable[EventResult]]:
         # the rest, up to the prefetch) until resume; a refund goes through at once
         while ev.type == "confirmed" and (await budget_of(s)).paused:
             await asyncio.sleep(max(1.0, s.campaign.controls_cache_s))
-        settings = await live.current(s)  # one version of the live settings issues the packet
-        result = await handle_order_event(ev, settings.redpacket, utcnow(), settings.campaign, settings.budget)
-        if result.invalidated_token:
-            await mark_packet_terminal(ctx, result.invalidated_token, "invalid")
-        return result
+        return await apply_order_event(ev, s, help_cache_of(ctx), utcnow())
 
     return handle

@@ -13,9 +13,10 @@ from tortoise.functions import Sum
 from bot.clock import utcnow
 from bot.errors import ErrorCode, FissionError
 from bot.web.session import require_user
-from handlers.wire import iso, yuan
-from models.enums import PacketStatus
+from handlers.wire import iso
+from models.enums import LIVE_STATUSES, PacketStatus
 from models.ledger import LedgerEntry
+from models.money import yuan
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import effective_status, local_day
 
@@ -135,7 +136,8 @@ def reminders_for(packets: list[RedPacket], helped_today: int, now: dt.datetime)
 async def reminders(request: Request) -> HTTPResponse:
     user = require_user(request)
     now = utcnow()
-    live = await RedPacket.filter(owner_id=user.id, status__in=[0, 1], expire_time__gt=now).order_by("expire_time")
+    live = await RedPacket.filter(owner_id=user.id, status__in=list(LIVE_STATUSES),
+                                  expire_time__gt=now).order_by("expire_time")
     today = local_day(now, request.app.ctx.settings.campaign.tz)
     helped_today = await Help.filter(owner_id=user.id, day=today).count()
     return json({"reminders": reminders_for(live, helped_today, now)})

@@ -114,7 +114,8 @@ async def help_split(request: Request, token: str) -> HTTPResponse:
     facts, code = screened.facts, screened.code
     if facts is not None and code == "expired":  # a packet split out or invalidated before its expiry keeps that answer
         status: list[Any] = await RedPacket.filter(id=facts.id).values_list("status", flat=True)
-        code = PacketStatus(status[0]).wire if status and status[0] in (2, 4) else code
+        if status and status[0] in (PacketStatus.SPLIT_OUT, PacketStatus.INVALID):
+            code = PacketStatus(status[0]).wire
     if code is None and facts is not None:
         outcome = await ctx.help_batcher.submit(HelpAttempt(facts.id, user.id, user.openid, live=settings))
         code = outcome.error
