@@ -206,6 +206,12 @@ def _page_config(w: World) -> dict[str, str]:
             **PAGE_WINDOW}
 
 
+def _page_settings(w: World, api: httpx.Client, page: tuple[Phone, str]) -> httpx.Response:
+    c, csrf = page
+    return c.post("/admin/settings", data={"campaign.total_budget_fen": str(10**9 + uuid.uuid4().int % 1000),
+                                          "csrf": csrf})
+
+
 RECIPES: dict[str, Recipe] = {
     "admin.add_blacklist": lambda w, api, p: api.post("/admin/api/blacklist", json={"openid": uid("o-api-")}),
     "admin.remove_blacklist": _api_unblacklist,
@@ -226,6 +232,7 @@ RECIPES: dict[str, Recipe] = {
     "admin_page.config_disable": lambda w, api, p: _form(p, f"/admin/pay-configs/{w.config['id']}/disable"),
     "admin_page.campaign_pause": lambda w, api, p: _form(p, "/admin/campaign/pause", reason="audit"),
     "admin_page.campaign_resume": lambda w, api, p: _form(p, "/admin/campaign/resume"),
+    "admin_page.settings_change": _page_settings,
     "coupon_admin.create": lambda w, api, p: api.post("/admin/api/coupon-templates", json=TEMPLATE),
     "coupon_admin.update": lambda w, api, p: api.patch(f"/admin/api/coupon-templates/{w.template['id']}",
                                                        json={"name": "改名的券"}),
@@ -234,6 +241,8 @@ RECIPES: dict[str, Recipe] = {
                                                        json={"ref": "till-1", "openid": w.coupon_holder}),
     "campaign_admin.pause": lambda w, api, p: api.post("/admin/api/campaign/pause", json={"reason": "audit"}),
     "campaign_admin.resume": lambda w, api, p: api.post("/admin/api/campaign/resume"),
+    "campaign_admin.update_settings": lambda w, api, p: api.post("/admin/api/campaign/settings", json={
+        "campaign": {"total_budget_fen": 10**9 + uuid.uuid4().int % 1000}, "note": "audit"}),
     "lottery_admin.create_activity": lambda w, api, p: api.post("/admin/api/activities", json={
         "name": "另一个", **WINDOW, "frequency": 0, "prizes": [{"name": "谢谢", "kind": "none", "weight": 1}]}),
     "lottery_admin.update_activity_route": lambda w, api, p: api.patch(

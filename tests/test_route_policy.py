@@ -46,6 +46,7 @@ FORMER_BODY_LIMITS = {
     "share.share": 4 * KIB, "coupons.claim": 4 * KIB, "coupons.share": 4 * KIB,
     "admin_page.login": 4 * KIB, "admin_page.blacklist_add": 4 * KIB, "admin_page.blacklist_remove": 4 * KIB,
     "admin_page.outbox_retry": 4 * KIB, "admin_page.logout": 4 * KIB,
+    "admin_page.settings_change": 4 * KIB,  # added with live settings: a page form like its siblings
 }
 # routes added since, with the limits they declared
 FORMER_BODY_LIMITS.update({  # the admin page's campaign forms (handlers/admin/campaign_page.py)

@@ -425,7 +425,7 @@ async def campaign_pause(request: Request) -> HTTPResponse:
     s = request.app.ctx.settings
     before = await campaign_state(s)
     reason = "".join(ch for ch in _text(request.form, "reason") if unicodedata.category(ch) not in UNSTORABLE)
-    await set_paused(True, reason[:255] or "admin page")
+    await set_paused(s, True, reason[:255] or "admin page", author=audit_of(request).actor.who)
     audit_of(request).record(target="campaign", before=before, after=await campaign_state(s))
     return back("paused")
 
@@ -434,6 +434,6 @@ async def campaign_pause(request: Request) -> HTTPResponse:
 async def campaign_resume(request: Request) -> HTTPResponse:
     s = request.app.ctx.settings
     before = await campaign_state(s)
-    await set_paused(False)
+    await set_paused(s, False, author=audit_of(request).actor.who)
     audit_of(request).record(target="campaign", before=before, after=await campaign_state(s))
     return back("resumed")
