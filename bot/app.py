@@ -136,7 +136,8 @@ def install_health(app: Sanic) -> None:
         if problems:
             return json({"status": "unavailable", "problems": problems}, status=503,
                         headers={"Retry-After": str(RETRY_AFTER_S)})
-        return json({"status": "ok"})
+        # what features report when ready, e.g. the live-settings version in use (handlers/redpacket/feature.py)
+        return json({"status": "ok", **{k: await f() for k, f in getattr(app.ctx, "ready_info", {}).items()}})
 
 
 class AmqpProbe:

@@ -210,9 +210,12 @@ class CampaignSettings(_Section):
     timezone: str = "Asia/Shanghai"
     launch_date: dt.date = dt.date(2026, 1, 1)
     # hard budgets on what is credited (owner + helper, minus reversals), fen; 0 = none
-    daily_budget_fen: int = Field(0, ge=0)
-    total_budget_fen: int = Field(0, ge=0)
-    controls_cache_s: float = Field(1.0, ge=0, le=60)  # how long a process trusts its read of pause
+    daily_budget_fen: int = Field(0, ge=0, le=2**62)
+    total_budget_fen: int = Field(0, ge=0, le=2**62)
+    # how long a process trusts its read of the live settings (pause, budgets, redpacket tunables:
+    # handlers/redpacket/live.py); a change reaches every process within this. The budgets here and
+    # the live `redpacket.*` keys are version 1 of the live settings, read once (docs/operations.md)
+    controls_cache_s: float = Field(0.5, ge=0, le=60)
 
     @field_validator("timezone")
     @classmethod
@@ -233,7 +236,7 @@ class RedPacketSettings(_Section):
     min_amount: int = Field(10, ge=1)
     max_amount: int = Field(5000, ge=1)
     max_ratio: float = Field(0.5, gt=0, le=1)
-    ttl_seconds: int = Field(4 * 3600, ge=1)
+    ttl_seconds: int = Field(4 * 3600, ge=1, le=366 * 86400)  # a packet's life; over a year is a typo
     daily_help_limit: int = Field(1, ge=1, le=100)
     daily_same_owner_limit: int = Field(1, ge=1, le=100)
     old_user_range: tuple[int, int] = (10, 15)

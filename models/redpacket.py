@@ -98,6 +98,9 @@ class Help(Model):
     new_user_key = fields.CharField(max_length=64, null=True, unique=True)
     is_last = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
+    # the live-settings version (models/campaign.py CampaignSettingsVersion) the help was decided
+    # with; NULL for helps decided before live settings existed
+    settings_version = fields.IntField(null=True)
 
     class Meta:
         table = "helps"

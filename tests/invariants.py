@@ -32,7 +32,8 @@ async def _read(db_url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
             if db_url.startswith("postgres"):
                 await conn.execute_script("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             helps = await Help.all().using_db(conn).values(
-                "packet_id", "helper_id", "owner_id", "amount_fen", "is_last", "day")
+                "packet_id", "helper_id", "owner_id", "amount_fen", "is_last", "day", "kind", "day_slot",
+                "settings_version")
             packets = await RedPacket.all().using_db(conn).values(
                 "id", "owner_id", "amount_fen", "split_fen", "status", "help_count", "share_token")
             ledger = await LedgerEntry.all().using_db(conn).values(

@@ -190,12 +190,49 @@ def _api_unblacklist(w: World, api: httpx.Client, page: tuple[Phone, str]) -> ht
     return api.delete(f"/admin/api/blacklist/{openid}")
 
 
+def _form(page: tuple[Phone, str], path: str, **data: str) -> httpx.Response:
+    c, csrf = page
+    return c.post(path, data={**data, "csrf": csrf})
+
+
+PAGE_WINDOW = {"start_time": "2020-01-01T00:00", "end_time": "2040-01-01T00:00"}
+PAGE_ACTIVITY = {"name": "表单抽奖", **PAGE_WINDOW, "frequency": "0", "prizes-0-name": "谢谢", "prizes-0-kind": "none",
+                 "prizes-0-weight": "1"}
+PAGE_TEMPLATE = {"name": "表单券", "type": "amount", "value": "100", "valid_days": "3"}
+
+
+def _page_config(w: World) -> dict[str, str]:
+    return {"product_code": "PG1", "min_amount": "0", "kind": "lottery", "activity_id": str(w.activity["id"]),
+            **PAGE_WINDOW}
+
+
+def _page_settings(w: World, api: httpx.Client, page: tuple[Phone, str]) -> httpx.Response:
+    c, csrf = page
+    return c.post("/admin/settings", data={"campaign.total_budget_fen": str(10**9 + uuid.uuid4().int % 1000),
+                                          "csrf": csrf})
+
+
 RECIPES: dict[str, Recipe] = {
     "admin.add_blacklist": lambda w, api, p: api.post("/admin/api/blacklist", json={"openid": uid("o-api-")}),
     "admin.remove_blacklist": _api_unblacklist,
     "admin_page.blacklist_add": _page_blacklist,
     "admin_page.blacklist_remove": _page_unblacklist,
     "admin_page.outbox_retry": _page_retry,
+    "admin_page.activity_create": lambda w, api, p: _form(p, "/admin/activities", **PAGE_ACTIVITY),
+    "admin_page.activity_update": lambda w, api, p: _form(p, f"/admin/activities/{w.activity['id']}", **{
+        **PAGE_ACTIVITY, "name": "改名的抽奖"}),
+    "admin_page.activity_disable": lambda w, api, p: _form(p, f"/admin/activities/{w.activity['id']}/disable"),
+    "admin_page.template_create": lambda w, api, p: _form(p, "/admin/coupon-templates", **PAGE_TEMPLATE),
+    "admin_page.template_update": lambda w, api, p: _form(p, f"/admin/coupon-templates/{w.template['id']}",
+                                                          **{**PAGE_TEMPLATE, "stock": "900"}),
+    "admin_page.template_disable": lambda w, api, p: _form(p, f"/admin/coupon-templates/{w.template['id']}/disable"),
+    "admin_page.config_create": lambda w, api, p: _form(p, "/admin/pay-configs", **_page_config(w)),
+    "admin_page.config_update": lambda w, api, p: _form(p, f"/admin/pay-configs/{w.config['id']}",
+                                                        **{**_page_config(w), "min_amount": "9"}),
+    "admin_page.config_disable": lambda w, api, p: _form(p, f"/admin/pay-configs/{w.config['id']}/disable"),
+    "admin_page.campaign_pause": lambda w, api, p: _form(p, "/admin/campaign/pause", reason="audit"),
+    "admin_page.campaign_resume": lambda w, api, p: _form(p, "/admin/campaign/resume"),
+    "admin_page.settings_change": _page_settings,
     "coupon_admin.create": lambda w, api, p: api.post("/admin/api/coupon-templates", json=TEMPLATE),
     "coupon_admin.update": lambda w, api, p: api.patch(f"/admin/api/coupon-templates/{w.template['id']}",
                                                        json={"name": "改名的券"}),
@@ -204,6 +241,8 @@ RECIPES: dict[str, Recipe] = {
                                                        json={"ref": "till-1", "openid": w.coupon_holder}),
     "campaign_admin.pause": lambda w, api, p: api.post("/admin/api/campaign/pause", json={"reason": "audit"}),
     "campaign_admin.resume": lambda w, api, p: api.post("/admin/api/campaign/resume"),
+    "campaign_admin.update_settings": lambda w, api, p: api.post("/admin/api/campaign/settings", json={
+        "campaign": {"total_budget_fen": 10**9 + uuid.uuid4().int % 1000}, "note": "audit"}),
     "lottery_admin.create_activity": lambda w, api, p: api.post("/admin/api/activities", json={
         "name": "另一个", **WINDOW, "frequency": 0, "prizes": [{"name": "谢谢", "kind": "none", "weight": 1}]}),
     "lottery_admin.update_activity_route": lambda w, api, p: api.patch(

@@ -13,6 +13,7 @@ from handlers.admin import alerts
 from handlers.admin.api import campaign_stats
 from handlers.admin.page import hourly_burn
 from handlers.redpacket import budget as budgetmod
+from handlers.redpacket import live
 from handlers.redpacket.commit import HelpAttempt, commit_batch
 from handlers.redpacket.orders import handle_order_event
 from models.budget_rules import Budget
@@ -22,6 +23,7 @@ from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import help_amount
+from tests.conftest import make_settings
 from tests.test_storage import NOW, RP, SH, ctx, event, issue, users
 
 
@@ -136,11 +138,14 @@ async def test_hard_budget_wins_over_the_alert_only_one(orm: str) -> None:
     assert await alerts.check_budget(legacy, SH, NOW, Budget(daily_fen=2 * o.amount)) == ["day:2026-11-22:100"]
 
 
-async def test_pause_is_one_shared_row(orm: str) -> None:
-    assert await budgetmod.paused(0) is False
-    await budgetmod.set_paused(True, "incident")
-    assert await budgetmod.paused(0) is True
-    budgetmod._pause_cache.clear()  # another process: reads the row
-    assert await budgetmod.paused(60) is True
-    await budgetmod.set_paused(False)
-    assert await budgetmod.paused(0) is False
+async def test_pause_is_a_shared_live_setting(orm: str) -> None:
+    s = make_settings(campaign={"controls_cache_s": 60})
+    assert await budgetmod.paused(s) is False
+    snap = await budgetmod.set_paused(s, True, "incident", "boss")
+    assert (snap.version, snap.paused, snap.pause_reason, snap.author) == (2, True, "incident", "boss")
+    assert await budgetmod.paused(s) is True  # this process: at once
+    live.forget()  # another process: reads the latest version
+    assert await budgetmod.paused(s) is True
+    await budgetmod.set_paused(s, False)
+    assert await budgetmod.paused(s) is False
+    assert [r.values["paused"] for r in reversed(await live.versions())] == [False, True, False]

@@ -60,6 +60,9 @@ class Fuzzed:
         if case.path == "/admin/api/campaign/pause":  # paused, helps and draws answer 503 by design: resume
             self.http.post(self.service.base + "/admin/api/campaign/resume", headers=self.headers_for(case.path),
                            timeout=30)
+        if case.path == "/admin/api/campaign/settings":  # a live change (a pause, a tiny budget): back to version 1
+            self.http.post(self.service.base + case.path, json={"from_version": 1},
+                           headers=self.headers_for(case.path), timeout=30)
         return response
 
 

@@ -46,7 +46,16 @@ FORMER_BODY_LIMITS = {
     "share.share": 4 * KIB, "coupons.claim": 4 * KIB, "coupons.share": 4 * KIB,
     "admin_page.login": 4 * KIB, "admin_page.blacklist_add": 4 * KIB, "admin_page.blacklist_remove": 4 * KIB,
     "admin_page.outbox_retry": 4 * KIB, "admin_page.logout": 4 * KIB,
+    "admin_page.settings_change": 4 * KIB,  # added with live settings: a page form like its siblings
 }
+# routes added since, with the limits they declared
+FORMER_BODY_LIMITS.update({  # the admin page's campaign forms (handlers/admin/campaign_page.py)
+    "admin_page.activity_create": 64 * KIB, "admin_page.activity_update": 64 * KIB,
+    **dict.fromkeys((f"admin_page.{what}_{verb}" for what in ("template", "config") for verb in ("create", "update")),
+                    8 * KIB),
+    **dict.fromkeys(("admin_page.activity_disable", "admin_page.template_disable", "admin_page.config_disable",
+                     "admin_page.campaign_pause", "admin_page.campaign_resume"), 4 * KIB),
+})
 FORMER_PAGE_PREFIXES = ("/p/", "/me", "/pay/", "/c/", "/assets/")
 FORMER_METRICS = {"share.help_split": "helps", "payments.draw": "draws"}
 

@@ -41,9 +41,17 @@ def admin_body(request: Request) -> dict[str, Any]:
     return body
 
 
-def invalid(problems: list[str]) -> FissionError:
+class Invalid(FissionError):
+    """A 400 listing every problem found; `problems` keeps them apart for the admin page's forms."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__(ErrorCode.INVALID_BODY, "参数错误: " + "; ".join(problems))
+
+
+def invalid(problems: list[str]) -> Invalid:
     """A 400 listing every problem found, e.g. "参数错误: name must be …; stock must be …"."""
-    return FissionError(ErrorCode.INVALID_BODY, "参数错误: " + "; ".join(problems))
+    return Invalid(problems)
 
 
 def enabled_problems(data: dict[str, Any]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
-from bot.web.docs_schemas import ACTIVITY_TYPE, BOOL, INT, STR, TIME, Schema, arr, enum, null, obj, ref
+from bot.web.docs_schemas import ACTIVITY_TYPE, BOOL, INT, NUM, STR, TIME, Schema, arr, enum, null, obj, ref
 
 JSON, HTML, TEXT, XML, PNG = "application/json", "text/html", "text/plain", "application/xml", "image/png"
 FORM = "application/x-www-form-urlencoded"
@@ -70,14 +70,25 @@ DRAW = obj({"prize": null(obj({"id": INT, "name": STR, "kind": STR})), "chances"
 FULFILMENT = enum("pending", "shipped", "delivered", "granted", "cancelled")
 WALLET_MOVE = obj({"order_no": STR, "amount_fen": INT, "kind": STR, "duplicate": BOOL, "balance": INT})
 CAMPAIGN = obj({"paused": BOOL, "reason": STR, "budget": obj({"daily_fen": INT, "total_fen": INT, "spent_today": INT,
-                                                              "spent_total": INT})})
+                                                              "spent_total": INT})}, {"settings_version": INT})
+RANGE = arr(INT, minItems=2, maxItems=2)
+LIVE_REDPACKET = {"leverage": INT, "min_amount": INT, "max_amount": INT, "max_ratio": NUM, "ttl_seconds": INT,
+                  "daily_help_limit": INT, "daily_same_owner_limit": INT, "old_user_range": RANGE,
+                  "new_user_range": RANGE}
+LIVE_CAMPAIGN = {"daily_budget_fen": INT, "total_budget_fen": INT}
+LIVE_VERSION = obj({"version": INT, "author": STR, "note": STR, "created_at": null(TIME),
+                    "redpacket": obj(LIVE_REDPACKET), "campaign": obj(LIVE_CAMPAIGN), "paused": BOOL,
+                    "pause_reason": STR})
+LIVE_CHANGE = obj({}, {"redpacket": obj({}, LIVE_REDPACKET), "campaign": obj({}, LIVE_CAMPAIGN), "paused": BOOL,
+                       "pause_reason": STR, "note": STR, "from_version": INT})
 BLACKLISTED = obj({"openid": STR, "blacklisted": BOOL}, {"added": BOOL, "removed": BOOL})
 
 ROUTES: dict[str, Doc] = {
     # ---- health and operations ----
     "healthz": Doc("Alive", {200: j(obj({"status": enum("ok")}))}),
     "readyz": Doc("Ready: database, Redis and (when configured) RabbitMQ answer",
-                   {200: j(obj({"status": enum("ok")}))}, errors=(503,)),
+                   {200: j(obj({"status": enum("ok")}, {"settings_version": null(INT)}))}, errors=(503,),
+                   description="`settings_version`: the live-settings version this process decides with."),
     "metrics.scrape": Doc("Prometheus metrics of every worker", {200: {TEXT: STR}}, errors=(401,),
                           description="With `server.internal_token` set: `Authorization: Bearer <it>`, else 401."),
     # ---- OAuth ----
@@ -193,6 +204,14 @@ ROUTES: dict[str, Doc] = {
                                  {200: j(CAMPAIGN)}, errors=(400, 401), body=obj({}, {"reason": STR}),
                                  body_required=False, **ADMIN),
     "campaign_admin.resume": Doc("Resume the campaign", {200: j(CAMPAIGN)}, errors=(400, 401), **ADMIN),
+    "campaign_admin.read_settings": Doc("Live settings: the current version and the history, newest first",
+                                        {200: j(obj({"current": LIVE_VERSION, "versions": arr(LIVE_VERSION)}))},
+                                        errors=(401,), **ADMIN),
+    "campaign_admin.update_settings": Doc(
+        "Change live settings (owners): a new version, applied by every process within campaign.controls_cache_s",
+        {200: j(LIVE_VERSION)}, errors=(400, 401, 403), body=LIVE_CHANGE, **ADMIN,
+        description="Any part may be left out; `from_version` starts from that version's values (a rollback). "
+                    "400 invalid_body lists every problem; nothing is written then."),
     "coupon_admin.create": Doc("Create a coupon template", {200: j(ref("CouponTemplate"))}, errors=(400, 401),
                                 body=ref("CouponTemplateIn"), **ADMIN),
     "coupon_admin.list_templates": Doc("Coupon templates", {200: j(obj({"templates": arr(ref("CouponTemplate"))}))},
@@ -245,8 +264,28 @@ ROUTES: dict[str, Doc] = {
                                     body=obj({}, {"openid": STR, "reason": STR, "csrf": STR}), body_required=False),
     "admin_page.blacklist_remove": Doc("Remove an openid from the page's blacklist", {303: {}}, body_types=(FORM,),
                                        body=obj({}, {"openid": STR, "csrf": STR}), body_required=False),
+    "admin_page.settings_change": Doc("Change live settings from the page (owners; 303 back with a message)",
+                                      {303: {}}, body_types=(FORM,), body=obj({}, {"csrf": STR, "note": STR}),
+                                      body_required=False),
     "admin_page.outbox_retry": Doc("Retry a dead letter from the page", {303: {}}, errors=(404,),
                                    body=obj({}, {"csrf": STR}), body_types=(FORM,), body_required=False),
+    # campaign forms (handlers/admin/campaign_page.py): 303 back to the page; pages for 400 (the form again
+    # with its problems) and 403 (a viewer); 404 only for a path id that is no number
+    **{name: Doc(summary, {303: {}, 400: {HTML: STR}, 403: {HTML: STR}}, errors=(404,) if "_create" not in name
+                 and "campaign_" not in name else (), body_types=(FORM,), body_required=False,
+                 body=obj({}, {"csrf": STR}))
+       for name, summary in (
+           ("admin_page.activity_create", "Create a lottery activity and its prizes from the page"),
+           ("admin_page.activity_update", "Change a lottery activity and its prize pool from the page"),
+           ("admin_page.activity_disable", "Disable a lottery activity from the page"),
+           ("admin_page.template_create", "Create a coupon template from the page"),
+           ("admin_page.template_update", "Change a coupon template from the page"),
+           ("admin_page.template_disable", "Disable a coupon template from the page"),
+           ("admin_page.config_create", "Create a pay activity config from the page"),
+           ("admin_page.config_update", "Change a pay activity config from the page"),
+           ("admin_page.config_disable", "Disable a pay activity config from the page"),
+           ("admin_page.campaign_pause", "Pause the campaign from the page"),
+           ("admin_page.campaign_resume", "Resume the campaign from the page"))},
     # ---- H5 pages ----
     "pages.help_page": page("Help page of a shared packet", status=(200, 404)),
     "pages.my_page": page("My packets page"),

@@ -121,7 +121,7 @@ COMPONENTS: dict[str, Schema] = {
                      {"goods_thumbnail_url": STR, "split_amount": INT, "is_owner": BOOL, "my_help": null(INT),
                       "helper_count": INT, "helps": arr(ref("Help"))}),
     "HelpResult": obj({"amount": INT, "owner_amount": INT, "helper_amount": INT, "remaining": INT,
-                       "status": PACKET_STATUS, "last": BOOL}),
+                       "status": PACKET_STATUS, "last": BOOL}, {"settings_version": null(INT)}),
     "Coupon": COUPON,
     "CouponTemplate": TEMPLATE,
     "UserPrize": USER_PRIZE,

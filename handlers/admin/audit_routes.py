@@ -10,8 +10,9 @@ JSON answer (API) or the posted form (page). Only handlers marked `@not_audited`
 out changes no data) are left alone; `unaudited_write_routes(app)` lists what is neither.
 
 Roles, checked by the same wrapper before anything runs: a viewer changes nothing (403 on the
-API, "forbidden" back on the page); an operator runs what is not marked; a handler marked
-`@requires_role(Role.OWNER)` (bot/web/admin_api.py; budgets, settings) needs an owner. The bearer token is an owner.
+API and on the page, which then shows "forbidden" and a link back); an operator runs what is not
+marked; a handler marked `@requires_role(Role.OWNER)` (bot/web/admin_api.py; budgets, settings)
+needs an owner. The bearer token is an owner.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def _forbidden(api: bool) -> HTTPResponse:
 
     if api:
         raise FissionError(ErrorCode.FORBIDDEN, "没有权限")
-    return admin_page.back("forbidden")
+    return admin_page.refused()
 
 
 def _after_of(request: Request, response: HTTPResponse, api: bool) -> Any:

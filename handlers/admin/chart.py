@@ -12,6 +12,7 @@ WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 36
 HOURS = 24
 FUNNEL = (("issued", "已发放"), ("shared", "已分享"), ("helped", "有人助力"), ("split_out", "已拆完"))
+PAY_FUNNEL = (("payments", "支付成功"), ("draws", "已抽奖"), ("wins", "中奖"), ("redeemed", "券已核销"))
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,11 @@ class FunnelStep:
     of_first: float  # share of issued, 0..1
 
 
-def funnel_steps(counts: dict[str, int]) -> list[FunnelStep]:
-    """issued → shared → helped → split_out with step and overall conversion."""
-    first = counts.get("issued", 0)
+def funnel_steps(counts: dict[str, int], funnel: tuple[tuple[str, str], ...] = FUNNEL) -> list[FunnelStep]:
+    """issued → shared → helped → split_out (or another `funnel`) with step and overall conversion."""
+    first = counts.get(funnel[0][0], 0)
     steps, previous = [], None
-    for key, label in FUNNEL:
+    for key, label in funnel:
         n = counts.get(key, 0)
         of_prev: float | None = None if previous is None else (n / previous if previous else 0.0)
         steps.append(FunnelStep(key, label, n, of_prev, n / first if first else 0.0))

@@ -35,14 +35,15 @@ from tortoise.functions import Sum
 from bot.clock import utcnow
 from bot.errors import FissionError
 from bot.web import pages
-from bot.web.admin_api import audit_of, not_audited
+from bot.web.admin_api import audit_of, not_audited, requires_role
 from bot.web.policy import KIB
 from bot.web.session_epochs import epochs_of
 from handlers.admin import api as admin
 from handlers.admin import outbox as outbox_admin
+from handlers.admin import settings_form  # live settings section (livecfg)
 from handlers.admin.audit import TOKEN_ACTOR, Role
 from handlers.admin.audit_page import audit_context
-from handlers.admin.chart import burn_svg, funnel_steps
+from handlers.admin.chart import PAY_FUNNEL, burn_svg, funnel_steps
 from handlers.redpacket.budget import budget_of, spent_entries
 from models.enums import PacketStatus
 from models.money import yuan
@@ -60,7 +61,7 @@ ADMIN_CSP = pages.content_security_policy(remote_images=False)
 FLASH = {"added": "已加入黑名单", "exists": "已在黑名单中", "removed": "已移出黑名单", "absent": "不在黑名单中",
          "retried": "已重新排队发送", "not_dead": "该消息已不是失败状态", "bad_openid": "openid 格式不正确",
          "expired": "页面已过期，请重试", "unavailable": "已加入黑名单，但其登录未能注销，请重试",
-         "forbidden": "没有权限：只读账号（viewer）不能修改"}
+         "forbidden": "没有权限：只读账号（viewer）不能修改", **settings_form.FLASH}
 STATUS_TEXT = {"to_share": "待分享", "splitting": "拆红包中", "split_out": "已拆完", "expired": "已过期",
                "invalid": "已失效"}
 
@@ -140,6 +141,11 @@ def back(flash: str = "") -> HTTPResponse:
     return redirect(f"/admin?m={flash}" if flash else "/admin", status=303)
 
 
+def refused() -> HTTPResponse:
+    """403 for a viewer's change (the role check in handlers/admin/audit_routes.py), with a way back."""
+    return render("admin_refused.html", {"flash": FLASH["forbidden"]}, status=403)
+
+
 # ---- what the page shows ----------------------------------------------------------------------
 
 
@@ -170,6 +176,7 @@ async def live_context(request: Request, now: dt.datetime) -> dict[str, Any]:
     burn = burn_svg(await hourly_burn(tz, now), daily_budget, now.astimezone(tz).hour)
     chart = Markup(burn)  # noqa: S704 - admin_chart puts only numbers it computed into the markup
     return {"stats": stats, "steps": funnel_steps(stats.as_json()["funnel"]), "burn_svg": chart,
+            "pay_steps": funnel_steps(await campaign_page.pay_funnel_counts(), PAY_FUNNEL),
             "daily_budget": daily_budget, "top": await top_packets(now),
             "at": now.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), "refresh_s": LIVE_REFRESH_S}
 
@@ -192,7 +199,8 @@ async def dashboard(request: Request) -> HTTPResponse:
                                  "who": who[0], "role": who[1],
                                  "flash": FLASH.get(request.args.get("m", ""), ""), "blacklist": blacklist,
                                  "blacklist_total": total, "dead": await outbox_admin.dead_letters(50),
-                                 **await audit_context(request)})
+                                 **await audit_context(request), **await campaign_page.campaign_context(request),
+                                 **await settings_form.context(request)})
 
 
 @bp.get("/live")
@@ -257,3 +265,16 @@ async def outbox_retry(request: Request, outbox_id: int) -> HTTPResponse:
     retried = await outbox_admin.retry_dead_letter(outbox_id, utcnow())
     outbox_admin.audit_retry(audit_of(request), outbox_id, retried)
     return back("retried" if retried else "not_dead")
+
+
+@bp.post("/settings", ctx_body_limit=4 * KIB)
+@requires_role(Role.OWNER)
+async def settings_change(request: Request) -> HTTPResponse:
+    """Live settings from the page (handlers/admin/settings_form.py); owners only."""
+    if form_nonce(request) is None:
+        return back("expired")
+    return back(await settings_form.submit(request))
+
+
+# the campaign sections live in their own module, which adds its form routes to `bp`
+from handlers.admin import campaign_page  # noqa: E402

@@ -49,22 +49,31 @@ def _merged(t: CouponTemplate, patch: dict[str, Any]) -> dict[str, Any]:
     return {**current, **{k: v for k, v in patch.items() if k in EDITABLE}}
 
 
-async def _load(template_id: int) -> CouponTemplate:
+async def load_template(template_id: int) -> CouponTemplate:
     t = await CouponTemplate.get_or_none(id=template_id)
     if t is None:
         raise not_found("优惠券模板")
     return t
 
 
-@bp.post("")
-async def create(request: Request) -> HTTPResponse:
-    data = admin_body(request)
+async def new_template(data: dict[str, Any]) -> CouponTemplate:
+    """Validate and create a template (the API and the admin page)."""
     problems = template_problems(data)
     if problems:
         raise invalid(problems)
     fields = template_fields(data)
-    t = await CouponTemplate.create(**fields, stock_left=fields["stock"])
-    return json(template_json(t))
+    return await CouponTemplate.create(**fields, stock_left=fields["stock"])
+
+
+async def disable_template(template_id: int) -> CouponTemplate:
+    if not await CouponTemplate.filter(id=template_id).update(enabled=False):
+        raise not_found("优惠券模板")
+    return await load_template(template_id)
+
+
+@bp.post("")
+async def create(request: Request) -> HTTPResponse:
+    return json(template_json(await new_template(admin_body(request))))
 
 
 @bp.get("")
@@ -76,7 +85,7 @@ async def list_templates(request: Request) -> HTTPResponse:
 @bp.get("/<template_id:int>")
 async def read(request: Request, template_id: int) -> HTTPResponse:
     require_admin(request)
-    return json(template_json(await _load(template_id)))
+    return json(template_json(await load_template(template_id)))
 
 
 async def update_template(template_id: int, patch: dict[str, Any]) -> CouponTemplate:
@@ -101,7 +110,7 @@ async def update_template(template_id: int, patch: dict[str, Any]) -> CouponTemp
 @bp.route("/<template_id:int>", methods=["PATCH", "PUT"])
 async def update(request: Request, template_id: int) -> HTTPResponse:
     patch = admin_body(request)
-    audit_of(request).record(before=template_json(await _load(template_id)))
+    audit_of(request).record(before=template_json(await load_template(template_id)))
     return json(template_json(await update_template(template_id, patch)))
 
 
@@ -109,7 +118,5 @@ async def update(request: Request, template_id: int) -> HTTPResponse:
 async def disable(request: Request, template_id: int) -> HTTPResponse:
     """No new grants (claims skip it, lottery prizes of it fall back); granted coupons stay valid."""
     require_admin(request)
-    audit_of(request).record(before=template_json(await _load(template_id)))
-    if not await CouponTemplate.filter(id=template_id).update(enabled=False):
-        raise not_found("优惠券模板")
-    return json(template_json(await _load(template_id)))
+    audit_of(request).record(before=template_json(await load_template(template_id)))
+    return json(template_json(await disable_template(template_id)))

@@ -96,16 +96,20 @@ async def _write_prizes(conn: BaseDBAsyncClient, activity_id: int, prizes: list[
         await LotteryPrize.bulk_create(new, using_db=conn)
 
 
-@bp.post("/activities")
-async def create_activity(request: Request) -> HTTPResponse:
-    data = admin_body(request)
+async def new_activity(data: dict[str, Any]) -> LotteryActivity:
+    """Validate and create an activity with its prize pool (the API and the admin page)."""
     problems = await activity_problems(data)
     if problems:
         raise invalid(problems)
     async with in_transaction() as conn:
         a = await LotteryActivity.create(**_activity_fields(data), using_db=conn)
         await _write_prizes(conn, a.id, [{k: v for k, v in p.items() if k != "id"} for p in data["prizes"]])
-    return json(await activity_json(a))
+    return a
+
+
+@bp.post("/activities")
+async def create_activity(request: Request) -> HTTPResponse:
+    return json(await activity_json(await new_activity(admin_body(request))))
 
 
 @bp.get("/activities")
@@ -129,7 +133,7 @@ async def list_activity_types(request: Request) -> HTTPResponse:
     return json({"activity_types": activity_types()})
 
 
-async def _activity(activity_id: int) -> LotteryActivity:
+async def load_activity(activity_id: int) -> LotteryActivity:
     a = await LotteryActivity.get_or_none(id=activity_id)
     if a is None:
         raise not_found("抽奖活动")
@@ -139,7 +143,7 @@ async def _activity(activity_id: int) -> LotteryActivity:
 @bp.get("/activities/<activity_id:int>")
 async def read_activity(request: Request, activity_id: int) -> HTTPResponse:
     require_admin(request)
-    return json(await activity_json(await _activity(activity_id)))
+    return json(await activity_json(await load_activity(activity_id)))
 
 
 def _merge_prizes(current: list[dict[str, Any]], given: object) -> tuple[object, list[str]]:
@@ -159,7 +163,7 @@ def _merge_prizes(current: list[dict[str, Any]], given: object) -> tuple[object,
 
 async def update_activity(activity_id: int, patch: dict[str, Any]) -> LotteryActivity:
     """Validate the activity with `patch` applied, write it and its pool, bump the version."""
-    current = await activity_json(await _activity(activity_id))
+    current = await activity_json(await load_activity(activity_id))
     data = {**current, **{k: v for k, v in patch.items() if k in ACTIVITY_KEYS}}
     data["prizes"], problems = _merge_prizes(current["prizes"], data["prizes"])
     problems += await activity_problems(data)
@@ -170,13 +174,13 @@ async def update_activity(activity_id: int, patch: dict[str, Any]) -> LotteryAct
             **_activity_fields(data), version=F("version") + 1)
         if "prizes" in patch:
             await _write_prizes(conn, activity_id, list(data["prizes"]))
-    return await _activity(activity_id)
+    return await load_activity(activity_id)
 
 
 @bp.route("/activities/<activity_id:int>", methods=["PATCH", "PUT"])
 async def update_activity_route(request: Request, activity_id: int) -> HTTPResponse:
     patch = admin_body(request)
-    audit_of(request).record(before=await activity_json(await _activity(activity_id)))
+    audit_of(request).record(before=await activity_json(await load_activity(activity_id)))
     return json(await activity_json(await update_activity(activity_id, patch)))
 
 
@@ -184,10 +188,15 @@ async def update_activity_route(request: Request, activity_id: int) -> HTTPRespo
 async def disable_activity(request: Request, activity_id: int) -> HTTPResponse:
     """Draws are refused (409 activity_closed) from now on; chances and history stay."""
     require_admin(request)
-    audit_of(request).record(before=await activity_json(await _activity(activity_id)))
+    audit_of(request).record(before=await activity_json(await load_activity(activity_id)))
+    return json(await activity_json(await close_activity(activity_id)))
+
+
+async def close_activity(activity_id: int) -> LotteryActivity:
+    """Disable an activity (404 when there is none): the API and the admin page."""
     if not await LotteryActivity.filter(id=activity_id).update(enabled=False, version=F("version") + 1):
         raise not_found("抽奖活动")
-    return json(await activity_json(await _activity(activity_id)))
+    return await load_activity(activity_id)
 
 
 @bp.get("/user-prizes")

@@ -55,20 +55,40 @@ def config_fields(data: dict[str, Any]) -> dict[str, Any]:
             "end_time": aware_moment(data["end_time"]), "enabled": data.get("enabled", True)}
 
 
-async def _load(config_id: int) -> PayActivityConfig:
+async def load_config(config_id: int) -> PayActivityConfig:
     c = await PayActivityConfig.get_or_none(id=config_id)
     if c is None:
         raise not_found("支付活动配置")
     return c
 
 
-@bp.post("")
-async def create(request: Request) -> HTTPResponse:
-    data = admin_body(request)
+async def new_config(data: dict[str, Any]) -> PayActivityConfig:
+    """Validate and create a pay config (the API and the admin page)."""
     problems = await config_problems(data)
     if problems:
         raise invalid(problems)
-    return json(config_json(await PayActivityConfig.create(**config_fields(data))))
+    return await PayActivityConfig.create(**config_fields(data))
+
+
+async def update_config(config_id: int, patch: dict[str, Any]) -> PayActivityConfig:
+    """Validate the stored config with `patch` applied as a whole, then write it."""
+    data = {**config_json(await load_config(config_id)), **{k: v for k, v in patch.items() if k in KEYS}}
+    problems = await config_problems(data)
+    if problems:
+        raise invalid(problems)
+    await PayActivityConfig.filter(id=config_id).update(**config_fields(data))
+    return await load_config(config_id)
+
+
+async def disable_config(config_id: int) -> PayActivityConfig:
+    if not await PayActivityConfig.filter(id=config_id).update(enabled=False):
+        raise not_found("支付活动配置")
+    return await load_config(config_id)
+
+
+@bp.post("")
+async def create(request: Request) -> HTTPResponse:
+    return json(config_json(await new_config(admin_body(request))))
 
 
 @bp.get("")
@@ -80,26 +100,18 @@ async def list_configs(request: Request) -> HTTPResponse:
 @bp.get("/<config_id:int>")
 async def read(request: Request, config_id: int) -> HTTPResponse:
     require_admin(request)
-    return json(config_json(await _load(config_id)))
+    return json(config_json(await load_config(config_id)))
 
 
 @bp.route("/<config_id:int>", methods=["PATCH", "PUT"])
 async def update(request: Request, config_id: int) -> HTTPResponse:
     patch = admin_body(request)
-    before = config_json(await _load(config_id))
-    audit_of(request).record(before=before)
-    data = {**before, **{k: v for k, v in patch.items() if k in KEYS}}
-    problems = await config_problems(data)
-    if problems:
-        raise invalid(problems)
-    await PayActivityConfig.filter(id=config_id).update(**config_fields(data))
-    return json(config_json(await _load(config_id)))
+    audit_of(request).record(before=config_json(await load_config(config_id)))
+    return json(config_json(await update_config(config_id, patch)))
 
 
 @bp.post("/<config_id:int>/disable")
 async def disable(request: Request, config_id: int) -> HTTPResponse:
     require_admin(request)
-    audit_of(request).record(before=config_json(await _load(config_id)))
-    if not await PayActivityConfig.filter(id=config_id).update(enabled=False):
-        raise not_found("支付活动配置")
-    return json(config_json(await _load(config_id)))
+    audit_of(request).record(before=config_json(await load_config(config_id)))
+    return json(config_json(await disable_config(config_id)))

@@ -3,9 +3,9 @@
 - `spent_fen` / `spent_entries`: THE definition of "spent": every fen credited by helps (owner +
   helper) minus reversals, from the ledger. The WeCom budget alerts, `/admin/api/stats` and the
   admin page's burn chart all read it.
-- `budget_of(settings)`: the hard budgets and the pause flag as this process sees them now (config
-  budgets, the pause row cached for `campaign.controls_cache_s`). Everything that enforces or shows
-  a budget reads it through this one function, so live-editable settings can plug in here.
+- `budget_of(settings)`: the hard budgets and the pause flag as this process sees them now (the
+  live settings, handlers/redpacket/live.py). Everything that enforces or shows a budget outside a
+  help reads it through this one function; a help reads its request's one snapshot.
 - Budget counters (models/campaign.py): `ensure_counters` seeds a missing row from the ledger (first
   help of a day, or the first after an upgrade); `lock_spent` / `add_spent` are used inside the help
   and refund transactions.
@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,14 +24,14 @@ from tortoise.queryset import QuerySet
 
 from bot.errors import ErrorCode, FissionError
 from bot.settings import Settings
+from handlers.redpacket import live
 from models.budget_rules import TOTAL_KEY, Budget, Spent, day_key
-from models.campaign import BudgetCounter, CampaignControl
+from models.campaign import BudgetCounter
 from models.enums import LedgerKind
 from models.ledger import LedgerEntry
 from models.redpacket_rules import local_day
 
 SPENT_KINDS = (LedgerKind.HELP_OWNER, LedgerKind.HELP_HELPER, LedgerKind.REVERSAL)
-PAUSE_KEY = "pause"
 
 
 def spent_entries(since: dt.datetime | None = None, until: dt.datetime | None = None) -> QuerySet[LedgerEntry]:
@@ -59,40 +58,31 @@ def day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
 
 
 # ---- the budget and the pause switch ------------------------------------------------------------
-
-_pause_cache: dict[str, tuple[float, bool]] = {}
-
-
-async def paused(cache_s: float) -> bool:
-    """The shared pause flag (one DB row), trusted for `cache_s` by this process."""
-    hit = _pause_cache.get(PAUSE_KEY)
-    if hit and time.monotonic() - hit[0] < cache_s:
-        return hit[1]
-    rows = await CampaignControl.filter(key=PAUSE_KEY).values_list("paused", flat=True)
-    value = bool(rows and rows[0])
-    _pause_cache[PAUSE_KEY] = (time.monotonic(), value)
-    return value
+# Both are live settings (handlers/redpacket/live.py): versioned in the database, each process
+# trusting its read for `campaign.controls_cache_s`.
 
 
 async def budget_of(s: Settings) -> Budget:
     """The hard budgets and the pause flag now: the one read every check goes through."""
-    return Budget(s.campaign.daily_budget_fen, s.campaign.total_budget_fen, await paused(s.campaign.controls_cache_s))
+    return (await live.current(s)).budget
 
 
-async def set_paused(value: bool, reason: str = "") -> None:
-    """Pause or resume for every process (each sees it within campaign.controls_cache_s)."""
-    n = await CampaignControl.filter(key=PAUSE_KEY).update(paused=value, reason=reason[:255])
-    if not n:
-        try:
-            await CampaignControl.create(key=PAUSE_KEY, paused=value, reason=reason[:255])
-        except IntegrityError:  # created concurrently
-            await CampaignControl.filter(key=PAUSE_KEY).update(paused=value, reason=reason[:255])
-    _pause_cache.pop(PAUSE_KEY, None)
+async def paused(s: Settings) -> bool:
+    return (await live.current(s)).paused
+
+
+async def set_paused(s: Settings, value: bool, reason: str = "", author: str = "admin") -> live.Snapshot:
+    """Pause or resume for every process: a new live-settings version (none when nothing changes).
+    This process sees it at once, every other within campaign.controls_cache_s."""
+    change = {"paused": value, "pause_reason": reason[:live.MAX_REASON] if value else ""}
+    snap, _changed = await live.publish(s, lambda base: live.change_values(s, base, change), author,
+                                        "pause" if value else "resume")
+    return snap
 
 
 async def refuse_if_paused(s: Settings) -> None:
     """503 campaign_paused for new packets, helps and draws while the campaign is paused."""
-    if await paused(s.campaign.controls_cache_s):
+    if await paused(s):
         raise FissionError(ErrorCode.CAMPAIGN_PAUSED)
 
 

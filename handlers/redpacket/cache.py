@@ -56,6 +56,7 @@ class HelpAsk:
     token: str
     helper_id: int
     ip: str | None = None
+    rules: HelpRules | None = None  # the request's live-settings rules (None: the cache's own)
 
 
 @dataclass(frozen=True)
@@ -184,9 +185,9 @@ class HelpCache:
             code = "self_help"
         elif helped:
             code = "already_helped"
-        elif int(n_day or 0) >= self.rules.daily_help_limit:
+        elif int(n_day or 0) >= (rules := a.rules or self.rules).daily_help_limit:
             code = "daily_limit"
-        elif int(n_day or 0) and self.rules.daily_same_owner_limit < self.rules.daily_help_limit:
+        elif int(n_day or 0) and rules.daily_same_owner_limit < rules.daily_help_limit:
             code = OWNER_COUNT_NEEDED
         return Screened(facts, code)
 
@@ -205,7 +206,7 @@ class HelpCache:
         except RedisError:
             counts = [0] * len(todo)
         for i, n in zip(todo, counts, strict=True):
-            over = int(n or 0) >= self.rules.daily_same_owner_limit
+            over = int(n or 0) >= (asks[i].rules or self.rules).daily_same_owner_limit
             out[i] = Screened(out[i].facts, "daily_same_owner_limit" if over else None)
         return out
 
@@ -247,7 +248,8 @@ class HelpCache:
         if o.error in (None, "daily_limit", "daily_same_owner_limit"):
             # SET with EXAT: value and expiry land together; a counter never outlives its day
             pipe.set(k.helps_today(helper_id, o.day), o.helps_today, exat=midnight)
-            if self.rules.daily_same_owner_limit < self.rules.daily_help_limit:  # else never consulted
+            rules = o.rules or self.rules
+            if rules.daily_same_owner_limit < rules.daily_help_limit:  # else never consulted (under these rules)
                 pipe.set(k.helps_for_owner_today(helper_id, o.owner_id, o.day), o.helps_for_owner_today,
                          exat=midnight)
 

@@ -43,6 +43,10 @@ class HelpAttempt:
     helper_id: int
     helper_openid: str
     request_id: str | None = field(default_factory=current_request_id)  # of the request that asked
+    # the live settings the request started with (handlers/redpacket/live.py Snapshot): its rules
+    # and budget decide this help, its version is recorded on the Help row. None: the batch's
+    # SplitContext rules and budget, no version recorded
+    live: Any = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class HelpOutcome:
     day: dt.date | None = None
     helps_today: int = 0
     helps_for_owner_today: int = 0
+    settings_version: int | None = None  # the live-settings version that decided it
+    rules: HelpRules | None = None  # the rules that decided it (what the Redis screen may cache)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,41 +214,45 @@ def _decide(b: _Batch, a: HelpAttempt, ctx: SplitContext, now: dt.datetime) -> H
         return HelpOutcome(error="not_found")
     day = local_day(now, ctx.tz)
     owner = int(st.row.owner_id)
+    rules, budget = (a.live.rules, a.live.budget) if a.live is not None else (ctx.rules, b.budget)
+    version = a.live.version if a.live is not None else None
     facts = HelpFacts(status=st.status, expire_time=st.row.expire_time, owner_id=owner, helper_id=a.helper_id,
                       already_helped=(a.packet_id, a.helper_id) in b.helped,
                       helps_today=b.per_day[(a.helper_id, day)],
                       helps_for_owner_today=b.per_owner_day[(a.helper_id, owner, day)])
-    code = refusal(ctx.rules, facts, now)
+    code = refusal(rules, facts, now)
     if code:
         return HelpOutcome(error=code, packet_id=a.packet_id, owner_id=owner, token=st.row.share_token, day=day,
                            helps_today=facts.helps_today, helps_for_owner_today=facts.helps_for_owner_today,
-                           status=st.status, remaining=int(st.row.amount_fen) - st.split)
+                           status=st.status, remaining=int(st.row.amount_fen) - st.split, settings_version=version,
+                           rules=rules)
     nkey = new_user_key(a.helper_id, ctx.launch_date)
     kind = helper_kind(blacklisted=a.helper_openid in b.blacklisted, helped_since_launch=nkey in b.used_new_keys,
                        owner_blacklisted=a.packet_id in b.black_owner_packets)
-    x, last = help_amount(ctx.rules, kind, int(st.row.amount_fen) - st.split, ctx.rng)
+    x, last = help_amount(rules, kind, int(st.row.amount_fen) - st.split, ctx.rng)
     if b.spent is not None:
-        if not fits(b.budget, b.spent, help_cost_fen(x)):  # refused: the packet stays as it is
+        if not fits(budget, b.spent, help_cost_fen(x)):  # refused: the packet stays as it is
             return HelpOutcome(error="budget_exhausted", packet_id=a.packet_id, owner_id=owner,
                                token=st.row.share_token, day=day, status=st.status,
-                               remaining=int(st.row.amount_fen) - st.split)
+                               remaining=int(st.row.amount_fen) - st.split, settings_version=version, rules=rules)
         b.spent = b.spent.plus(help_cost_fen(x))
         b.spent_added += help_cost_fen(x)
-    _record(b, st, a, kind, x, last, day, now, None if nkey in b.used_new_keys else nkey)
+    _record(b, st, a, kind, x, last, day, now, None if nkey in b.used_new_keys else nkey, version)
     return HelpOutcome(amount=x, remaining=int(st.row.amount_fen) - st.split, status=st.status, last=last,
                        packet_id=a.packet_id, owner_id=owner, token=st.row.share_token, day=day,
                        helps_today=b.per_day[(a.helper_id, day)],
-                       helps_for_owner_today=b.per_owner_day[(a.helper_id, owner, day)])
+                       helps_for_owner_today=b.per_owner_day[(a.helper_id, owner, day)], settings_version=version,
+                       rules=rules)
 
 
 def _record(b: _Batch, st: _PacketState, a: HelpAttempt, kind: HelperKind, x: int, last: bool,
-            day: dt.date, now: dt.datetime, nkey: str | None) -> None:
+            day: dt.date, now: dt.datetime, nkey: str | None, version: int | None) -> None:
     owner = int(st.row.owner_id)
     pid, hid = a.packet_id, a.helper_id
     b.helps.append({"packet_id": pid, "helper_id": hid, "owner_id": owner, "amount_fen": x, "kind": kind,
                     "day": day, "day_slot": b.per_day[(hid, day)],
                     "owner_day_slot": b.per_owner_day[(hid, owner, day)], "new_user_key": nkey,
-                    "is_last": last, "created_at": now})
+                    "is_last": last, "created_at": now, "settings_version": version})
     b.helped.add((pid, hid))
     b.per_day[(hid, day)] += 1
     b.per_owner_day[(hid, owner, day)] += 1

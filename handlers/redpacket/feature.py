@@ -16,7 +16,7 @@ from sanic import Sanic
 from bot.feature import Feature, PeriodicJob, QueueConsumer
 from bot.infra.ratelimit import limiter_of
 from bot.settings import Settings
-from handlers.redpacket import expiry, jssdk, messages, orders, pages, poster, routes, share, wallet
+from handlers.redpacket import expiry, jssdk, live, messages, orders, pages, poster, routes, share, wallet
 from handlers.redpacket.batcher import HelpBatcher, HelpScreen
 from handlers.redpacket.budget import budget_of
 from handlers.redpacket.cache import HelpCache, help_rules
@@ -36,6 +36,7 @@ async def start(app: Sanic) -> None:
     ctx.help_batcher = HelpBatcher(split_ctx, max_batch=s.redpacket.batch_max,
                                    on_committed=ctx.help_cache.remember, budget_of=lambda: budget_of(s))
     ctx.help_batcher.start()
+    ctx.ready_info = {**getattr(ctx, "ready_info", {}), "settings_version": lambda: live.ready_version(s)}  # /readyz
     await poster.start(app)
 
 

@@ -31,15 +31,8 @@ from bot.infra import db, signing
 from bot.jobs import outbox
 from bot.settings import CampaignSettings, RedPacketSettings, Settings
 from bot.web.policy import KIB
-from handlers.redpacket.budget import (
-    CounterMissing,
-    add_spent,
-    budget_of,
-    ensure_counters,
-    lock_spent,
-    refuse_if_paused,
-    spent_now,
-)
+from handlers.redpacket import live
+from handlers.redpacket.budget import CounterMissing, add_spent, budget_of, ensure_counters, lock_spent, spent_now
 from handlers.redpacket.cache import HelpCache, help_cache_of
 from handlers.redpacket.routes import packet_view
 from models.budget_rules import NO_BUDGET, Budget, exhausted
@@ -193,11 +186,14 @@ async def handle_order_event(ev: OrderEventIn, rp: RedPacketSettings, now: dt.da
     raise AssertionError("unreachable")
 
 
-async def apply_order_event(ev: OrderEventIn, s: Settings, help_cache: HelpCache, now: dt.datetime) -> EventResult:
+async def apply_order_event(ev: OrderEventIn, s: Settings, help_cache: HelpCache, now: dt.datetime,
+                            settings: live.Snapshot | None = None) -> EventResult:
     """THE order-event use case of every entry (the signed webhook, the RabbitMQ consumer): apply it
-    under today's budgets, then tell the help screen's cache that a refund made its packet terminal
+    under ONE version of the live settings (`settings`, else the current one: its redpacket tunables
+    and budgets), then tell the help screen's cache that a refund made its packet terminal
     (`invalid`), so help asks are refused from Redis at once. The one place this is written."""
-    result = await handle_order_event(ev, s.redpacket, now, s.campaign, await budget_of(s))
+    settings = settings or await live.current(s)
+    result = await handle_order_event(ev, settings.redpacket, now, settings.campaign, settings.budget)
     if result.invalidated_token:
         await help_cache.mark_terminal(result.invalidated_token, PacketStatus.INVALID.wire)
     return result
@@ -215,10 +211,11 @@ async def order_events(request: Request) -> HTTPResponse:
         ev = OrderEventIn.model_validate_json(request.body)
     except ValidationError as e:
         raise FissionError(ErrorCode.INVALID_BODY, f"请求格式错误: {e.error_count()} 个字段无效") from e
-    if ev.type == "confirmed":  # refunds are taken while paused: they only ever take money back
-        await refuse_if_paused(s)
+    settings = await live.current(s)  # one version of the live settings issues the packet
+    if ev.type == "confirmed" and settings.paused:  # refunds are taken while paused: they only take money back
+        raise FissionError(ErrorCode.CAMPAIGN_PAUSED)
     now = utcnow()
-    result = await apply_order_event(ev, s, request.app.ctx.help_cache, now)
+    result = await apply_order_event(ev, s, request.app.ctx.help_cache, now, settings)
     packet = await RedPacket.get_or_none(id=result.packet_id) if result.packet_id else None
     return json({"packet": await packet_view(packet, now) if packet else None, "duplicate": result.duplicate})
 

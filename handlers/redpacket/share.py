@@ -17,7 +17,7 @@ from bot.jobs import outbox
 from bot.web.policy import KIB
 from bot.web.protection import client_ip, refuse, refuse_anonymous
 from bot.web.session import current_user, require_user
-from handlers.redpacket.budget import refuse_if_paused
+from handlers.redpacket import live
 from handlers.redpacket.cache import HelpAsk
 from handlers.redpacket.commit import HelpAttempt
 from handlers.redpacket.routes import help_json, helps_of
@@ -69,7 +69,7 @@ async def viewer_refusal(request: Request, p: RedPacket, viewer_id: int, now: dt
     facts = HelpFacts(status=PacketStatus(p.status), expire_time=p.expire_time, owner_id=int(p.owner_id),
                       helper_id=viewer_id, already_helped=await Help.exists(packet_id=p.id, helper_id=viewer_id),
                       helps_today=len(today), helps_for_owner_today=sum(1 for o in today if int(o) == p.owner_id))
-    return refusal(request.app.ctx.help_rules, facts, now)
+    return refusal((await live.current(request.app.ctx.settings)).rules, facts, now)
 
 
 @bp.get("/share/<token:str>")
@@ -104,8 +104,11 @@ async def help_split(request: Request, token: str) -> HTTPResponse:
     await refuse_anonymous(request, "help")
     user = require_user(request)
     ctx = request.app.ctx
-    await refuse_if_paused(ctx.settings)
-    screened = await ctx.help_screen.submit(HelpAsk(token[:64], user.id, client_ip(request)))
+    # ONE version of the live settings decides this help, from the pause check to the commit
+    settings = await live.current(ctx.settings)
+    if settings.paused:
+        raise FissionError(ErrorCode.CAMPAIGN_PAUSED)
+    screened = await ctx.help_screen.submit(HelpAsk(token[:64], user.id, client_ip(request), settings.rules))
     if screened.code == "rate_limited":  # the help route's limits are counted in its screen
         refuse(request, Verdict(False, screened.retry_after_s))
     facts, code = screened.facts, screened.code
@@ -114,10 +117,11 @@ async def help_split(request: Request, token: str) -> HTTPResponse:
         if status and status[0] in (PacketStatus.SPLIT_OUT, PacketStatus.INVALID):
             code = PacketStatus(status[0]).wire
     if code is None and facts is not None:
-        outcome = await ctx.help_batcher.submit(HelpAttempt(facts.id, user.id, user.openid))
+        outcome = await ctx.help_batcher.submit(HelpAttempt(facts.id, user.id, user.openid, live=settings))
         code = outcome.error
     if code is not None:
         request.ctx.refusal = code
         raise FissionError(ErrorCode(code))
     return json({"amount": outcome.amount, "owner_amount": outcome.amount, "helper_amount": outcome.amount,
-                 "remaining": outcome.remaining, "status": outcome.status.wire, "last": outcome.last})
+                 "remaining": outcome.remaining, "status": outcome.status.wire, "last": outcome.last,
+                 "settings_version": outcome.settings_version})
