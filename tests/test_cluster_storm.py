@@ -24,13 +24,13 @@ from redis.exceptions import RedisError
 
 from bot.infra import cache
 from bot.infra.ratelimit import RateLimiter
+from bot.jobs import alerts
 from bot.jobs.periodic import Lease
 from bot.keys import Keys
 from bot.settings import AlertSettings, RateLimitSettings, RedisSettings
 from bot.web.session_epochs import SessionEpochs, epoch_key
 from bot.wechat.admission import HANDLE, REPLAYED, Admitter, Delivery
 from bot.wechat.token import Credential, CredentialCache
-from handlers.admin import alerts
 from handlers.redpacket.cache import HelpCache, PacketFacts
 from models.redpacket_rules import HelpRules
 from tests import dbs, fakewx

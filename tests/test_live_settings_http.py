@@ -165,6 +165,7 @@ def test_an_owner_changes_a_setting_on_the_page_and_the_next_help_uses_it(svc: S
         assert bad.headers["location"].endswith("m=bad_settings")
         r = page.post("/admin/settings", data={"redpacket.new_user_range": "90,90", "note": "page", "csrf": csrf})
         assert r.status_code == 303 and r.headers["location"].endswith("m=settings_saved")
+        time.sleep(1.0)  # the contract: every process applies a new version within 1 s (the other worker too)
         assert api.get("/admin/api/campaign/settings").json()["current"]["version"] == version + 1
         with closing(login(svc.base, f"olp-{uuid.uuid4().hex[:8]}")) as phone:  # a new user: the new range
             helped = phone.post(f"/api/share/{token}/help").json()
