@@ -37,7 +37,7 @@ from bench import machine  # noqa: E402
 from bench.peers import seed as seed_peer  # noqa: E402
 from bench.peers.run import Peer  # noqa: E402
 from bench.wrkhelp import WrkResult, run_plain, run_requests, run_timed  # noqa: E402
-from tests import dbs  # noqa: E402
+from tests.support import dbs  # noqa: E402
 from bot.infra import db as dbmod
 from bot.web.session import SESSION_COOKIE, Sessions  # noqa: E402
 from bot.keys import Keys  # noqa: E402
@@ -45,9 +45,9 @@ from bot.web.session_epochs import EPOCH_TTL_S, epoch_key  # noqa: E402
 from bot.settings import DatabaseSettings, ServerSettings  # noqa: E402
 from models.redpacket import Help, RedPacket  # noqa: E402
 from models.user import User  # noqa: E402
-from tests import fakewx  # noqa: E402
-from tests.invariants import check_db_invariants  # noqa: E402
-from tests.service import Service, login  # noqa: E402
+from tests.support import fakewx  # noqa: E402
+from tests.support.invariants import check_db_invariants  # noqa: E402
+from tests.support.service import Service, login  # noqa: E402
 
 # A packet big enough that 2,000 helpers never split it out: every help is a real committed help.
 BIG = {"leverage": 1000, "max_amount": 100_000_000, "max_ratio": 1.0}

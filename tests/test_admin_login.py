@@ -21,10 +21,10 @@ from sanic import Blueprint, Sanic, json
 from handlers.admin import audit_routes
 from handlers.admin.page import ADMIN_TTL_S
 from handlers.admin.audit import Role
-from tests import fakewx
-from tests.conftest import ROOT
-from tests.paykit import admin_client
-from tests.service import Phone, Service
+from tests.support import fakewx
+from tests.support.config import ROOT
+from tests.support.paykit import admin_client
+from tests.support.service import Phone, Service
 from tests.test_admin_page import CHROMIUM, CHROMIUM_ARGS, csrf_of
 
 ADMINS = {"viewer1": "viewer", "op1": "operator", "boss1": "owner"}
@@ -184,7 +184,7 @@ def test_viewer_and_owner_in_chromium(browser: Any, svc: Service, fake: fakewx.F
 
 
 def test_wecom_commands_follow_the_roles(svc: Service) -> None:
-    from tests.wxclient import fixture_xml, unique_msg_id, work_server
+    from tests.support.wxclient import fixture_xml, unique_msg_id, work_server
 
     work = work_server(svc.base, svc.config)
     for userid, answer in (("viewer1", "你的账号只能查看数据"), ("op1", "已拉黑")):

@@ -21,10 +21,10 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from handlers.admin.chart import burn_svg, cumulative, funnel_steps, nice_ceiling
-from tests import fakewx
-from tests.conftest import ROOT
-from tests.pagekit import help_once, shared_packet
-from tests.service import Phone, Service, login
+from tests.support import fakewx
+from tests.support.config import ROOT
+from tests.support.pagekit import help_once, shared_packet
+from tests.support.service import Phone, Service, login
 
 REDIS_DB = 4
 TEMPLATE = "/cgi-bin/message/template/send"

@@ -26,7 +26,7 @@ from bot.wechat.admission import (
 from bot.keys import Keys
 from bot.infra.ratelimit import RateLimiter
 from bot.settings import RateLimitSettings
-from tests.service import free_port
+from tests.support.service import free_port
 from tests.test_ratelimit import rl  # noqa: F401 - the fixture: a scratch key space on Redis db 4
 
 REDIS_DB = 4

@@ -24,9 +24,9 @@ from bot.clock import utcnow
 from handlers.redpacket.orders import EventResult, OrderEventIn, handle_order_event
 from models.outbox import OutboxMessage
 from models.redpacket import RedPacket
-from tests import fakewx
-from tests.conftest import make_settings
-from tests.service import Service
+from tests.support import fakewx
+from tests.support.config import make_settings
+from tests.support.service import Service
 
 AMQP_URL = os.environ.get("FISSION_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")
 REDIS_DB = 14

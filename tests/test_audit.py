@@ -21,10 +21,10 @@ from handlers.admin import audit_routes
 from handlers.admin.audit import Actor, AuditFilter, Channel, Role, audit_entries, audit_scope
 from models.audit import AuditEntry
 from models.user import BlacklistEntry
-from tests import fakewx
-from tests.conftest import make_settings
-from tests.paykit import WINDOW, admin_client, send_notice, uid
-from tests.service import Phone, Service, login
+from tests.support import fakewx
+from tests.support.config import make_settings
+from tests.support.paykit import WINDOW, admin_client, send_notice, uid
+from tests.support.service import Phone, Service, login
 from tests.test_admin_page import csrf_of, dead_letter
 from tests.test_lottery_admin import TEMPLATE
 
@@ -284,7 +284,7 @@ def test_the_page_lists_and_filters_the_log(svc: Service, api: httpx.Client, pag
 
 
 def test_wecom_commands_are_recorded_under_the_sender(svc: Service) -> None:
-    from tests.wxclient import fixture_xml, unique_msg_id, work_server
+    from tests.support.wxclient import fixture_xml, unique_msg_id, work_server
 
     openid = uid("o-wc-")
     xml = fixture_xml("wecom_text_block.xml", Content=f"block {openid}", MsgId=unique_msg_id())

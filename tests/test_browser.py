@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from handlers.redpacket.pages import yuan
-from tests import fakewx
-from tests.conftest import ROOT
-from tests.pagekit import Shared, expire, help_once, refund, shared_packet, tiny_packet, uid
-from tests.service import Service
+from tests.support import fakewx
+from tests.support.config import ROOT
+from tests.support.pagekit import Shared, expire, help_once, refund, shared_packet, tiny_packet, uid
+from tests.support.service import Service
 
 pytestmark = pytest.mark.slow
 sync_api = pytest.importorskip("playwright.sync_api")  # requirements-dev.txt

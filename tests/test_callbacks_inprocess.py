@@ -20,11 +20,11 @@ from bot.wechat.callbacks import reply_text
 from bot.wechat.messages import Article, NewsReply, TextReply
 from handlers.admin import wecom as wx_admin
 from handlers.redpacket import messages as wx_redpacket
-from tests import fakewx
-from tests.conftest import make_config, make_settings
-from tests.dbs import REDIS
-from tests.service import free_port
-from tests.wxclient import MpServer, fixture_xml, unique_msg_id, work_server
+from tests.support import fakewx
+from tests.support.config import make_config, make_settings
+from tests.support.dbs import REDIS
+from tests.support.service import free_port
+from tests.support.wxclient import MpServer, fixture_xml, unique_msg_id, work_server
 
 
 # ---- in-process view tests (SQLite file, real Redis db 12) -----------------------------------

@@ -1,5 +1,5 @@
 """Downgrade and replay of `/wechat/mp` and `/wechat/work` (bot/wechat/callback_guard.py), from an
-attacker's side: requests are built with wechatpy as WeChat builds them (tests/wxclient.py), then
+attacker's side: requests are built with wechatpy as WeChat builds them (tests/support/wxclient.py), then
 reused. The replay tests run against the real service (2 processes, PostgreSQL, Redis: the nonce
 memory is shared by every process); the `wechat.mode` tests run in-process with their config."""
 
@@ -15,10 +15,10 @@ import pytest
 
 from bot.settings import SettingsError, load_settings
 from handlers.redpacket import messages as wx_redpacket
-from tests import fakewx
-from tests.service import Service, login
+from tests.support import fakewx
+from tests.support.service import Service, login
 from tests.test_callbacks_inprocess import _post, local_app  # noqa: F401 - the fixture
-from tests.wxclient import MpServer, WorkServer, fixture_xml, mp_server, sha1_sig, unique_msg_id, work_server
+from tests.support.wxclient import MpServer, WorkServer, fixture_xml, mp_server, sha1_sig, unique_msg_id, work_server
 
 
 @pytest.fixture(scope="module")

@@ -33,9 +33,9 @@ from bot.settings import AlertSettings, RateLimitSettings, RedisSettings
 from bot.wechat.token import Credential, CredentialCache
 from handlers.redpacket.cache import HelpCache, PacketFacts
 from models.redpacket_rules import HelpRules
-from tests import dbs, fakewx
-from tests.cluster import RedisClusterNodes, RedisSentinelNodes
-from tests.service import Service, free_port, login
+from tests.support import dbs, fakewx
+from tests.support.cluster import RedisClusterNodes, RedisSentinelNodes
+from tests.support.service import Service, free_port, login
 from tests.test_storm import HELPERS, LIMITS, _check_invariants, _login_all, _packets, _storm
 
 pytestmark = pytest.mark.slow

@@ -16,7 +16,7 @@ import yaml
 
 from bot.infra.devmode import SHIPPED_SECRETS
 from bot.settings import SettingsError, load_settings
-from tests.conftest import BASE_CONFIG, ROOT, make_config
+from tests.support.config import BASE_CONFIG, ROOT, make_config
 
 EMBEDDED = Path(ROOT) / "config.yaml"
 

@@ -28,9 +28,9 @@ from schemathesis.checks import (
 from bot.web import docs
 from bot.app import create_app
 from bot.web.signing import sign
-from tests.conftest import make_settings
-from tests.fakewx import FakeWeChat
-from tests.service import Service, login
+from tests.support.config import make_settings
+from tests.support.fakewx import FakeWeChat
+from tests.support.service import Service, login
 
 REDIS_DB = 3
 MAX_EXAMPLES = 12

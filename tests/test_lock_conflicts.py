@@ -14,8 +14,8 @@ from contextlib import closing
 import asyncmy
 import pytest
 
-from tests import fakewx
-from tests.service import Service, login
+from tests.support import fakewx
+from tests.support.service import Service, login
 
 pytestmark = pytest.mark.slow
 

@@ -18,9 +18,9 @@ from models.campaign_rules import (
     validate_activity,
     validate_pay_config,
 )
-from tests import fakewx
-from tests.paykit import NOW, WINDOW, admin_client, send_notice, uid
-from tests.service import Service, login
+from tests.support import fakewx
+from tests.support.paykit import NOW, WINDOW, admin_client, send_notice, uid
+from tests.support.service import Service, login
 from tests.test_lottery_rules import imported_roots
 
 TEMPLATE = {"name": "满10减2", "type": "amount", "value": 200, "threshold": 1000, "valid_days": 7, "stock": 50}

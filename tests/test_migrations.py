@@ -16,8 +16,8 @@ from tortoise.backends.base import executor
 from bot.infra import db as dbmod
 from bot.infra.migrate import has_migrations
 from bot.settings import DatabaseSettings
-from tests import dbs
-from tests.conftest import ROOT, make_config
+from tests.support import dbs
+from tests.support.config import ROOT, make_config
 
 
 @pytest.mark.parametrize("backend", ["postgres", "mysql"])

@@ -36,9 +36,9 @@ from models.outbox import OutboxMessage
 from models.redpacket import RedPacket
 from models.redpacket_rules import HelpRules
 from models.user import User
-from tests import dbs, fakewx
-from tests.conftest import ROOT, make_config, make_settings
-from tests.service import Service, login
+from tests.support import dbs, fakewx
+from tests.support.config import ROOT, make_config, make_settings
+from tests.support.service import Service, login
 
 REDIS_DB = 12
 TEMPLATE = "/cgi-bin/message/template/send"

@@ -20,7 +20,7 @@ from models.outbox import OutboxMessage
 from models.payment import OfferKind, PayActivityConfig, PaymentNotification, ReceivedPayNotice
 from models.campaign_rules import aware_moment
 from models.payment_rules import PayNotice
-from tests.paykit import NOW, SH, activity, lottery_config, uid
+from tests.support.paykit import NOW, SH, activity, lottery_config, uid
 
 NONE_ONLY = [{"name": "谢谢参与", "kind": "none", "weight": 1}]
 

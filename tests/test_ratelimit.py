@@ -23,10 +23,10 @@ from bot.app import create_app
 from bot.keys import Keys
 from bot.infra.ratelimit import ALLOW, RateLimiter, Verdict, verdict_of
 from bot.settings import RateLimitSettings
-from tests import dbs, fakewx
-from tests.conftest import make_settings
-from tests.service import Phone, Service, _state_of, free_port
-from tests.wxclient import fixture_xml, mp_server, unique_msg_id
+from tests.support import dbs, fakewx
+from tests.support.config import make_settings
+from tests.support.service import Phone, Service, _state_of, free_port
+from tests.support.wxclient import fixture_xml, mp_server, unique_msg_id
 
 REDIS_DB = 4
 USER_LIMIT = 3

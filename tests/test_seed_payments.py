@@ -2,7 +2,7 @@
 signed path, orders registered before or after payment, pending offers, allow_from.
 
 Bodies are ../shared/fixtures/seed-pay-notify-*.txt byte for byte, with only the order number
-swapped (tests/seedpay.py)."""
+swapped (tests/support/seedpay.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 from bot.web.signing import sign
-from tests import fakewx
-from tests.paykit import WINDOW, admin_client, post_token, register_order, uid
-from tests.seedpay import SEED_FILES, seed_body
-from tests.service import Service, login
+from tests.support import fakewx
+from tests.support.paykit import WINDOW, admin_client, post_token, register_order, uid
+from tests.support.seedpay import SEED_FILES, seed_body
+from tests.support.service import Service, login
 
 TOKEN = "tok_" + "k3Yq9ZpW7vLx2RnT5sBc8HdF"  # >= 24 URL-safe characters
 NONE_ONLY = [{"name": "谢谢参与", "kind": "none", "weight": 1}]

@@ -13,9 +13,9 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from tests import fakewx
-from tests.invariants import check_db_invariants
-from tests.service import Service, alogin, login
+from tests.support import fakewx
+from tests.support.invariants import check_db_invariants
+from tests.support.service import Service, alogin, login
 
 pytestmark = pytest.mark.slow
 

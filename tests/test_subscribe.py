@@ -23,11 +23,11 @@ from bot.jobs.subscribe_delivery import subscribe_data
 from bot.jobs.subscribe_settings import SubscribeTemplate
 from models.subscription import record_consent
 from models.subscription import ConsentSource, ConsentStatus, Subscription
-from tests import fakewx
-from tests.conftest import make_settings
-from tests.pagekit import help_once, shared_packet
-from tests.service import Service, login
-from tests.wxclient import fixture_xml, mp_server
+from tests.support import fakewx
+from tests.support.config import make_settings
+from tests.support.pagekit import help_once, shared_packet
+from tests.support.service import Service, login
+from tests.support.wxclient import fixture_xml, mp_server
 
 BIZSEND = "/cgi-bin/message/subscribe/bizsend"
 TEMPLATE_SEND = "/cgi-bin/message/template/send"

@@ -15,7 +15,7 @@ from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalEr
 
 from bot.app import AmqpProbe
 from bot.infra.unavailable import is_unavailable
-from tests.service import free_port
+from tests.support.service import free_port
 from tests.test_amqp import AMQP_URL
 
 

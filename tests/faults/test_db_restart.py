@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from tests import fakewx
-from tests.faults.engines import ThrowawayMariaDB, ThrowawayPostgres
-from tests.faults.storm import check_answers, check_helps_durable, oauth_round, storm, timed, wait_ready
-from tests.service import Service
+from tests.support import fakewx
+from tests.support.engines import ThrowawayMariaDB, ThrowawayPostgres
+from tests.support.faultstorm import check_answers, check_helps_durable, oauth_round, storm, timed, wait_ready
+from tests.support.service import Service
 from tests.test_storm import LIMITS, _login_all, _packets
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """Scale-out across hosts, one of them cut off mid-storm.
 
-Four "hosts" in network namespaces this test builds (tests/faults/netlab.py: veth pairs to a
+Four "hosts" in network namespaces this test builds (tests/support/netlab.py: veth pairs to a
 bridge of its own, addresses in 198.18.0.0/15, no traffic anywhere else): three each run Fission
 (one worker each: the suite's time budget), the fourth a throw-away PostgreSQL and Redis started there for this test (initdb into
 a temp dir). The fake WeChat listens on the bridge's address. Phones are dealt round-robin over
@@ -22,11 +22,11 @@ import uuid
 
 import pytest
 
-from tests import fakewx
-from tests.faults import netlab
-from tests.faults.engines import ThrowawayPostgres, ThrowawayRedis
-from tests.faults.storm import Answer, check_answers, check_helps_durable, storm, timed, wait_ready
-from tests.service import Service
+from tests.support import fakewx
+from tests.support import netlab
+from tests.support.engines import ThrowawayPostgres, ThrowawayRedis
+from tests.support.faultstorm import Answer, check_answers, check_helps_durable, storm, timed, wait_ready
+from tests.support.service import Service
 from tests.test_storm import LIMITS, _login_all, _packets
 
 pytestmark = pytest.mark.slow

@@ -1,5 +1,5 @@
 """Redis's primary killed under a help storm, Sentinel promoting the replica (a master, a replica
-and a sentinel with a 5 s down-after, this test starts on free loopback ports: tests/cluster.py).
+and a sentinel with a 5 s down-after, this test starts on free loopback ports: tests/support/cluster.py).
 
 Attacks: a 2-worker service on `redis+sentinel://` with 90 helpers pressing help and fresh OAuth
 logins running; a third of the way in the master is SIGKILLed. While no master is reachable
@@ -15,10 +15,10 @@ import time
 import httpx
 import pytest
 
-from tests import fakewx
-from tests.cluster import RedisSentinelNodes
-from tests.faults.storm import check_answers, check_helps_durable, oauth_round, storm, timed, wait_ready
-from tests.service import Service
+from tests.support import fakewx
+from tests.support.cluster import RedisSentinelNodes
+from tests.support.faultstorm import check_answers, check_helps_durable, oauth_round, storm, timed, wait_ready
+from tests.support.service import Service
 from tests.test_storm import LIMITS, _login_all, _packets
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
-LOCAL_COPY = Path(__file__).resolve().parent / "fixtures" / "payments"  # the same bytes, for a checkout alone
+SHARED_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+LOCAL_COPY = Path(__file__).resolve().parents[1] / "fixtures" / "payments"  # the same bytes, for a checkout alone
 SEED_FILES = ("seed-pay-notify-1.txt", "seed-pay-notify-2.txt")
 SEED_ORDER_NOS = {"seed-pay-notify-1.txt": b"202012291652510426", "seed-pay-notify-2.txt": b"202102041657042356"}
 

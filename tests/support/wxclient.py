@@ -24,7 +24,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto as WorkCrypto
 
 from bot.wechat.crypto import parse_xml_fields
 
-FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wechat"
 
 
 def sha1_sig(*parts: str) -> str:
