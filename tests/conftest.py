@@ -1,4 +1,5 @@
-"""The suite's conftest: the repository on sys.path, and the shared fixtures (tests/support/fixtures.py)."""
+"""The suite's conftest: the repository on sys.path, the shared fixtures (tests/support/fixtures.py)
+and how tests are spread over xdist workers (tests/support/scheduling.py)."""
 
 from __future__ import annotations
 
@@ -7,4 +8,4 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.scheduling"]

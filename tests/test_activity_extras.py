@@ -18,7 +18,7 @@ from models.lottery import DrawStreak, LotteryActivity, LotteryDraw, LotteryPriz
 from tests.support import fakewx
 from tests.support.paykit import WINDOW, activity, admin_client, ctx, draw, lottery_config, paid, send_notice, uid
 from tests.support.service import Service, login
-from tests.test_lottery_rules import imported_roots
+from tests.support.imports import imported_roots
 
 # the goods prize is (nearly) never drawn by chance: a win is the guarantee's doing
 RARE = [{"name": "保温杯", "kind": "goods", "weight": 1, "stock": 10},

@@ -25,7 +25,7 @@ from tests.support import fakewx
 from tests.support.config import ROOT
 from tests.support.paykit import admin_client
 from tests.support.service import Phone, Service
-from tests.test_admin_page import CHROMIUM, CHROMIUM_ARGS, csrf_of
+from tests.support.adminkit import CHROMIUM, CHROMIUM_ARGS, csrf_of
 
 ADMINS = {"viewer1": "viewer", "op1": "operator", "boss1": "owner"}
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")

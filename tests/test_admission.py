@@ -27,7 +27,6 @@ from bot.keys import Keys
 from bot.infra.ratelimit import RateLimiter
 from bot.settings import RateLimitSettings
 from tests.support.service import free_port
-from tests.test_ratelimit import rl  # noqa: F401 - the fixture: a scratch key space on Redis db 4
 
 REDIS_DB = 4
 NOW = dt.datetime(2026, 12, 3, 12, tzinfo=dt.UTC)

@@ -25,8 +25,7 @@ from tests.support import fakewx
 from tests.support.config import make_settings
 from tests.support.paykit import WINDOW, admin_client, send_notice, uid
 from tests.support.service import Phone, Service, login
-from tests.test_admin_page import csrf_of, dead_letter
-from tests.test_lottery_admin import TEMPLATE
+from tests.support.adminkit import COUPON_TEMPLATE, csrf_of, dead_letter
 
 EXEMPT = {"admin_page.login", "admin_page.logout"}
 
@@ -134,7 +133,7 @@ class World:
 
     def __init__(self, svc: Service, api: httpx.Client, fake: fakewx.FakeWeChat) -> None:
         self.svc, self.api, self.fake = svc, api, fake
-        self.template = api.post("/admin/api/coupon-templates", json=TEMPLATE).json()
+        self.template = api.post("/admin/api/coupon-templates", json=COUPON_TEMPLATE).json()
         prizes = [{"name": "台灯", "kind": "goods", "weight": 1, "stock": 3}]
         self.activity = api.post("/admin/api/activities", json={"name": "审计抽奖", **WINDOW, "frequency": 0,
                                                                 "prizes": prizes}).json()
@@ -195,7 +194,7 @@ RECIPES: dict[str, Recipe] = {
     "admin_page.blacklist_add": _page_blacklist,
     "admin_page.blacklist_remove": _page_unblacklist,
     "admin_page.outbox_retry": _page_retry,
-    "coupon_admin.create": lambda w, api, p: api.post("/admin/api/coupon-templates", json=TEMPLATE),
+    "coupon_admin.create": lambda w, api, p: api.post("/admin/api/coupon-templates", json=COUPON_TEMPLATE),
     "coupon_admin.update": lambda w, api, p: api.patch(f"/admin/api/coupon-templates/{w.template['id']}",
                                                        json={"name": "改名的券"}),
     "coupon_admin.disable": lambda w, api, p: api.post(f"/admin/api/coupon-templates/{w.template['id']}/disable"),
@@ -242,7 +241,7 @@ def test_every_admin_write_route_writes_its_row(svc: Service, api: httpx.Client,
 def test_updates_record_before_and_after(svc: Service, api: httpx.Client) -> None:
     cfg = api.post("/admin/api/pay-configs", json={"product_code": "BA1", "min_amount": 100, "kind": "coupon",
                                                    "coupon_template_ids": [api.post("/admin/api/coupon-templates",
-                                                                                    json=TEMPLATE).json()["id"]],
+                                                                                    json=COUPON_TEMPLATE).json()["id"]],
                                                    **WINDOW}).json()
     api.patch(f"/admin/api/pay-configs/{cfg['id']}", json={"min_amount": 250})
     row = audit_rows(svc, "payconfig_admin.update")[0]

@@ -12,8 +12,8 @@ from tests.support import fakewx
 from tests.support.paykit import post_token, register_order, uid
 from tests.support.seedpay import seed_body
 from tests.support.service import Service
-from tests.test_browser import Phone, browser  # noqa: F401 - the module-scoped browser fixture
-from tests.test_seed_payments import TOKEN, setup_lottery
+from tests.support.browserkit import Phone
+from tests.support.seedpay import TOKEN, setup_lottery
 
 pytestmark = pytest.mark.slow
 

@@ -22,7 +22,7 @@ from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import help_amount
-from tests.test_storage import NOW, RP, SH, ctx, event, issue, users
+from tests.support.storage import NOW, RP, SH, ctx, event, issue, users
 
 
 async def counters() -> dict[str, int]:

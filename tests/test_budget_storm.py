@@ -20,7 +20,7 @@ import pytest
 from tests.support import fakewx
 from tests.support.invariants import check_db_invariants
 from tests.support.service import Service, login
-from tests.test_storm import _login_all
+from tests.support.helpstorm import login_all
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +53,7 @@ async def test_two_hundred_concurrent_helps_never_cross_the_budget(fake: fakewx.
         # one packet per helper: two processes' batches seldom lock the same packet, so only the
         # budget counters' lock stands between them and a crossed budget
         tokens = _tokens(svc, HELPERS)
-        phones = await _login_all(svc.base, HELPERS)
+        phones = await login_all(svc.base, HELPERS)
 
         async def press(i: int) -> Any:
             return await phones[i].post(f"/api/share/{tokens[i % len(tokens)]}/help")

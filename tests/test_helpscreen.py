@@ -18,7 +18,7 @@ from handlers.redpacket.commit import HelpOutcome
 from models.enums import PacketStatus
 from models.redpacket_rules import HelpRules, local_day, next_local_midnight
 from bot.clock import utcnow
-from tests.test_storage import RP, SH, issue, users
+from tests.support.storage import RP, SH, issue, users
 
 REDIS_DB = 12
 # Redis expires cached packet facts at the packet's expiry + a day by the real clock: the packets of

@@ -37,7 +37,8 @@ def test_migrate_twice_then_use_the_schema(backend: str, tmp_path: Path) -> None
 
 
 async def _use(url: str, migrations: int) -> None:
-    from tests.test_storage import NOW, HelpAttempt, commit_batch, ctx, issue, users
+    from handlers.redpacket.commit import HelpAttempt, commit_batch
+    from tests.support.storage import NOW, ctx, issue, users
 
     executor.EXECUTOR_CACHE.clear()
     await dbmod.connect(DatabaseSettings(url=url))

@@ -37,8 +37,8 @@ from tests.support.paykit import (
     uid,
 )
 from tests.support.service import Service, login
-from tests.test_payment_arrival import order_in, seed_notice
-from tests.test_seed_payments import TOKEN, setup_lottery
+from tests.support.seedpay import order_in, seed_notice
+from tests.support.seedpay import TOKEN, setup_lottery
 from tests.support.seedpay import seed_body
 
 NONE_ONLY = [{"name": "谢谢参与", "kind": "none", "weight": 1}]

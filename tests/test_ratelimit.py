@@ -10,7 +10,7 @@ import logging
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,12 +18,12 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from bot.web import protection
 from bot.app import create_app
-from bot.keys import Keys
 from bot.infra.ratelimit import ALLOW, RateLimiter, Verdict, verdict_of
+from bot.keys import Keys
 from bot.settings import RateLimitSettings
-from tests.support import dbs, fakewx
+from bot.web import protection
+from tests.support import fakewx
 from tests.support.config import make_settings
 from tests.support.service import Phone, Service, _state_of, free_port
 from tests.support.wxclient import fixture_xml, mp_server, unique_msg_id
@@ -43,16 +43,6 @@ HTTP_LIMITS = {
 
 def limits(**over: Any) -> RateLimitSettings:
     return RateLimitSettings.model_validate({"exempt_networks": [], **over})
-
-
-@pytest.fixture
-async def rl() -> AsyncIterator[tuple[Any, Keys]]:
-    client = aioredis.from_url(f"{dbs.REDIS}/{REDIS_DB}", decode_responses=True)
-    keys = Keys("trl" + uuid.uuid4().hex[:8])
-    yield client, keys
-    async for k in client.scan_iter(match=f"{keys.p}:*", count=500):
-        await client.delete(k)
-    await client.aclose()
 
 
 # ---- the limiter ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from models.outbox import OutboxMessage
 from models.redpacket import PlatformOrder, RedPacket
 from models.user import User
 from tests.support.config import make_settings
-from tests.test_storage import NOW, RP, ctx, event, issue, users
+from tests.support.storage import NOW, RP, ctx, event, issue, users
 
 
 async def small() -> RedPacket:

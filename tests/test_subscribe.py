@@ -78,7 +78,7 @@ async def test_an_older_word_never_overwrites_a_newer_one(orm: str) -> None:
 
 @pytest.fixture(scope="module")
 def svc(fake: fakewx.FakeWeChat) -> Iterator[Service]:
-    s = Service(fake.url, workers=2, redis_db=8, outbox={"poll_interval_s": 0.2, "backoff_base_s": 0.2,
+    s = Service(fake.url, workers=2, redis_db=6, outbox={"poll_interval_s": 0.2, "backoff_base_s": 0.2,
                                                          "backoff_max_s": 0.5},
                 wechat={"subscribe": SUBSCRIBE})
     yield s
@@ -226,7 +226,7 @@ window.wx = {
 @pytest.mark.slow
 def test_the_page_posts_the_open_tags_answer(svc: Service, fake: fakewx.FakeWeChat) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.test_admin_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+    from tests.support.adminkit import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"{CHROMIUM} missing: run scripts/install_browser.sh")

@@ -40,7 +40,7 @@ def variants(token: str) -> list[str]:
 
 
 async def _packet_with(token: str) -> RedPacket:
-    from tests.test_storage import issue
+    from tests.support.storage import issue
 
     p = await issue(NOW)
     await RedPacket.filter(id=p.id).update(share_token=token)

@@ -27,7 +27,7 @@ from tests.support import netlab
 from tests.support.engines import ThrowawayPostgres, ThrowawayRedis
 from tests.support.faultstorm import Answer, check_answers, check_helps_durable, storm, timed, wait_ready
 from tests.support.service import Service
-from tests.test_storm import LIMITS, _login_all, _packets
+from tests.support.helpstorm import LIMITS, login_all, hot_packets
 
 pytestmark = pytest.mark.slow
 
@@ -61,8 +61,8 @@ async def test_three_hosts_survive_one_host_cut_off_mid_storm() -> None:
             start(APP_HOSTS[0])  # brings the schema up to date; the others then start side by side
             await asyncio.gather(*[asyncio.to_thread(start, h) for h in APP_HOSTS[1:]])
             print(f"lab, engines and 3 services up in {time.monotonic() - t_start:.1f}s")
-            _p, tokens = _packets(services["h1"])
-            by_host = await asyncio.gather(*[_login_all(services[h].base, PER_HOST) for h in APP_HOSTS])
+            _p, tokens = hot_packets(services["h1"])
+            by_host = await asyncio.gather(*[login_all(services[h].base, PER_HOST) for h in APP_HOSTS])
             phones = [by_host[i % 3][i // 3] for i in range(PER_HOST * 3)]  # round-robin: phone i on host i % 3
             print(f"phones logged in at {time.monotonic() - t_start:.1f}s")
             cut_task: list[asyncio.Task[None]] = []

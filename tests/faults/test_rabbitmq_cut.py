@@ -30,7 +30,7 @@ from models.redpacket import OrderEvent, PlatformOrder, RedPacket
 from tests.support import fakewx
 from tests.support.engines import TcpProxy
 from tests.support.service import Service
-from tests.test_amqp import AMQP_URL, event
+from tests.support.amqpkit import AMQP_URL, event
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("db_url", ["postgres"], indirect=True)]
 

@@ -19,7 +19,7 @@ from tests.support import fakewx
 from tests.support.cluster import RedisSentinelNodes
 from tests.support.faultstorm import check_answers, check_helps_durable, oauth_round, storm, timed, wait_ready
 from tests.support.service import Service
-from tests.test_storm import LIMITS, _login_all, _packets
+from tests.support.helpstorm import LIMITS, login_all, hot_packets
 
 pytestmark = pytest.mark.slow
 
@@ -54,8 +54,8 @@ async def test_redis_primary_failover_mid_storm(fake: fakewx.FakeWeChat) -> None
         svc = Service(fake.url, workers=2, redis_url=nodes.url, redpacket=LIMITS)
         try:
             t_setup = time.monotonic()
-            _p, tokens = _packets(svc)
-            phones = await _login_all(svc.base, HELPERS)
+            _p, tokens = hot_packets(svc)
+            phones = await login_all(svc.base, HELPERS)
             old = nodes.master_addr()
             killed: list[float] = []
             promotion: list[asyncio.Task[float]] = []

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from tests.support.invariants import check_db_invariants
-from tests.test_storm import LIMITS
+from tests.support.helpstorm import LIMITS
 
 DEADLINE_S = 20.0  # the client's patience: an answer later than this counts as a hang
 OK_STATUSES = {200, 302, 400, 401, 404, 409, 410, 429, 503}

@@ -1,9 +1,12 @@
 """Fixtures shared by every test module (loaded by tests/conftest.py's `pytest_plugins`): real
-databases per backend, a fake WeChat server, scratch Redis key spaces, and the service factory."""
+databases per backend, a fake WeChat server, scratch Redis key spaces, the service factory, an
+in-process app, a browser."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -12,6 +15,7 @@ from tortoise.backends.base import executor
 from bot.infra import db as dbmod
 from bot.settings import DatabaseSettings
 from tests.support import dbs, fakewx
+from tests.support.service import Service, free_port
 
 
 @pytest.fixture(params=dbs.BACKENDS)
@@ -69,3 +73,90 @@ async def scratch_redis(request: pytest.FixtureRequest) -> AsyncIterator[tuple[A
     async for k in client.scan_iter(match=f"{keys.p}:*", count=500):
         await client.delete(k)
     await client.aclose()
+
+
+class ServiceFactory:
+    """Starts services (`python main.py serve`, tests/support/service.py) on a fake WeChat and stops
+    every one it started when its fixture ends; `factory(**kw)` takes Service's keyword arguments."""
+
+    def __init__(self, fake_url: str):
+        self.fake_url = fake_url
+        self.started: list[Service] = []
+
+    def __call__(self, **kw: Any) -> Service:
+        svc = Service(kw.pop("fake_url", self.fake_url), **kw)
+        self.started.append(svc)
+        return svc
+
+    def stop_all(self) -> None:
+        while self.started:
+            self.started.pop().stop()
+
+
+@pytest.fixture(scope="module")
+def start_service(fake: fakewx.FakeWeChat) -> Iterator[ServiceFactory]:
+    """The service factory: services started through it share the module's fake WeChat and live
+    until the module's tests are done (a test that needs its own stops it with `svc.stop()`)."""
+    factory = ServiceFactory(fake.url)
+    yield factory
+    factory.stop_all()
+
+
+@pytest.fixture
+def local_app(tmp_path: Any) -> Iterator[Callable[..., tuple[Any, Any]]]:
+    """Build an in-process app (call with config sections); yields (client, MpServer-for-signing)."""
+    import asyncio
+
+    from sanic_testing.reusable import ReusableClient
+
+    from bot.app import create_app
+    from bot.infra import migrate
+    from tests.support.config import make_settings
+    from tests.support.wxclient import MpServer
+
+    clients: list[Any] = []
+
+    def build(**sections: Any) -> tuple[Any, MpServer]:
+        sections.setdefault("database", {"url": f"sqlite://{tmp_path}/cb-{len(clients)}.sqlite3"})
+        sections.setdefault("redis", {"url": f"{dbs.REDIS}/12", "prefix": "fxcb" + uuid.uuid4().hex[:6]})
+        settings = make_settings(server={"port": free_port()}, **sections)
+        asyncio.run(migrate.upgrade(settings.database))
+        client = ReusableClient(create_app(settings, name="cb" + uuid.uuid4().hex[:10]), port=free_port())
+        client.run()
+        clients.append(client)
+        wx = settings.wechat
+        return client, MpServer("", wx.token, wx.encoding_aes_key or "A" * 43, wx.appid)
+
+    yield build
+    for client in clients:
+        client.stop()
+
+
+@pytest.fixture
+async def rl() -> AsyncIterator[tuple[Any, Any]]:
+    """(client, Keys) for the rate limiter's tests: a scratch key space on Redis db 4, deleted afterwards."""
+    import redis.asyncio as aioredis
+
+    from bot.keys import Keys
+
+    client = aioredis.from_url(f"{dbs.REDIS}/4", decode_responses=True)
+    keys = Keys("trl" + uuid.uuid4().hex[:8])
+    yield client, keys
+    async for k in client.scan_iter(match=f"{keys.p}:*", count=500):
+        await client.delete(k)
+    await client.aclose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium (playwright) for the module's page tests; skipped where none is installed."""
+    from tests.support.adminkit import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} missing: run scripts/install_browser.sh")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
