@@ -136,7 +136,7 @@ async def test_fails_open_quickly_when_redis_hangs() -> None:
 
 def test_every_limited_route_exists() -> None:
     """A renamed handler must not silently lose its limits."""
-    names = {protection.route_key(r.name) for r in create_app(make_settings()).router.routes}
+    names = {protection.route_key(r.name) for r in create_app(make_settings(), name="rl" + uuid.uuid4().hex[:8]).router.routes}
     assert set(protection.ROUTE_GROUPS) <= names
     assert set(protection.BODY_LIMITS) <= names
 
