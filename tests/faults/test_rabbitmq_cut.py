@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.parametrize("db_url", ["postgres"], 
 
 EVENTS = 150
 CUT_S = 3.0
-SECRET = "order-secret-test"  # tests/conftest.py BASE_CONFIG orders.secret
+SECRET = "order-secret-test"  # tests/support/config.py BASE_CONFIG orders.secret
 
 
 async def _publish_all(ch: aio_pika.abc.AbstractChannel, queue: str, events: list[dict[str, Any]],
