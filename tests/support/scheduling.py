@@ -27,7 +27,8 @@ def _module_scoped(item: pytest.Item) -> bool:
     if info is None:
         return False
     for name, defs in info.name2fixturedefs.items():
-        if name not in CHEAP_MODULE_FIXTURES and defs and defs[-1].scope in ("module", "package", "session"):
+        # session-scoped ones (a schema template, pytest-asyncio's loops) are made once per worker anyway
+        if name not in CHEAP_MODULE_FIXTURES and defs and defs[-1].scope in ("module", "package"):
             return True
     return False
 
