@@ -36,9 +36,9 @@ from bot.infra.signing import sign  # noqa: E402
 from bot.settings import ServerSettings  # noqa: E402
 from bot.web.session import SESSION_COOKIE, Sessions  # noqa: E402
 from models.lottery_rules import AliasTable  # noqa: E402
-from tests import fakewx  # noqa: E402
-from tests.paykit import WINDOW, notice_xml  # noqa: E402
-from tests.service import Service  # noqa: E402
+from tests.support import fakewx  # noqa: E402
+from tests.support.paykit import WINDOW, notice_xml  # noqa: E402
+from tests.support.service import Service  # noqa: E402
 
 LUA = r"""
 local reqs = dofile(os.getenv("FX_REQS"))

@@ -44,12 +44,12 @@ from bot.web.session import SESSION_COOKIE, Sessions  # noqa: E402
 from bot.web.session_epochs import EPOCH_TTL_S, epoch_key  # noqa: E402
 from models.redpacket import Help, RedPacket  # noqa: E402
 from models.user import User  # noqa: E402
-from tests import (
+from tests.support import (
     dbs,  # noqa: E402
     fakewx,  # noqa: E402
 )
-from tests.invariants import check_db_invariants  # noqa: E402
-from tests.service import Service, login  # noqa: E402
+from tests.support.invariants import check_db_invariants  # noqa: E402
+from tests.support.service import Service, login  # noqa: E402
 
 # A packet big enough that 2,000 helpers never split it out: every help is a real committed help.
 BIG = {"leverage": 1000, "max_amount": 100_000_000, "max_ratio": 1.0}

@@ -34,8 +34,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import poster_render  # noqa: E402  (bench/poster_render.py)
 from wrkhelp import WrkResult, run_plain, run_requests  # noqa: E402
 
-from tests import fakewx  # noqa: E402
-from tests.service import Service, login  # noqa: E402
+from tests.support import fakewx  # noqa: E402
+from tests.support.service import Service, login  # noqa: E402
 
 TARGET_RENDER_RATIO = 4.0
 TARGET_CACHED_SHARE = 0.5

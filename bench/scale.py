@@ -34,8 +34,8 @@ import asyncpg  # noqa: E402
 from bench import machine  # noqa: E402
 from bench.help_split import BIG, hot_packet_requests  # noqa: E402
 from bench.wrkhelp import run_requests  # noqa: E402
-from tests import fakewx  # noqa: E402
-from tests.service import Service  # noqa: E402
+from tests.support import fakewx  # noqa: E402
+from tests.support.service import Service  # noqa: E402
 
 LAUNCH = "2026-01-01"
 Row = Callable[[int], dict[str, Any]]

@@ -54,9 +54,9 @@ import httpx
 
 from bench.wrkhelp import Req, run_plain, run_requests, run_timed
 from handlers.redpacket import messages as wx_redpacket
-from tests import fakewx
-from tests.service import Service
-from tests.wxclient import MpServer, mp_server
+from tests.support import fakewx
+from tests.support.service import Service
+from tests.support.wxclient import MpServer, mp_server
 
 REDIS_DB = 13
 TARGET_RATIO, TARGET_P99_MS = 0.40, 50.0
@@ -66,7 +66,7 @@ KEYWORDS = tuple(os.environ.get("FX_KEYWORDS", "红包,帮助").split(","))
 # Every message still passes both callback limits (two Redis round trips), but the per-IP one is
 # raised: all of wrk's traffic comes from 127.0.0.1, and the default 60000/min would cap the run.
 LIMITS = {"callbacks": {"per_ip": {"limit": 100_000_000}, "per_user": {"limit": 300}},
-          "redis_timeout_s": 0.25}  # production's (tests/service.py gives the tests' services 2 s)
+          "redis_timeout_s": 0.25}  # production's (tests/support/service.py gives the tests' services 2 s)
 RUN_LIMIT_S = 240  # well inside WeChat's 300 s timestamp window, counted from generation
 TEXT_XML = ("<xml><ToUserName><![CDATA[gh_fission]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
             "<CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"

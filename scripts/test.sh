@@ -11,7 +11,10 @@ bash scripts/setup.sh dev
 [[ -x scripts/install_browser.sh ]] && bash scripts/install_browser.sh
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null 2>&1 || true
 set +e
-.venv/bin/python -m pytest "$@"
+# spread over xdist workers (tests/support/scheduling.py says how): most tests wait on services,
+# databases and subprocesses, so 3 workers beat 2 even on a 2-core machine; FISSION_TEST_WORKERS=0
+# runs everything in this one process
+.venv/bin/python -m pytest -n "${FISSION_TEST_WORKERS:-3}" --dist loadgroup "$@"
 rc=$?
 set -e
 if [[ $rc -eq 5 ]]; then echo "no tests ran" >&2; exit 1; fi

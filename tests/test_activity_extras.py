@@ -15,10 +15,10 @@ import pytest
 
 from models.activity_rules import activity_types, guarantee_due, pick_weighted, validate_activity_extras
 from models.lottery import DrawStreak, LotteryActivity, LotteryDraw, LotteryPrize
-from tests import fakewx
-from tests.paykit import WINDOW, activity, admin_client, ctx, draw, lottery_config, paid, send_notice, uid
-from tests.service import Service, login
-from tests.test_lottery_rules import imported_roots
+from tests.support import fakewx
+from tests.support.imports import imported_roots
+from tests.support.paykit import WINDOW, activity, admin_client, ctx, draw, lottery_config, paid, send_notice, uid
+from tests.support.service import Service, login
 
 # the goods prize is (nearly) never drawn by chance: a win is the guarantee's doing
 RARE = [{"name": "保温杯", "kind": "goods", "weight": 1, "stock": 10},

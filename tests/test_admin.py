@@ -22,9 +22,9 @@ from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage
 from models.redpacket import PlatformOrder, RedPacket
 from models.user import User
-from tests import fakewx
-from tests.service import Service, login
-from tests.wxclient import fixture_xml, unique_msg_id, work_server
+from tests.support import fakewx
+from tests.support.service import Service, login
+from tests.support.wxclient import fixture_xml, unique_msg_id, work_server
 
 LIMITS = {"daily_help_limit": 20, "daily_same_owner_limit": 20}
 

@@ -17,12 +17,11 @@ import httpx
 import pytest
 
 from handlers.admin.campaign_page import activity_data, config_data, template_data
-from tests import fakewx
-from tests.conftest import ROOT
-from tests.paykit import SH, WINDOW, admin_client, send_notice, uid
-from tests.service import Phone, Service, login
-from tests.test_admin_login import ADMINS, wecom_sign_in
-from tests.test_admin_page import CHROMIUM, CHROMIUM_ARGS, csrf_of
+from tests.support import fakewx
+from tests.support.adminkit import ADMINS, CHROMIUM, CHROMIUM_ARGS, csrf_of, wecom_sign_in
+from tests.support.config import ROOT
+from tests.support.paykit import SH, WINDOW, admin_client, send_notice, uid
+from tests.support.service import Phone, Service, login
 
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 START, END = "2020-01-01T00:00", "2040-01-01T00:00"  # what a datetime-local input sends

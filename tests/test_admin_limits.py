@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests import fakewx
-from tests.service import Service
+from tests.support import fakewx
+from tests.support.service import Service
 
 PER_IP, PER_TOKEN = 5, 8
 

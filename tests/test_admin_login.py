@@ -11,7 +11,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
@@ -22,13 +21,12 @@ from bot.web.admin_api import requires_role
 from handlers.admin import audit_routes
 from handlers.admin.audit import Role
 from handlers.admin.page import ADMIN_TTL_S
-from tests import fakewx
-from tests.conftest import ROOT
-from tests.paykit import admin_client
-from tests.service import Phone, Service
-from tests.test_admin_page import CHROMIUM, CHROMIUM_ARGS, csrf_of
+from tests.support import fakewx
+from tests.support.adminkit import ADMINS, CHROMIUM, CHROMIUM_ARGS, csrf_of, wecom_sign_in
+from tests.support.config import ROOT
+from tests.support.paykit import admin_client
+from tests.support.service import Phone, Service
 
-ADMINS = {"viewer1": "viewer", "op1": "operator", "boss1": "owner"}
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 
 
@@ -37,19 +35,6 @@ def svc(fake: fakewx.FakeWeChat) -> Iterator[Service]:
     s = Service(fake.url, workers=1, redis_db=9, wecom={"oauth_base": fake.url, "admins": ADMINS})
     yield s
     s.stop()
-
-
-def wecom_sign_in(svc: Service, userid: str) -> tuple[Phone, httpx.Response]:
-    """The browser's trip: /admin/wecom/login → WeCom authorize (state) → our callback with a code."""
-    c = Phone(base_url=svc.base, timeout=30, follow_redirects=False)
-    r = c.get("/admin/wecom/login")
-    assert r.status_code == 302
-    target = urlparse(r.headers["location"])
-    q = {k: v[0] for k, v in parse_qs(target.query).items()}
-    assert target.path == "/connect/oauth2/authorize" and r.headers["location"].endswith("#wechat_redirect")
-    assert (q["appid"], q["agentid"], q["scope"]) == (svc.config["wecom"]["corpid"], "1000005", "snsapi_base")
-    assert q["redirect_uri"] == f"{svc.base}/admin/wecom/callback"
-    return c, c.get("/admin/wecom/callback", params={"code": "code-" + userid, "state": q["state"]})
 
 
 def listed(svc: Service, openid: str) -> bool:
@@ -194,7 +179,7 @@ def test_viewer_and_owner_in_chromium(browser: Any, svc: Service, fake: fakewx.F
 
 
 def test_wecom_commands_follow_the_roles(svc: Service) -> None:
-    from tests.wxclient import fixture_xml, unique_msg_id, work_server
+    from tests.support.wxclient import fixture_xml, unique_msg_id, work_server
 
     work = work_server(svc.base, svc.config)
     for userid, answer in (("viewer1", "你的账号只能查看数据"), ("op1", "已拉黑")):

@@ -6,14 +6,11 @@ test-artifacts/."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,17 +18,17 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from handlers.admin.chart import burn_svg, cumulative, funnel_steps, nice_ceiling
-from tests import fakewx
-from tests.conftest import ROOT
-from tests.pagekit import help_once, shared_packet
-from tests.service import Phone, Service, login
+from tests.support import fakewx
+from tests.support.adminkit import (
+    ARTIFACTS,
+    csrf_of,
+    dead_letter,
+    until,
+)
+from tests.support.pagekit import help_once, shared_packet
+from tests.support.service import Phone, Service, login
 
 REDIS_DB = 4
-TEMPLATE = "/cgi-bin/message/template/send"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-ARTIFACTS = Path(ROOT) / "test-artifacts"
 
 
 # ---- pure pieces ------------------------------------------------------------------------------
@@ -82,32 +79,6 @@ def admin_session(svc: Service) -> Iterator[Phone]:
         r = c.post("/admin/login", data={"token": svc.config["admin"]["token"]})
         assert r.status_code == 303 and r.headers["location"] == "/admin"
         yield c
-
-
-def csrf_of(page_html: str) -> str:
-    m = re.search(r'name="csrf" value="([0-9a-f]{32})"', page_html)
-    assert m, "no form token on the page"
-    return m.group(1)
-
-
-def until(predicate: Any, timeout_s: float = 20) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
-
-
-def dead_letter(svc: Service, api: httpx.Client, fake: fakewx.FakeWeChat) -> int:
-    """A packet issued while WeChat refuses its template message for good (43101): a dead letter."""
-    fake.inject(TEMPLATE, fakewx.Fault(errcode=43101))
-    packet = svc.order_event(openid=f"oap-{uuid.uuid4().hex[:8]}").json()["packet"]
-    key = f"packet:{packet['id']}:issued"
-    rows = until(lambda: [d for d in api.get("/admin/api/outbox/dead").json()["dead"] if d["key"] == key])
-    assert "43101" in rows[0]["last_error"]
-    return int(rows[0]["id"])
 
 
 def outbox_status(svc: Service, outbox_id: int) -> str:
@@ -183,18 +154,6 @@ def test_dead_letter_api_retry(svc: Service, api: httpx.Client, fake: fakewx.Fak
 
 
 # ---- in Chromium ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} missing: run scripts/install_browser.sh")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def log_in_and_watch_the_funnel(page: Any, svc: Service, api: httpx.Client) -> None:

@@ -26,8 +26,7 @@ from bot.wechat.admission import (
     CallbackAdmission,
     Delivery,
 )
-from tests.service import free_port
-from tests.test_ratelimit import rl  # noqa: F401 - the fixture: a scratch key space on Redis db 4
+from tests.support.service import free_port
 
 REDIS_DB = 4
 NOW = dt.datetime(2026, 12, 3, 12, tzinfo=dt.UTC)

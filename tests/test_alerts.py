@@ -29,8 +29,8 @@ from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage
 from models.redpacket_rules import HelpRules
 from models.user import User
-from tests import fakewx
-from tests.conftest import make_settings
+from tests.support import fakewx
+from tests.support.config import make_settings
 
 REDIS_DB = 13
 SH = ZoneInfo("Asia/Shanghai")

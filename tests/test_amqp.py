@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import time
 import uuid
@@ -18,27 +17,26 @@ import aio_pika
 import pytest
 
 from bot.clock import utcnow
-from bot.infra.amqp import ATTEMPTS_HEADER, SIGNATURE_HEADER, OrderConsumer, dead_letter_names
+from bot.infra.amqp import (
+    ATTEMPTS_HEADER,
+    SIGNATURE_HEADER,
+    OrderConsumer,
+    dead_letter_names,
+)
 from bot.infra.signing import sign
 from bot.jobs import alerts
 from handlers.redpacket.orders import EventResult, OrderEventIn, handle_order_event
 from models.outbox import OutboxMessage
 from models.redpacket import RedPacket
-from tests import fakewx
-from tests.conftest import make_settings
-from tests.service import Service
+from tests.support import fakewx
+from tests.support.amqpkit import AMQP_URL, event
+from tests.support.config import make_settings
+from tests.support.service import Service
 
-AMQP_URL = os.environ.get("FISSION_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")
 REDIS_DB = 14
 pytestmark = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 RP = make_settings(server={"port": 8000}).redpacket
 ORDERS_SECRET = make_settings(server={"port": 8000}).orders.secret
-
-
-def event(**kw: Any) -> dict[str, Any]:
-    return {"event_id": uuid.uuid4().hex, "type": "confirmed", "order_no": uuid.uuid4().hex[:18],
-            "openid": "o-" + uuid.uuid4().hex[:8], "goods_name": "保温杯", "paid_amount": 20000,
-            "coupon_price": 20000, "cashback": 2500, **kw}
 
 
 async def use_case(ev: OrderEventIn) -> EventResult:

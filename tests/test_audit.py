@@ -22,12 +22,11 @@ from handlers.admin.audit import Actor, AuditFilter, Channel, Role, audit_entrie
 from main import build_app
 from models.audit import AuditEntry
 from models.user import BlacklistEntry
-from tests import fakewx
-from tests.conftest import make_settings
-from tests.paykit import WINDOW, admin_client, send_notice, uid
-from tests.service import Phone, Service, login
-from tests.test_admin_page import csrf_of, dead_letter
-from tests.test_lottery_admin import TEMPLATE
+from tests.support import fakewx
+from tests.support.adminkit import COUPON_TEMPLATE, csrf_of, dead_letter
+from tests.support.config import make_settings
+from tests.support.paykit import WINDOW, admin_client, send_notice, uid
+from tests.support.service import Phone, Service, login
 
 EXEMPT = {"admin_page.login", "admin_page.logout"}
 
@@ -135,7 +134,7 @@ class World:
 
     def __init__(self, svc: Service, api: httpx.Client, fake: fakewx.FakeWeChat) -> None:
         self.svc, self.api, self.fake = svc, api, fake
-        self.template = api.post("/admin/api/coupon-templates", json=TEMPLATE).json()
+        self.template = api.post("/admin/api/coupon-templates", json=COUPON_TEMPLATE).json()
         prizes = [{"name": "台灯", "kind": "goods", "weight": 1, "stock": 3}]
         self.activity = api.post("/admin/api/activities", json={"name": "审计抽奖", **WINDOW, "frequency": 0,
                                                                 "prizes": prizes}).json()
@@ -233,7 +232,7 @@ RECIPES: dict[str, Recipe] = {
     "admin_page.campaign_pause": lambda w, api, p: _form(p, "/admin/campaign/pause", reason="audit"),
     "admin_page.campaign_resume": lambda w, api, p: _form(p, "/admin/campaign/resume"),
     "admin_page.settings_change": _page_settings,
-    "coupon_admin.create": lambda w, api, p: api.post("/admin/api/coupon-templates", json=TEMPLATE),
+    "coupon_admin.create": lambda w, api, p: api.post("/admin/api/coupon-templates", json=COUPON_TEMPLATE),
     "coupon_admin.update": lambda w, api, p: api.patch(f"/admin/api/coupon-templates/{w.template['id']}",
                                                        json={"name": "改名的券"}),
     "coupon_admin.disable": lambda w, api, p: api.post(f"/admin/api/coupon-templates/{w.template['id']}/disable"),
@@ -282,7 +281,7 @@ def test_every_admin_write_route_writes_its_row(svc: Service, api: httpx.Client,
 def test_updates_record_before_and_after(svc: Service, api: httpx.Client) -> None:
     cfg = api.post("/admin/api/pay-configs", json={"product_code": "BA1", "min_amount": 100, "kind": "coupon",
                                                    "coupon_template_ids": [api.post("/admin/api/coupon-templates",
-                                                                                    json=TEMPLATE).json()["id"]],
+                                                                                    json=COUPON_TEMPLATE).json()["id"]],
                                                    **WINDOW}).json()
     api.patch(f"/admin/api/pay-configs/{cfg['id']}", json={"min_amount": 250})
     row = audit_rows(svc, "payconfig_admin.update")[0]
@@ -324,7 +323,7 @@ def test_the_page_lists_and_filters_the_log(svc: Service, api: httpx.Client, pag
 
 
 def test_wecom_commands_are_recorded_under_the_sender(svc: Service) -> None:
-    from tests.wxclient import fixture_xml, unique_msg_id, work_server
+    from tests.support.wxclient import fixture_xml, unique_msg_id, work_server
 
     openid = uid("o-wc-")
     xml = fixture_xml("wecom_text_block.xml", Content=f"block {openid}", MsgId=unique_msg_id())

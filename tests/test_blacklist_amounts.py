@@ -9,7 +9,7 @@ from models.enums import HelperKind, LedgerKind, PacketStatus
 from models.ledger import LedgerEntry
 from models.redpacket import Help, RedPacket
 from models.user import BlacklistEntry, User
-from tests.test_storage import NOW, ctx, issue, users
+from tests.support.storage import NOW, ctx, issue, users
 
 
 async def ten_fen_packet() -> RedPacket:

@@ -9,7 +9,6 @@ saved as a screenshot under test-artifacts/. A hostile nickname renders as text:
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,19 @@ from typing import Any
 import pytest
 
 from models.money import yuan
-from tests import fakewx
-from tests.conftest import ROOT
-from tests.pagekit import Shared, expire, help_once, refund, shared_packet, tiny_packet, uid
-from tests.service import Service
+from tests.support import fakewx
+from tests.support.browserkit import Phone
+from tests.support.config import ROOT
+from tests.support.pagekit import (
+    Shared,
+    expire,
+    help_once,
+    refund,
+    shared_packet,
+    tiny_packet,
+    uid,
+)
+from tests.support.service import Service
 
 pytestmark = pytest.mark.slow
 sync_api = pytest.importorskip("playwright.sync_api")  # requirements-dev.txt
@@ -30,21 +38,7 @@ REDIS_DB = 9
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-VIEWPORT = {"width": 375, "height": 812}
-PHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-            "Mobile/15E148")
 ARTIFACTS = Path(ROOT) / "test-artifacts"
-TIMEOUT_MS = 15_000
-WX_STUB = """
-window.__wx = {config: null, shared: null, timeline: null};
-window.wx = {
-  config: function (c) { window.__wx.config = c; },
-  ready: function (f) { setTimeout(f, 0); },
-  error: function () {},
-  updateAppMessageShareData: function (d) { window.__wx.shared = d; },
-  updateTimelineShareData: function (d) { window.__wx.timeline = d; }
-};
-"""
 
 
 @pytest.fixture(scope="module")
@@ -52,54 +46,6 @@ def svc(fake: fakewx.FakeWeChat) -> Iterator[Service]:
     s = Service(fake.url, workers=1, redis_db=REDIS_DB)
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} missing: run scripts/install_browser.sh")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-class Phone:
-    """One person's phone: a browser context logged in to the fake WeChat as `openid`."""
-
-    def __init__(self, browser: Any, fake: fakewx.FakeWeChat, openid: str, wx_stub: bool = False):
-        self.ctx = browser.new_context(viewport=VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                       user_agent=PHONE_UA, locale="zh-CN")
-        self.ctx.set_default_timeout(TIMEOUT_MS)
-        self.ctx.add_cookies([{"name": "wxuser", "value": openid, "url": fake.url}])
-        if wx_stub:
-            self.ctx.add_init_script(WX_STUB)
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.page = self.ctx.new_page()
-        self.page.on("dialog", self._dialog)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def open(self, svc: Service, path: str) -> Any:
-        """Open a page of ours; without a session this goes through OAuth and lands back on `path`."""
-        self.page.goto(svc.base + path)
-        self.page.wait_for_load_state("networkidle")
-        assert self.page.url.split("#")[0] == svc.base + path  # WeChat's #wechat_redirect may stay on
-        return self.page
-
-    def state(self) -> str:
-        return str(self.page.get_attribute("body", "data-state"))
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-    def close(self) -> None:
-        self.ctx.close()
 
 
 def _visible_state(page: Any, state: str) -> None:

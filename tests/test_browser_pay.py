@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 
-from tests import fakewx
-from tests.paykit import post_token, register_order, uid
-from tests.seedpay import seed_body
-from tests.service import Service
-from tests.test_browser import Phone, browser  # noqa: F401 - the module-scoped browser fixture
-from tests.test_seed_payments import TOKEN, setup_lottery
+from tests.support import fakewx
+from tests.support.browserkit import Phone
+from tests.support.paykit import post_token, register_order, uid
+from tests.support.seedpay import TOKEN, seed_body, setup_lottery
+from tests.support.service import Service
 
 pytestmark = pytest.mark.slow
 

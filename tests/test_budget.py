@@ -23,8 +23,8 @@ from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage
 from models.redpacket import Help, RedPacket
 from models.redpacket_rules import help_amount
-from tests.conftest import make_settings
-from tests.test_storage import NOW, RP, SH, ctx, event, issue, users
+from tests.support.config import make_settings
+from tests.support.storage import NOW, RP, SH, ctx, event, issue, users
 
 
 async def counters() -> dict[str, int]:

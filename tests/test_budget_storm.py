@@ -1,6 +1,6 @@
 """A hard budget under 200 concurrent helps on a 2-process service (PostgreSQL and MariaDB, real
 Redis): what is spent never crosses the budget by one fen, every other invariant holds, and the
-budget counters equal the ledger. Checked in the database afterwards (tests/invariants.py).
+budget counters equal the ledger. Checked in the database afterwards (tests/support/invariants.py).
 
 The race itself (two transactions judging the budget on the same figure) is pinned down by
 tests/test_budget.py::test_concurrent_batches_never_cross_the_budget, which fails when the
@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from tests import fakewx
-from tests.invariants import check_db_invariants
-from tests.service import Service, login
-from tests.test_storm import _login_all
+from tests.support import fakewx
+from tests.support.helpstorm import login_all
+from tests.support.invariants import check_db_invariants
+from tests.support.service import Service, login
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +53,7 @@ async def test_two_hundred_concurrent_helps_never_cross_the_budget(fake: fakewx.
         # one packet per helper: two processes' batches seldom lock the same packet, so only the
         # budget counters' lock stands between them and a crossed budget
         tokens = _tokens(svc, HELPERS)
-        phones = await _login_all(svc.base, HELPERS)
+        phones = await login_all(svc.base, HELPERS)
 
         async def press(i: int) -> Any:
             return await phones[i].post(f"/api/share/{tokens[i % len(tokens)]}/help")

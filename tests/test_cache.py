@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.infra.cache import connect, hiredis_packing
 from bot.settings import RedisSettings
-from tests.dbs import REDIS
+from tests.support.dbs import REDIS
 
 ARG = st.one_of(st.text(max_size=30), st.binary(max_size=30), st.integers(-2**63, 2**63),
                 st.floats(allow_nan=False, allow_infinity=False))

@@ -20,9 +20,9 @@ import redis
 
 from handlers.admin import wecom as wx_admin
 from handlers.redpacket import messages as wx_redpacket
-from tests import fakewx
-from tests.service import Service, login
-from tests.wxclient import (
+from tests.support import fakewx
+from tests.support.service import Service, login
+from tests.support.wxclient import (
     MpServer,
     WorkServer,
     fixture_bytes,

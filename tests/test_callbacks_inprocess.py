@@ -6,54 +6,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sanic_testing.reusable import ReusableClient
 
-from bot.infra import migrate
 from bot.web import metrics
 from bot.wechat.callbacks import reply_text
 from bot.wechat.messages import Article, NewsReply, TextReply
 from handlers.admin import wecom as wx_admin
 from handlers.redpacket import messages as wx_redpacket
-from main import build_app
-from tests import fakewx
-from tests.conftest import make_config, make_settings
-from tests.dbs import REDIS
-from tests.service import free_port
-from tests.wxclient import MpServer, fixture_xml, unique_msg_id, work_server
+from tests.support import fakewx
+from tests.support.config import make_config
+from tests.support.wxclient import (
+    fixture_xml,
+    post_signed,
+    unique_msg_id,
+    work_server,
+)
 
 # ---- in-process view tests (SQLite file, real Redis db 12) -----------------------------------
-
-
-@pytest.fixture
-def local_app(tmp_path: Any) -> Iterator[Any]:
-    """Build an in-process app (call with config sections); yields (client, MpServer-for-signing)."""
-    clients: list[Any] = []
-
-    def build(**sections: Any) -> tuple[Any, MpServer]:
-        sections.setdefault("database", {"url": f"sqlite://{tmp_path}/cb-{len(clients)}.sqlite3"})
-        sections.setdefault("redis", {"url": f"{REDIS}/12", "prefix": "fxcb" + uuid.uuid4().hex[:6]})
-        settings = make_settings(server={"port": free_port()}, **sections)
-        asyncio.run(migrate.upgrade(settings.database))
-        client = ReusableClient(build_app(settings, name="cb" + uuid.uuid4().hex[:10]), port=free_port())
-        client.run()
-        clients.append(client)
-        wx = settings.wechat
-        return client, MpServer("", wx.token, wx.encoding_aes_key or "A" * 43, wx.appid)
-
-    yield build
-    for client in clients:
-        client.stop()
-
-
-def _post(client: Any, mp: MpServer, xml: str, **how: Any) -> Any:
-    params, body = mp.signed(xml, **how)
-    _, response = client.post("/wechat/mp", params=params, content=body)
-    return response
 
 
 def _counted(outcome: str) -> float:
@@ -77,7 +48,7 @@ def test_late_reply_answers_success_in_time_then_sends_a_customer_service_messag
     monkeypatch.setattr(wx_redpacket, "live_packets", slow_packets)
     late_before = _counted("late")
     started = time.perf_counter()
-    response = _post(client, mp, fixture_xml("text_hongbao.xml", FromUserName="o-late", MsgId=unique_msg_id()))
+    response = post_signed(client, mp, fixture_xml("text_hongbao.xml", FromUserName="o-late", MsgId=unique_msg_id()))
     assert (response.status, response.text) == (200, "success")
     assert _counted("late") == late_before + 1
     assert time.perf_counter() - started < 1.0  # answered before the handler was done
@@ -119,18 +90,18 @@ def test_a_failing_handler_releases_its_claim_so_the_retry_runs(local_app: Any,
     failed_before = _counted("failed")
     with monkeypatch.context() as m:
         m.setattr(wx_redpacket, "live_packets", broken)
-        failed = _post(client, mp, xml)
+        failed = post_signed(client, mp, xml)
     assert failed.status == 500 and failed.json["error"] == "internal"
     assert _counted("failed") == failed_before + 1
-    retried = _post(client, mp, xml)
+    retried = post_signed(client, mp, xml)
     assert retried.status == 200 and wx_redpacket.NO_PACKETS_TEXT in retried.text
 
 
 def test_plain_only_account_refuses_safe_mode_and_wecom_without_key_is_closed(local_app: Any) -> None:
     client, mp = local_app(wechat={"encoding_aes_key": ""}, wecom={"encoding_aes_key": ""})
     xml = fixture_xml("text_help.xml", MsgId=unique_msg_id())
-    assert _post(client, mp, xml).status == 200
-    refused = _post(client, mp, xml, aes=True)
+    assert post_signed(client, mp, xml).status == 200
+    refused = post_signed(client, mp, xml, aes=True)
     assert (refused.status, refused.json["error"]) == (400, "malformed_query")
     _, closed = client.post("/wechat/work", params={"msg_signature": "x", "timestamp": "1", "nonce": "n"},
                             content=b"<xml/>")
@@ -142,7 +113,7 @@ def test_redis_down_still_answers(local_app: Any) -> None:
     client, mp = local_app(redis={"url": "redis://127.0.0.1:1/0", "prefix": "fxdown"})
     xml = fixture_xml("text_help.xml", MsgId=unique_msg_id())
     for _ in range(2):
-        response = _post(client, mp, xml)
+        response = post_signed(client, mp, xml)
         assert response.status == 200 and wx_redpacket.HELP_TEXT.splitlines()[0] in response.text
 
 

@@ -1,5 +1,5 @@
 """Downgrade and replay of `/wechat/mp` and `/wechat/work` (bot/wechat/callback_guard.py), from an
-attacker's side: requests are built with wechatpy as WeChat builds them (tests/wxclient.py), then
+attacker's side: requests are built with wechatpy as WeChat builds them (tests/support/wxclient.py), then
 reused. The replay tests run against the real service (2 processes, PostgreSQL, Redis: the nonce
 memory is shared by every process); the `wechat.mode` tests run in-process with their config."""
 
@@ -15,10 +15,18 @@ import pytest
 
 from bot.settings import SettingsError, load_settings
 from handlers.redpacket import messages as wx_redpacket
-from tests import fakewx
-from tests.service import Service, login
-from tests.test_callbacks_inprocess import _post, local_app  # noqa: F401 - the fixture
-from tests.wxclient import MpServer, WorkServer, fixture_xml, mp_server, sha1_sig, unique_msg_id, work_server
+from tests.support import fakewx
+from tests.support.service import Service, login
+from tests.support.wxclient import (
+    MpServer,
+    WorkServer,
+    fixture_xml,
+    mp_server,
+    post_signed,
+    sha1_sig,
+    unique_msg_id,
+    work_server,
+)
 
 
 @pytest.fixture(scope="module")
@@ -122,13 +130,13 @@ def test_safe_mode_refuses_a_plain_post_signed_like_a_url_check(local_app: Any) 
     client, mp = local_app(wechat={"mode": "safe"})
     xml = fixture_xml("text_help.xml", MsgId=unique_msg_id())
     for how in ({}, {"signature": "0" * 40}):
-        refused = _post(client, mp, xml, **how)
+        refused = post_signed(client, mp, xml, **how)
         assert (refused.status, refused.json["error"]) == (403, "wrong_mode")
     params, _ = mp.signed(xml)  # a URL check's query, sent as a message
     assert params["signature"] == sha1_sig(mp.token, params["timestamp"], params["nonce"])
     _, r = client.post("/wechat/mp", params=params, content=xml)
     assert r.status == 403
-    served = _post(client, mp, xml, aes=True)
+    served = post_signed(client, mp, xml, aes=True)
     assert served.status == 200 and "<Encrypt>" in served.text
 
 
@@ -136,8 +144,8 @@ def test_plain_mode_refuses_encrypted_posts(local_app: Any) -> None:  # noqa: F8
     """`plain` (the account sends plain messages only): an encrypted POST is refused 403 too. The
     default `compat` takes both (tests/test_callbacks.py sends both to a default service)."""
     plain, mp = local_app(wechat={"mode": "plain"})
-    assert _post(plain, mp, fixture_xml("text_help.xml", MsgId=unique_msg_id())).status == 200
-    refused = _post(plain, mp, fixture_xml("text_help.xml", MsgId=unique_msg_id()), aes=True)
+    assert post_signed(plain, mp, fixture_xml("text_help.xml", MsgId=unique_msg_id())).status == 200
+    refused = post_signed(plain, mp, fixture_xml("text_help.xml", MsgId=unique_msg_id()), aes=True)
     assert (refused.status, refused.json["error"]) == (403, "wrong_mode")
 
 

@@ -33,10 +33,10 @@ from bot.wechat.admission import HANDLE, REPLAYED, Admitter, Delivery
 from bot.wechat.token import Credential, CredentialCache
 from handlers.redpacket.cache import HelpCache, PacketFacts
 from models.redpacket_rules import HelpRules
-from tests import dbs, fakewx
-from tests.cluster import RedisClusterNodes, RedisSentinelNodes
-from tests.service import Service, free_port, login
-from tests.test_storm import HELPERS, LIMITS, _check_invariants, _login_all, _packets, _storm
+from tests.support import dbs, fakewx
+from tests.support.cluster import RedisClusterNodes, RedisSentinelNodes
+from tests.support.helpstorm import HELPERS, LIMITS, check_storm_invariants, hot_packets, login_all, press_storm
+from tests.support.service import Service, free_port, login
 
 pytestmark = pytest.mark.slow
 
@@ -70,12 +70,12 @@ async def test_storm_on_two_instances_sharing_a_redis_cluster(fake: fakewx.FakeW
     b = Service(fake.url, **shared)
     try:
         before = sum(cluster.keys_per_node().values())
-        _packets_, tokens = _packets(a)
-        phones = await _login_all(a.base, HELPERS // 2) + await _login_all(b.base, HELPERS - HELPERS // 2)
+        _packets_, tokens = hot_packets(a)
+        phones = await login_all(a.base, HELPERS // 2) + await login_all(b.base, HELPERS - HELPERS // 2)
         started = time.monotonic()
-        results = await _storm(phones, tokens)
+        results = await press_storm(phones, tokens)
         took = time.monotonic() - started
-        figures = await _check_invariants(db_url, results)
+        figures = await check_storm_invariants(db_url, results)
         late = assert_every_helper_helped_or_came_too_late(results)
         assert late == 0 or figures["split_out"] == len(tokens)  # "too late" only once all were split out
         assert {p.base_url.port for p in phones} == {a.port, b.port}

@@ -16,9 +16,9 @@ from handlers.coupons.grants import claim_payment_coupons
 from handlers.coupons.routes import claim_shared, my_coupons, redeem, share_coupon
 from models.coupon import CouponAction, CouponHistory, UserCoupon
 from models.coupon_rules import CouponStatus
-from tests import fakewx
-from tests.paykit import NOW, SH, WINDOW, admin_client, coupon_config, paid, send_notice, template, uid
-from tests.service import Service, login
+from tests.support import fakewx
+from tests.support.paykit import NOW, SH, WINDOW, admin_client, coupon_config, paid, send_notice, template, uid
+from tests.support.service import Service, login
 
 LATER = NOW + dt.timedelta(days=30)
 

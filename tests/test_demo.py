@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.conftest import ROOT
+from tests.support.config import ROOT
 
 
 def row(out: str, label: str) -> str:

@@ -16,7 +16,7 @@ import yaml
 
 from bot.infra.devmode import SHIPPED_SECRETS
 from bot.settings import SettingsError, load_settings
-from tests.conftest import BASE_CONFIG, ROOT, make_config
+from tests.support.config import BASE_CONFIG, ROOT, make_config
 
 EMBEDDED = Path(ROOT) / "config.yaml"
 
@@ -111,7 +111,7 @@ def test_python_main_py_still_serves_with_a_banner(tmp_path: Path) -> None:
     finally:
         os.killpg(proc.pid, 15)
         try:
-            proc.wait(60)
+            proc.wait(10)  # it once took the whole minute it was given here, and the suite waited with it
         except subprocess.TimeoutExpired:  # stopping is not what this test is about
             os.killpg(proc.pid, 9)
             proc.wait(10)

@@ -1,6 +1,6 @@
 """`bot.wechat.dispatch`: a routed handler run under WeChat's passive-reply deadline — rendered in time,
 handed over when late, inline handlers in the caller's task, failures logged, stragglers drained.
-Messages, fixtures and the sample router come from tests/test_router.py."""
+Messages, fixtures and the sample router come from tests/support/routerkit.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.wechat.crypto import parse_xml_fields
 from bot.wechat.dispatch import BackgroundTasks, dispatch
 from bot.wechat.messages import ReplyLike, TextReply, WxMessage
 from bot.wechat.router import Router, inline
-from tests.test_router import NOW, build_router, load, text
+from tests.support.routerkit import NOW, build_router, load, text
 
 
 @pytest.mark.asyncio

@@ -20,9 +20,9 @@ import httpx
 import pytest
 
 from models.export_rules import BOM, cell, day_range, range_of
-from tests import fakewx
-from tests.paykit import admin_client
-from tests.service import Phone, Service
+from tests.support import fakewx
+from tests.support.paykit import admin_client
+from tests.support.service import Phone, Service
 
 SH = ZoneInfo("Asia/Shanghai")
 ROWS = int(os.environ.get("FISSION_EXPORT_ROWS", "200000"))

@@ -14,9 +14,9 @@ from sanic_testing.reusable import ReusableClient
 
 from bot.infra import migrate
 from main import build_app
-from tests.conftest import make_settings
-from tests.dbs import REDIS
-from tests.service import free_port
+from tests.support.config import make_settings
+from tests.support.dbs import REDIS
+from tests.support.service import free_port
 
 CHROME_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
                  "application/signed-exchange;v=b3;q=0.7")

@@ -22,8 +22,8 @@ import redis.asyncio as aioredis
 from bot.keys import Keys
 from bot.wechat.gateway import WxErrcode, WxGateway, WxGatewayError, send_custom_text
 from bot.wechat.token import Credential, CredentialCache
-from tests import dbs, fakewx
-from tests.conftest import ROOT, make_settings
+from tests.support import dbs, fakewx
+from tests.support.config import ROOT, make_settings
 
 REDIS_DB = 11
 TEMPLATE = "/cgi-bin/message/template/send"

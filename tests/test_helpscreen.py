@@ -20,8 +20,8 @@ from handlers.redpacket.expiry import expire_overdue
 from handlers.redpacket.orders import apply_order_event
 from models.enums import PacketStatus
 from models.redpacket_rules import HelpRules, local_day, next_local_midnight
-from tests.conftest import make_settings
-from tests.test_storage import RP, SH, event, issue, users
+from tests.support.config import make_settings
+from tests.support.storage import RP, SH, event, issue, users
 
 REDIS_DB = 12
 # Redis expires cached packet facts at the packet's expiry + a day by the real clock: the packets of
@@ -123,7 +123,7 @@ async def test_remembered_outcomes_refuse_the_next_batch(orm: str, scratch_redis
 async def test_redis_down_leaves_every_decision_to_the_database(orm: str, one_script: bool) -> None:
     import redis.asyncio as aioredis
 
-    from tests.service import free_port
+    from tests.support.service import free_port
 
     dead = aioredis.from_url(f"redis://127.0.0.1:{free_port()}/0", decode_responses=True, socket_connect_timeout=1)
     hc = cache(dead, Keys("down"), one_script, help={"per_ip": {"limit": 1}, "per_user": {"limit": 1}})

@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 
 from bot.infra.signing import sign
 from main import build_app
-from tests import fakewx
-from tests.conftest import make_settings
-from tests.paykit import WINDOW, admin_client, send_notice, uid
-from tests.service import Service, alogin, login
-from tests.wxclient import sha1_sig
+from tests.support import fakewx
+from tests.support.config import make_settings
+from tests.support.paykit import WINDOW, admin_client, send_notice, uid
+from tests.support.service import Service, alogin, login
+from tests.support.wxclient import sha1_sig
 
 REDIS_DB = 2
 BODY_METHODS = {"POST", "PUT", "PATCH"}

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from bot.infra.signing import sign
-from tests import fakewx
-from tests.service import Phone, Service, login
+from tests.support import fakewx
+from tests.support.service import Phone, Service, login
 
 ERR_KEYS = {"error", "message"}
 

@@ -26,9 +26,9 @@ import redis.asyncio as aioredis
 
 from bot.keys import Keys
 from handlers.redpacket.imagefetch import FetchLimits, ImageSource
-from tests import dbs, fakewx
-from tests.pagekit import shared_packet
-from tests.service import Service
+from tests.support import dbs, fakewx
+from tests.support.pagekit import shared_packet
+from tests.support.service import Service
 
 REDIS_DB = 13
 PNG = b"\x89PNG\r\n\x1a\n" + b"img" * 10

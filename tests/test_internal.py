@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests import fakewx
-from tests.service import Service
+from tests.support import fakewx
+from tests.support.service import Service
 
 TOKEN = "internal-token-for-tests-0123"
 PATHS = ["/metrics", "/docs", "/docs/openapi.json", "/docs/ui/swagger-ui.css"]

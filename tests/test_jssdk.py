@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from handlers.redpacket.jssdk import jssdk_signature, signable_url
-from tests import fakewx
-from tests.service import Service, login
+from tests.support import fakewx
+from tests.support.service import Service, login
 
 REDIS_DB = 14
 

@@ -13,8 +13,8 @@ from handlers.redpacket import live
 from handlers.redpacket.commit import HelpAttempt, commit_batch
 from models.campaign import CampaignControl, CampaignSettingsVersion
 from models.redpacket import Help
-from tests.conftest import make_settings
-from tests.test_storage import NOW, ctx, issue, users
+from tests.support.config import make_settings
+from tests.support.storage import NOW, ctx, issue, users
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests import fakewx
-from tests.pagekit import help_once, shared_packet
-from tests.service import Service
-from tests.test_admin_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.support import fakewx
+from tests.support.adminkit import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.support.pagekit import help_once, shared_packet
+from tests.support.service import Service
 
 pytestmark = pytest.mark.slow
 

@@ -17,11 +17,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests import fakewx
-from tests.invariants import check_db_invariants
-from tests.paykit import admin_client
-from tests.service import Service, login
-from tests.test_storm import _login_all
+from tests.support import fakewx
+from tests.support.helpstorm import login_all as _login_all
+from tests.support.invariants import check_db_invariants
+from tests.support.paykit import admin_client
+from tests.support.service import Service, login
 
 pytestmark = pytest.mark.slow
 
@@ -151,8 +151,8 @@ async def test_a_change_during_a_two_process_storm(svc: Service) -> None:
 
 
 def test_an_owner_changes_a_setting_on_the_page_and_the_next_help_uses_it(svc: Service) -> None:
-    from tests.service import Phone
-    from tests.test_admin_page import csrf_of
+    from tests.support.adminkit import csrf_of
+    from tests.support.service import Phone
 
     (token,) = _tokens(svc, 1)
     with admin_client(svc) as api, Phone(base_url=svc.base, timeout=30, follow_redirects=False) as page:

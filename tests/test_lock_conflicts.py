@@ -8,31 +8,30 @@ budget storm's setup failed with an error body)."""
 
 from __future__ import annotations
 
-import subprocess
+import tempfile
 from contextlib import closing
 
 import asyncmy
 import pytest
 
-from tests import fakewx
-from tests.service import Service, login
+from tests.support import dbs, fakewx
+from tests.support.service import Service, login
 
 pytestmark = pytest.mark.slow
 
-
-def _global_lock_wait(seconds: int) -> None:
-    subprocess.run(["mysql", "-uroot", "-h127.0.0.1", "-P3306", "-e",
-                    f"SET GLOBAL innodb_lock_wait_timeout={seconds}"], check=True, capture_output=True)
+# The service's own connections wait 1 s for a row lock (MariaDB's default is 50 s): set per
+# connection, so no other test or session on the shared server sees it (no SET GLOBAL).
+LOCK_WAIT = "init_command=SET%20SESSION%20innodb_lock_wait_timeout%3D1"
 
 
 async def test_a_share_blocked_by_a_row_lock_is_busy_not_internal(fake: fakewx.FakeWeChat) -> None:
-    _global_lock_wait(1)  # new sessions only: the service below opens its connections after this
+    db_url = dbs.create("mysql", tempfile.gettempdir())
     svc = None
     try:
-        svc = Service(fake.url, backend="mysql", workers=1)
+        svc = Service(fake.url, db_url=f"{db_url}?{LOCK_WAIT}", workers=1)
         owner = "o-lockwait"
         packet = svc.order_event(openid=owner).json()["packet"]
-        name = svc.db_url.rsplit("/", 1)[1]
+        name = db_url.rsplit("/", 1)[1]
         holder = await asyncmy.connect(host="127.0.0.1", port=3306, user="root", password="", db=name)
         try:
             async with holder.cursor() as cur:
@@ -53,6 +52,6 @@ async def test_a_share_blocked_by_a_row_lock_is_busy_not_internal(fake: fakewx.F
             await holder.ensure_closed()
         assert "Traceback" not in svc.tail()
     finally:
-        _global_lock_wait(50)  # MariaDB's default
         if svc is not None:
             svc.stop()
+        dbs.drop(db_url)

@@ -20,8 +20,8 @@ from models.coupon import CouponHistory, CouponSource, UserCoupon
 from models.lottery import LotteryActivity, LotteryDraw, LotteryPrize, UserPrize
 from models.outbox import OutboxMessage
 from models.payment import PaymentNotification
-from tests import fakewx
-from tests.paykit import (
+from tests.support import fakewx
+from tests.support.paykit import (
     NOW,
     WINDOW,
     activity,
@@ -35,7 +35,7 @@ from tests.paykit import (
     template,
     uid,
 )
-from tests.service import Service, alogin
+from tests.support.service import Service, alogin
 
 NONE_ONLY = [{"name": "谢谢参与", "kind": "none", "weight": 1}]
 

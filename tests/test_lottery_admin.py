@@ -18,12 +18,12 @@ from models.campaign_rules import (
     validate_activity,
     validate_pay_config,
 )
-from tests import fakewx
-from tests.paykit import NOW, WINDOW, admin_client, send_notice, uid
-from tests.service import Service, login
-from tests.test_lottery_rules import imported_roots
+from tests.support import fakewx
+from tests.support.adminkit import COUPON_TEMPLATE
+from tests.support.imports import imported_roots
+from tests.support.paykit import NOW, WINDOW, admin_client, send_notice, uid
+from tests.support.service import Service, login
 
-TEMPLATE = {"name": "满10减2", "type": "amount", "value": 200, "threshold": 1000, "valid_days": 7, "stock": 50}
 PRIZES = [{"name": "保温杯", "kind": "goods", "weight": 1, "stock": 5},
           {"name": "谢谢参与", "kind": "none", "weight": 9}]
 
@@ -81,10 +81,10 @@ def test_admin_api_needs_the_bearer_token(svc: Service, auth: str | None) -> Non
 
 
 def test_coupon_template_lifecycle(admin: httpx.Client) -> None:
-    created = admin.post("/admin/api/coupon-templates", json=TEMPLATE)
+    created = admin.post("/admin/api/coupon-templates", json=COUPON_TEMPLATE)
     assert created.status_code == 200
     t = created.json()
-    assert {k: t[k] for k in TEMPLATE} == TEMPLATE and t["stock_left"] == 50 and t["id"]
+    assert {k: t[k] for k in COUPON_TEMPLATE} == COUPON_TEMPLATE and t["stock_left"] == 50 and t["id"]
     patched = admin.patch(f"/admin/api/coupon-templates/{t['id']}", json={"stock": 80, "valid_days": None,
                                                                           "valid_from": "2026-12-01T00:00:00+08:00",
                                                                           "valid_until": "2027-01-01T00:00:00+08:00"})

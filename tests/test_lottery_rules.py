@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import math
 import random
 from collections import Counter
@@ -27,6 +26,7 @@ from models.lottery_rules import (
     window_key,
     window_start,
 )
+from tests.support.imports import imported_roots
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # hypothesis takes naive bounds and attaches the timezone itself
@@ -34,15 +34,6 @@ NAIVE_MIN, NAIVE_MAX = datetime(2000, 1, 1), datetime(2037, 12, 1)  # noqa: DTZ0
 FORBIDDEN_IMPORTS = {"tortoise", "redis", "sanic", "httpx", "aiohttp", "requests", "socket"}
 
 weights_st = st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=40).filter(any)
-
-
-def imported_roots(module_path: Path) -> set[str]:
-    tree = ast.parse(module_path.read_text(encoding="utf-8"))
-    roots = {
-        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
-    }
-    roots |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    return roots
 
 
 def test_module_is_pure() -> None:

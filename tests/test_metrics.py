@@ -21,10 +21,10 @@ import pytest
 
 from bot.infra import logs
 from bot.web import metrics
-from tests.fakewx import FakeWeChat, Fault
-from tests.paykit import WINDOW, admin_client
-from tests.service import Service, login
-from tests.wxclient import fixture_xml, mp_server, unique_msg_id
+from tests.support.fakewx import FakeWeChat, Fault
+from tests.support.paykit import WINDOW, admin_client
+from tests.support.service import Service, login
+from tests.support.wxclient import fixture_xml, mp_server, unique_msg_id
 
 REDIS_DB = 2
 AMQP_URL = os.environ.get("FISSION_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672/")

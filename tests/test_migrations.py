@@ -16,8 +16,8 @@ from tortoise.backends.base import executor
 from bot.infra import db as dbmod
 from bot.infra.migrate import has_migrations
 from bot.settings import DatabaseSettings
-from tests import dbs
-from tests.conftest import ROOT, make_config
+from tests.support import dbs
+from tests.support.config import ROOT, make_config
 
 
 @pytest.mark.parametrize("backend", ["postgres", "mysql"])
@@ -37,7 +37,8 @@ def test_migrate_twice_then_use_the_schema(backend: str, tmp_path: Path) -> None
 
 
 async def _use(url: str, migrations: int) -> None:
-    from tests.test_storage import NOW, HelpAttempt, commit_batch, ctx, issue, users
+    from handlers.redpacket.commit import HelpAttempt, commit_batch
+    from tests.support.storage import NOW, ctx, issue, users
 
     executor.EXECUTOR_CACHE.clear()
     await dbmod.connect(DatabaseSettings(url=url))

@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from bot.infra.signing import sign
-from tests import fakewx
-from tests.pagekit import help_once, shared_packet, uid
-from tests.paykit import admin_client
-from tests.service import Service, login
+from tests.support import fakewx
+from tests.support.pagekit import help_once, shared_packet, uid
+from tests.support.paykit import admin_client
+from tests.support.service import Service, login
 
 
 @pytest.fixture(scope="module")

@@ -35,9 +35,9 @@ from models.outbox import OutboxMessage
 from models.redpacket import RedPacket
 from models.redpacket_rules import HelpRules
 from models.user import User
-from tests import dbs, fakewx
-from tests.conftest import ROOT, make_config, make_settings
-from tests.service import Service, login
+from tests.support import dbs, fakewx
+from tests.support.config import ROOT, make_config, make_settings
+from tests.support.service import Service, login
 
 REDIS_DB = 12
 TEMPLATE = "/cgi-bin/message/template/send"
@@ -64,7 +64,9 @@ async def make_worker(orm: str, fake_wechat: fakewx.FakeWeChat,
                       scratch_redis: tuple[Any, Keys]) -> AsyncIterator[MakeWorker]:
     clients: list[httpx.AsyncClient] = []
 
-    def build(timeout_s: float = 2.0, **outbox: Any) -> tuple[OutboxWorker, Clock]:
+    # 10 s: a loaded machine running the suite in parallel once took 2 s to connect to the local fake;
+    # the tests about timeouts pass their own
+    def build(timeout_s: float = 10.0, **outbox: Any) -> tuple[OutboxWorker, Clock]:
         s = make_settings(server={"port": 8000, "public_url": "https://fx.example.com"}, database={"url": orm},
                           wechat={"api_base": fake_wechat.url}, wecom={"api_base": fake_wechat.url},
                           outbox={"backoff_base_s": 10, "max_attempts": 3, **outbox})

@@ -13,10 +13,10 @@ import pytest
 from bot.web.pages import clock, content_security_policy
 from handlers.redpacket.pageview import page_state
 from models.money import yuan
-from tests import fakewx
-from tests.pagekit import expire, help_once, refund, shared_packet, tiny_packet, uid
-from tests.pagekit import page_state as state_of
-from tests.service import Phone, Service, login
+from tests.support import fakewx
+from tests.support.pagekit import expire, help_once, refund, shared_packet, tiny_packet, uid
+from tests.support.pagekit import page_state as state_of
+from tests.support.service import Phone, Service, login
 
 REDIS_DB = 15
 WECHAT_UA = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.50 NetType/WIFI"

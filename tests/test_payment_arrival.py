@@ -13,28 +13,21 @@ import logging
 
 import pytest
 
-from handlers.payments.orders import PaymentOrderIn, register
+from handlers.payments.orders import register
 from handlers.payments.settle import accept_notice
 from models.campaign_rules import aware_moment
 from models.lottery import LotteryChance
 from models.outbox import OutboxMessage
-from models.payment import OfferKind, PayActivityConfig, PaymentNotification, ReceivedPayNotice
-from models.payment_rules import PayNotice
-from tests.paykit import NOW, SH, activity, lottery_config, uid
+from models.payment import (
+    OfferKind,
+    PayActivityConfig,
+    PaymentNotification,
+    ReceivedPayNotice,
+)
+from tests.support.paykit import NOW, SH, activity, lottery_config, uid
+from tests.support.seedpay import order_in, seed_notice
 
 NONE_ONLY = [{"name": "谢谢参与", "kind": "none", "weight": 1}]
-
-
-def seed_notice(order_no: str, *, amount_fen: int = 1, success: bool = True,
-                paid: str = "2026-11-22 09:30:00") -> PayNotice:
-    """What the gateway sends: no UserCode, no ProductCode."""
-    return PayNotice(order_no=order_no, pay_id="FD" + order_no if success else "", bank_trade_date=paid if success
-                     else "", amount_fen=amount_fen, success=success, err_code="" if success else "E51",
-                     user_code="", product_code="")
-
-
-def order_in(order_no: str, openid: str | None = None, amount_fen: int = 1) -> PaymentOrderIn:
-    return PaymentOrderIn(order_no=order_no, openid=openid or uid(), product_code="P1", amount_fen=amount_fen)
 
 
 async def _chances(order_no: str) -> int:

@@ -20,8 +20,8 @@ from handlers.payments.settle import accept_notice
 from models.coupon import CouponAction, CouponHistory, UserCoupon
 from models.lottery import LotteryChance, LotteryDraw
 from models.payment import ChanceRevocation, OfferKind, PaymentNotification
-from tests import fakewx
-from tests.paykit import (
+from tests.support import fakewx
+from tests.support.paykit import (
     NOW,
     SH,
     WINDOW,
@@ -36,10 +36,8 @@ from tests.paykit import (
     template,
     uid,
 )
-from tests.seedpay import seed_body
-from tests.service import Service, login
-from tests.test_payment_arrival import order_in, seed_notice
-from tests.test_seed_payments import TOKEN, setup_lottery
+from tests.support.seedpay import TOKEN, order_in, seed_body, seed_notice, setup_lottery
+from tests.support.service import Service, login
 
 NONE_ONLY = [{"name": "谢谢参与", "kind": "none", "weight": 1}]
 CHANCES = 5

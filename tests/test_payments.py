@@ -19,8 +19,8 @@ from handlers.coupons.grants import claim_payment_coupons
 from handlers.payments.routes import accept_notice
 from models.lottery import LotteryChance
 from models.payment import OfferKind, PayActivityConfig, PaymentNotification
-from tests import fakewx
-from tests.paykit import (
+from tests.support import fakewx
+from tests.support.paykit import (
     NOW,
     SH,
     WINDOW,
@@ -35,7 +35,7 @@ from tests.paykit import (
     template,
     uid,
 )
-from tests.service import Service, login
+from tests.support.service import Service, login
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
 NONE_ONLY = [{"name": "谢谢参与", "kind": "none", "weight": 1}]

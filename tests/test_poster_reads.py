@@ -14,7 +14,7 @@ import redis.asyncio as aioredis
 
 from bot.keys import Keys
 from handlers.redpacket.poster import Posters, etag_of, head_of, pack_current, poster_moment
-from tests import dbs
+from tests.support import dbs
 
 REDIS_DB = 9
 NOW = dt.datetime(2026, 12, 3, 12, 3, 20, tzinfo=dt.UTC)

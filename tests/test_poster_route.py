@@ -21,9 +21,9 @@ from bot.keys import POSTER_CURRENT_TTL_S, POSTER_DEGRADED_TTL_S
 from handlers.redpacket.poster import etag_matches, poster_moment
 from imaging.decode import MAX_IMAGE_BYTES
 from imaging.poster import AVATAR_SIDE, AVATAR_XY, CANVAS_SIZE, GOLD, PALE, THUMB_XY, countdown_text
-from tests import fakewx
-from tests.pagekit import expire, help_once, shared_packet, uid
-from tests.service import Service
+from tests.support import fakewx
+from tests.support.pagekit import expire, help_once, shared_packet, uid
+from tests.support.service import Service
 
 REDIS_DB = 9
 ETAG_RE = re.compile(r'^"p\d+-v\d+-(t\d+s(600|60)|end)(-d)?"$')

@@ -10,7 +10,7 @@ import logging
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,9 +22,9 @@ from bot.infra.ratelimit import ALLOW, RateLimiter, Verdict, verdict_of
 from bot.keys import Keys
 from bot.settings import RateLimitSettings
 from bot.web import protection
-from tests import dbs, fakewx
-from tests.service import Phone, Service, _state_of, free_port
-from tests.wxclient import fixture_xml, mp_server, unique_msg_id
+from tests.support import fakewx
+from tests.support.service import Phone, Service, _state_of, free_port
+from tests.support.wxclient import fixture_xml, mp_server, unique_msg_id
 
 REDIS_DB = 4
 USER_LIMIT = 3
@@ -41,16 +41,6 @@ HTTP_LIMITS = {
 
 def limits(**over: Any) -> RateLimitSettings:
     return RateLimitSettings.model_validate({"exempt_networks": [], **over})
-
-
-@pytest.fixture
-async def rl() -> AsyncIterator[tuple[Any, Keys]]:
-    client = aioredis.from_url(f"{dbs.REDIS}/{REDIS_DB}", decode_responses=True)
-    keys = Keys("trl" + uuid.uuid4().hex[:8])
-    yield client, keys
-    async for k in client.scan_iter(match=f"{keys.p}:*", count=500):
-        await client.delete(k)
-    await client.aclose()
 
 
 # ---- the limiter ----------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage
 from models.redpacket import PlatformOrder, RedPacket
 from models.user import User
-from tests.conftest import make_settings
-from tests.test_storage import NOW, RP, ctx, event, issue, users
+from tests.support.config import make_settings
+from tests.support.storage import NOW, RP, ctx, event, issue, users
 
 
 async def small() -> RedPacket:

@@ -24,8 +24,8 @@ from bot.web.policy import (
     route_defaults,
 )
 from main import FEATURES
-from tests.conftest import make_settings
-from tests.service import free_port
+from tests.support.config import make_settings
+from tests.support.service import free_port
 
 # The tables bot/web/protection.py, metrics.py and inputguard.py keyed by route name or path before
 # the policy moved to the routes: what each route must still get.

@@ -4,8 +4,6 @@ and the 4-second deadline. Async tests use pytest-asyncio (@pytest.mark.asyncio)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import defusedxml.ElementTree as safe_et
@@ -23,45 +21,15 @@ from bot.wechat.messages import (
 )
 from bot.wechat.replies import render_reply
 from bot.wechat.router import Router
-
-FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
-NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
-
-
-def load(name: str) -> WxMessage:
-    return WxMessage.from_xml((FIXTURES / name).read_bytes())
-
-
-def text(content: str, msg_id: str = "1") -> WxMessage:
-    return WxMessage.from_fields({"MsgType": "text", "FromUserName": "o-u", "ToUserName": "gh_x",
-                                  "CreateTime": "1700000000", "Content": content, "MsgId": msg_id})
-
-
-def event(name: str, key: str = "", user: str = "o-u", ts: str = "1700000000") -> WxMessage:
-    return WxMessage.from_fields({"MsgType": "event", "FromUserName": user, "ToUserName": "gh_x",
-                                  "CreateTime": ts, "Event": name, "EventKey": key})
-
-
-def answer(label: str) -> Any:
-    async def handler(msg: WxMessage, ctx: Any) -> ReplyLike:
-        return label
-
-    return handler
-
-
-def build_router() -> Router:
-    r = Router()
-    r.text("红包")(answer("packets"))
-    r.text(["抽奖", "lottery"])(answer("lottery"))
-    r.text("优惠券", "coupon")(answer("coupons"))
-    r.text_contains("帮助", "help")(answer("help"))
-    r.text_matches(r"block\s+(\S+)")(answer("block"))
-    r.event("subscribe")(answer("subscribe"))
-    r.event("SCAN")(answer("scan"))
-    r.click("MY_PACKETS")(answer("click"))
-    r.msg_type("image")(answer("image"))
-    r.default(answer("default"))
-    return r
+from tests.support.routerkit import (
+    FIXTURES,
+    NOW,
+    answer,
+    build_router,
+    event,
+    load,
+    text,
+)
 
 
 async def run(router: Router, msg: WxMessage, ctx: Any = None) -> str | None:

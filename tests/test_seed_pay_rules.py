@@ -11,8 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from models.payment_rules import judged_time, parse_bank_trade_date, parse_pay_request
-from tests.conftest import make_settings
-from tests.seedpay import LOCAL_COPY, SEED_FILES, SHARED_FIXTURES, seed_body
+from tests.support.config import make_settings
+from tests.support.seedpay import LOCAL_COPY, SEED_FILES, SHARED_FIXTURES, seed_body
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -2,7 +2,7 @@
 signed path, orders registered before or after payment, pending offers, allow_from.
 
 Bodies are ../shared/fixtures/seed-pay-notify-*.txt byte for byte, with only the order number
-swapped (tests/seedpay.py)."""
+swapped (tests/support/seedpay.py)."""
 
 from __future__ import annotations
 
@@ -15,27 +15,16 @@ import httpx
 import pytest
 
 from bot.infra.signing import sign
-from tests import fakewx
-from tests.paykit import WINDOW, admin_client, post_token, register_order, uid
-from tests.seedpay import SEED_FILES, seed_body
-from tests.service import Service, login
-
-TOKEN = "tok_" + "k3Yq9ZpW7vLx2RnT5sBc8HdF"  # >= 24 URL-safe characters
-NONE_ONLY = [{"name": "谢谢参与", "kind": "none", "weight": 1}]
-
-
-def _order_no() -> str:
-    return uid("s").replace("-", "")  # the seed's order numbers are plain alphanumerics
-
-
-def setup_lottery(s: Service, product: str = "SEED", min_amount: int = 1) -> int:
-    with admin_client(s) as admin:
-        act = admin.post("/admin/api/activities", json={
-            "name": "支付抽奖", **WINDOW, "frequency": 0, "win_limit": 0, "prizes": NONE_ONLY}).json()
-        r = admin.post("/admin/api/pay-configs", json={"product_code": product, "min_amount": min_amount,
-                                                       "kind": "lottery", "activity_id": act["id"], **WINDOW})
-        assert r.status_code == 200, r.text
-    return int(act["id"])
+from tests.support import fakewx
+from tests.support.paykit import post_token, register_order, uid
+from tests.support.seedpay import (
+    SEED_FILES,
+    TOKEN,
+    seed_body,
+    seed_order_no,
+    setup_lottery,
+)
+from tests.support.service import Service, login
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +43,7 @@ def _offer(s: Service, openid: str, order_no: str) -> httpx.Response:
 
 @pytest.mark.parametrize("name", SEED_FILES)
 def test_the_seed_body_on_the_token_path_gives_a_registered_payer_a_chance(svc: Service, name: str) -> None:
-    openid, order = uid(), _order_no()
+    openid, order = uid(), seed_order_no()
     r = register_order(svc, order, openid, product="SEED", amount_fen=1)  # 0.01 yuan
     assert r.status_code == 201 and r.json()["status"] == "pending"
     assert _offer(svc, openid, order).json() == {"kind": "pending"}
@@ -68,7 +57,7 @@ def test_the_seed_body_on_the_token_path_gives_a_registered_payer_a_chance(svc: 
 
 
 def test_notification_first_then_registration(svc: Service) -> None:
-    openid, order = uid(), _order_no()
+    openid, order = uid(), seed_order_no()
     r = post_token(svc, seed_body(order_no=order))
     assert r.status_code == 200 and r.json()["status"] == "kept"
     assert post_token(svc, seed_body(order_no=order)).status_code == 200  # a repeat is kept once
@@ -78,7 +67,7 @@ def test_notification_first_then_registration(svc: Service) -> None:
 
 
 def test_registration_is_idempotent_and_conflicts_are_409(svc: Service) -> None:
-    openid, order = uid(), _order_no()
+    openid, order = uid(), seed_order_no()
     assert register_order(svc, order, openid, product="SEED", amount_fen=1).status_code == 201
     again = register_order(svc, order, openid, product="SEED", amount_fen=1)
     assert again.status_code == 200 and again.json()["order_no"] == order
@@ -98,7 +87,7 @@ def test_malformed_registration_is_400(svc: Service, body: bytes) -> None:
 
 
 def test_unsigned_or_forged_registration_is_401(svc: Service) -> None:
-    order = _order_no()
+    order = seed_order_no()
     assert register_order(svc, order, uid(), secret="not-the-secret").status_code == 401
     r = httpx.post(svc.base + "/api/payments/orders", json={"order_no": order, "openid": "o", "product_code": "P",
                                                             "amount_fen": 1}, timeout=10)
@@ -106,7 +95,7 @@ def test_unsigned_or_forged_registration_is_401(svc: Service) -> None:
 
 
 def test_wrong_token_is_401_and_the_signed_path_still_wants_its_signature(svc: Service) -> None:
-    openid, order = uid(), _order_no()
+    openid, order = uid(), seed_order_no()
     register_order(svc, order, openid, product="SEED", amount_fen=1)
     for wrong in (TOKEN[:-1] + "x", TOKEN + "x", "short", TOKEN.upper()):
         r = post_token(svc, seed_body(order_no=order), token=wrong)
@@ -121,7 +110,7 @@ def test_wrong_token_is_401_and_the_signed_path_still_wants_its_signature(svc: S
 
 
 def test_user_and_product_codes_must_match_the_registered_order(svc: Service) -> None:
-    openid, order = uid(), _order_no()
+    openid, order = uid(), seed_order_no()
     register_order(svc, order, openid, product="SEED", amount_fen=1)
     xml = (f"<Package><Request><OrderNo>{order}</OrderNo><PayId>P1</PayId><BankTradeDate>2026-11-22 10:00:00"
            f"</BankTradeDate><PayAmount>0.01</PayAmount><PayResult>2</PayResult><ErrCode/>"
@@ -146,12 +135,12 @@ def test_impossible_paths_are_4xx(svc: Service, path: str) -> None:
 def test_nul_in_a_registration_is_400(svc: Service) -> None:
     r = register_order(svc, "A\u0000B", uid(), product="SEED")
     assert r.status_code == 400
-    r = register_order(svc, _order_no(), "o\u0000x", product="SEED")
+    r = register_order(svc, seed_order_no(), "o\u0000x", product="SEED")
     assert r.status_code == 400
 
 
 def test_pending_is_the_payers_only(svc: Service) -> None:
-    openid, order = uid(), _order_no()
+    openid, order = uid(), seed_order_no()
     register_order(svc, order, openid, product="SEED", amount_fen=1)
     assert _offer(svc, uid("thief"), order).status_code == 404
     with closing(login(svc.base, openid)) as phone:
@@ -162,7 +151,7 @@ def test_pending_is_the_payers_only(svc: Service) -> None:
 
 
 def test_the_token_never_reaches_the_logs(svc: Service) -> None:
-    order = _order_no()
+    order = seed_order_no()
     assert post_token(svc, seed_body(order_no=order)).status_code == 200
     assert post_token(svc, b"<broken", token=TOKEN).status_code == 400
     with open(svc.log_path) as f:
@@ -188,7 +177,7 @@ def test_allow_from_answers_403_to_other_sources(fake: fakewx.FakeWeChat) -> Non
     s = Service(fake.url, workers=1, redis_db=2, payments={"notify_token": TOKEN, "allow_from": ["203.0.113.0/24"]},
                 server={"proxies_count": 1})
     try:
-        body = seed_body(order_no=_order_no())
+        body = seed_body(order_no=seed_order_no())
         assert post_token(s, body).status_code == 403
         signed = httpx.post(s.base + "/api/payments/notify", content=body, timeout=10,
                             headers={"X-Fission-Signature": sign(body, s.config["payments"]["secret"])})
@@ -209,7 +198,7 @@ async def test_50_concurrent_copies_on_the_token_path_give_one_chance(fake: fake
                 server={"access_log": True})
     try:
         setup_lottery(s)
-        openid, order = uid(), _order_no()
+        openid, order = uid(), seed_order_no()
         body = seed_body(order_no=order)
         url = f"/api/payments/notify/{TOKEN}"
         async with httpx.AsyncClient(base_url=s.base, timeout=60, limits=httpx.Limits(max_connections=50)) as c:

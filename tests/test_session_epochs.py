@@ -18,9 +18,9 @@ from bot.keys import Keys
 from bot.web.session import SESSION_COOKIE
 from bot.web.session_epochs import SessionEpochs, epoch_key
 from models.user import User
-from tests import dbs, fakewx
-from tests.service import Service, free_port, login
-from tests.wxclient import fixture_xml, unique_msg_id, work_server
+from tests.support import dbs, fakewx
+from tests.support.service import Service, free_port, login
+from tests.support.wxclient import fixture_xml, unique_msg_id, work_server
 
 TRIES = 6  # requests per check: both processes answer some
 

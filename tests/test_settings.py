@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.settings import SettingsError, load_settings
-from tests.conftest import ROOT, make_config
+from tests.support.config import ROOT, make_config
 
 API_KEYS = {
     "server": "host port workers public_url secret_key", "database": "url", "redis": "url",

@@ -23,8 +23,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests import fakewx
-from tests.service import AsyncPhone, Service, _state_of, alogin, login
+from tests.support import fakewx
+from tests.support.service import AsyncPhone, Service, _state_of, alogin, login
 
 pytestmark = pytest.mark.slow
 

@@ -4,51 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import random
 import uuid
-from zoneinfo import ZoneInfo
 
 import pytest
 from tortoise.exceptions import IntegrityError
 
-from bot.settings import RedPacketSettings
 from handlers.redpacket.batcher import HelpBatcher
-from handlers.redpacket.commit import HelpAttempt, SplitContext, commit_batch
+from handlers.redpacket.commit import HelpAttempt, commit_batch
 from handlers.redpacket.expiry import sweep_expired
-from handlers.redpacket.orders import OrderEventIn, handle_order_event
+from handlers.redpacket.orders import handle_order_event
 from models.enums import HelperKind, LedgerKind, PacketStatus
 from models.ledger import LedgerEntry
 from models.outbox import OutboxMessage
 from models.redpacket import Help, RedPacket
-from models.redpacket_rules import HelpRules
 from models.user import BlacklistEntry, User
-
-RP = RedPacketSettings()
-RULES = HelpRules(RP.old_user_range, RP.new_user_range, RP.daily_help_limit, RP.daily_same_owner_limit)
-SH = ZoneInfo("Asia/Shanghai")
-NOW = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
-
-
-def ctx(seed: int = 1, rules: HelpRules = RULES) -> SplitContext:
-    return SplitContext(rules, SH, dt.date(2026, 1, 1), random.Random(seed))
-
-
-def event(**kw: object) -> OrderEventIn:
-    base = {"event_id": uuid.uuid4().hex, "type": "confirmed", "order_no": uuid.uuid4().hex[:18],
-            "openid": "o-" + uuid.uuid4().hex[:8], "goods_name": "保温杯", "paid_amount": 20000,
-            "coupon_price": 20000, "cashback": 2500}
-    base.update(kw)
-    return OrderEventIn.model_validate(base)
-
-
-async def issue(now: dt.datetime = NOW, **kw: object) -> RedPacket:
-    res = await handle_order_event(event(**kw), RP, now)
-    assert res.packet_id is not None
-    return await RedPacket.get(id=res.packet_id)
-
-
-async def users(n: int) -> list[User]:
-    return [await User.ensure(f"h-{uuid.uuid4().hex[:10]}") for _ in range(n)]
+from tests.support.storage import NOW, RP, SH, ctx, event, issue, users
 
 
 async def test_issue_is_idempotent_per_event_and_per_order(orm: str) -> None:

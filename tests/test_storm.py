@@ -5,88 +5,30 @@ flushed in the middle of the storm."""
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections import Counter
-from typing import Any
 
-import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from tests import fakewx
-from tests.invariants import check_db_invariants
-from tests.service import Service, alogin, login
+from tests.support import fakewx
+from tests.support.helpstorm import (
+    HELPERS,
+    LIMITS,
+    check_storm_invariants,
+    hot_packets,
+    login_all,
+    press_storm,
+)
+from tests.support.service import Service
 
 pytestmark = pytest.mark.slow
 
-HELPERS = 320
-PRESSES = 2  # every helper presses help twice on every packet
-LIMITS = {"daily_help_limit": 2, "daily_same_owner_limit": 1}
-
-
-async def _login_all(base: str, n: int) -> list[Any]:
-    sem = asyncio.Semaphore(40)
-    limits = httpx.Limits(max_connections=2)
-
-    async def one(i: int) -> Any:
-        async with sem:
-            return await alogin(base, f"ostorm-{i}-{uuid.uuid4().hex[:8]}", limits)
-
-    return await asyncio.gather(*[one(i) for i in range(n)])
-
-
-def _packets(svc: Service) -> tuple[list[dict[str, Any]], list[str]]:
-    owner_a, owner_b = f"oa-{uuid.uuid4().hex[:8]}", f"ob-{uuid.uuid4().hex[:8]}"
-    packets = [svc.order_event(openid=o, cashback=3000, paid_amount=50000, coupon_price=50000).json()["packet"]
-               for o in (owner_a, owner_a, owner_b)]
-    tokens = []
-    for p, o in zip(packets, (owner_a, owner_a, owner_b), strict=True):
-        phone = login(svc.base, o)
-        tokens.append(phone.post(f"/api/packets/{p['id']}/share").json()["share_token"])
-        phone.close()
-    return packets, tokens
-
-
-async def _storm(phones: list[Any], tokens: list[str], on_progress: Any = None) -> list[tuple[int, str, Any]]:
-    """Every phone presses help PRESSES times on every token, all at once; returns (i, token, response)."""
-    done = 0
-
-    async def press(i: int, tok: str) -> tuple[int, str, Any]:
-        nonlocal done
-        r = await phones[i].post(f"/api/share/{tok}/help")
-        done += 1
-        if on_progress:
-            await on_progress(done)
-        return i, tok, r
-
-    jobs = [press(i, t) for _ in range(PRESSES) for t in tokens for i in range(len(phones))]
-    return await asyncio.gather(*jobs)
-
-
-async def _check_invariants(db_url: str, results: list[tuple[int, str, Any]]) -> dict[str, Any]:
-    statuses = Counter(r.status_code for _i, _t, r in results)
-    assert set(statuses) <= {200, 409, 410, 429}, statuses  # no 5xx, no "busy"
-    for _i, _t, r in results:
-        if r.status_code != 200:
-            assert r.json()["error"] in {"already_helped", "daily_limit", "daily_same_owner_limit", "split_out"}
-    ok = [(t, r.json()) for _i, t, r in results if r.status_code == 200]
-    figures = await check_db_invariants(db_url, **LIMITS)
-    token_of = {int(p["id"]): p["share_token"] for p in figures["packet_rows"]}
-    # every 200 is durable with the amount it announced, and the DB holds nothing unannounced
-    announced = Counter((t, a["amount"]) for t, a in ok)
-    stored = Counter((token_of[int(h["packet_id"])], int(h["amount_fen"])) for h in figures["help_rows"])
-    assert announced == stored
-    assert sum(a["last"] for _t, a in ok) == figures["split_out"]
-    return figures
-
-
 @pytest.mark.parametrize("flush_midway", [False, True], ids=["steady", "redis-flushed-midway"])
 async def test_hot_packets_storm_keeps_every_invariant(fake: fakewx.FakeWeChat, flush_midway: bool) -> None:
-    redis_db = 8 if flush_midway else 7
+    redis_db = 8 if flush_midway else 7  # db 8 is this storm's alone: FLUSHDB there touches no other test
     svc = Service(fake.url, workers=2, redis_db=redis_db, redpacket=LIMITS)
     try:
-        packets, tokens = _packets(svc)
-        phones = await _login_all(svc.base, HELPERS)
+        packets, tokens = hot_packets(svc)
+        phones = await login_all(svc.base, HELPERS)
         flushed = asyncio.Event()
         r = aioredis.from_url(svc.redis_url)
 
@@ -95,10 +37,10 @@ async def test_hot_packets_storm_keeps_every_invariant(fake: fakewx.FakeWeChat, 
                 flushed.set()
                 await r.flushdb()
 
-        results = await _storm(phones, tokens, progress)
+        results = await press_storm(phones, tokens, progress)
         await r.aclose()
         assert flushed.is_set() == flush_midway
-        figures = await _check_invariants(svc.db_url, results)
+        figures = await check_storm_invariants(svc.db_url, results)
         # A helper with no help at all was refused only because every packet had split out
         # (arrival order decides who gets in before that; helps >= helpers is no invariant).
         ok_phones = {i for i, _t, r in results if r.status_code == 200}

@@ -22,11 +22,11 @@ from pydantic import ValidationError
 from bot.jobs.subscribe_delivery import subscribe_data
 from bot.jobs.subscribe_settings import SubscribeTemplate
 from models.subscription import ConsentSource, ConsentStatus, Subscription, record_consent
-from tests import fakewx
-from tests.conftest import make_settings
-from tests.pagekit import help_once, shared_packet
-from tests.service import Service, login
-from tests.wxclient import fixture_xml, mp_server
+from tests.support import fakewx
+from tests.support.config import make_settings
+from tests.support.pagekit import help_once, shared_packet
+from tests.support.service import Service, login
+from tests.support.wxclient import fixture_xml, mp_server
 
 BIZSEND = "/cgi-bin/message/subscribe/bizsend"
 TEMPLATE_SEND = "/cgi-bin/message/template/send"
@@ -77,7 +77,7 @@ async def test_an_older_word_never_overwrites_a_newer_one(orm: str) -> None:
 
 @pytest.fixture(scope="module")
 def svc(fake: fakewx.FakeWeChat) -> Iterator[Service]:
-    s = Service(fake.url, workers=2, redis_db=8, outbox={"poll_interval_s": 0.2, "backoff_base_s": 0.2,
+    s = Service(fake.url, workers=2, redis_db=6, outbox={"poll_interval_s": 0.2, "backoff_base_s": 0.2,
                                                          "backoff_max_s": 0.5},
                 wechat={"subscribe": SUBSCRIBE})
     yield s
@@ -225,7 +225,7 @@ window.wx = {
 @pytest.mark.slow
 def test_the_page_posts_the_open_tags_answer(svc: Service, fake: fakewx.FakeWeChat) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.test_admin_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+    from tests.support.adminkit import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"{CHROMIUM} missing: run scripts/install_browser.sh")

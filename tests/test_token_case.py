@@ -26,9 +26,9 @@ from models.coupon import CouponSource, UserCoupon
 from models.coupon_rules import CouponKind
 from models.redpacket import RedPacket
 from models.user import User
-from tests import dbs, fakewx
-from tests.pagekit import shared_packet
-from tests.service import Service
+from tests.support import dbs, fakewx
+from tests.support.pagekit import shared_packet
+from tests.support.service import Service
 
 REDIS_DB = 7
 NOW = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
@@ -40,7 +40,7 @@ def variants(token: str) -> list[str]:
 
 
 async def _packet_with(token: str) -> RedPacket:
-    from tests.test_storage import issue
+    from tests.support.storage import issue
 
     p = await issue(NOW)
     await RedPacket.filter(id=p.id).update(share_token=token)
@@ -48,7 +48,7 @@ async def _packet_with(token: str) -> RedPacket:
 
 
 async def _coupon_with(token: str) -> UserCoupon:
-    from tests.paykit import template
+    from tests.support.paykit import template
 
     u = await User.ensure("o-" + uuid.uuid4().hex[:10])
     t = await template()

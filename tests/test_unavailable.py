@@ -15,8 +15,8 @@ from tortoise.exceptions import DBConnectionError, IntegrityError, OperationalEr
 
 from bot.app import AmqpProbe
 from bot.infra.unavailable import is_unavailable
-from tests.service import free_port
-from tests.test_amqp import AMQP_URL
+from tests.support.amqpkit import AMQP_URL
+from tests.support.service import free_port
 
 
 def _wrapped(outer: Exception, inner: Exception) -> Exception:

@@ -15,7 +15,7 @@ from handlers.redpacket.wallet import DebitIn, balance_fen, debit, reverse_debit
 from models.enums import LedgerKind
 from models.ledger import LedgerEntry
 from models.user import User
-from tests.test_storage import NOW, RP, ctx, event, issue, users
+from tests.support.storage import NOW, RP, ctx, event, issue, users
 
 
 async def funded(fen: int) -> User:

@@ -19,10 +19,10 @@ import pytest
 
 from handlers.lottery import messages as wx_lottery
 from models.coupon import UserCoupon
-from tests import fakewx
-from tests.paykit import WINDOW, admin_client, send_notice, uid
-from tests.service import Service, login
-from tests.wxclient import MpServer, fixture_xml, mp_server, unique_msg_id
+from tests.support import fakewx
+from tests.support.paykit import WINDOW, admin_client, send_notice, uid
+from tests.support.service import Service, login
+from tests.support.wxclient import MpServer, fixture_xml, mp_server, unique_msg_id
 
 REDIS_DB = 10
 SH = ZoneInfo("Asia/Shanghai")

@@ -44,6 +44,7 @@ from bot.wechat.crypto import (
     verify_url,
     verify_url_work,
 )
+from tests.support.wxclient import fixture_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
 
@@ -76,10 +77,6 @@ def at(timestamp: str | int, offset_s: float = 0) -> datetime:
 
 def sha1_sig(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
 
 
 def plain_query(token: str = "pamtest", ts: str = OA_TS, nonce: str = OA_NONCE) -> dict[str, str]:
@@ -165,7 +162,7 @@ def test_bad_encoding_aes_key_fails_at_config_time() -> None:
 
 
 def test_open_message_plain_mode() -> None:
-    body = fixture("text_hongbao.xml")
+    body = fixture_bytes("text_hongbao.xml")
     xml, encrypted = open_message(MP, plain_query(), body, at(OA_TS))
     assert encrypted is False
     assert parse_xml_fields(xml)["Content"] == "红包"
@@ -174,12 +171,12 @@ def test_open_message_plain_mode() -> None:
 def test_open_message_plain_mode_wrong_signature() -> None:
     query = plain_query() | {"signature": "0" * 40}
     with pytest.raises(BadSignature):
-        open_message(MP, query, fixture("text_hongbao.xml"), at(OA_TS))
+        open_message(MP, query, fixture_bytes("text_hongbao.xml"), at(OA_TS))
 
 
 def test_open_message_plain_mode_stale() -> None:
     with pytest.raises(StaleTimestamp):
-        open_message(MP, plain_query(), fixture("text_hongbao.xml"), at(OA_TS, 3600))
+        open_message(MP, plain_query(), fixture_bytes("text_hongbao.xml"), at(OA_TS, 3600))
 
 
 def test_open_message_decrypts_tencent_sample() -> None:
@@ -289,13 +286,13 @@ def test_verify_url_work_garbage_echostr_with_valid_signature() -> None:
 def test_open_work_message_decrypts_tencent_sample() -> None:
     query = {"msg_signature": "477715d11cdb4164915debcba66cb864d751f3e6",
              "timestamp": "1409659813", "nonce": "1372623149"}
-    xml = open_work_message(WORK, query, fixture("wecom_sample_encrypted.xml"), at(1409659813))
+    xml = open_work_message(WORK, query, fixture_bytes("wecom_sample_encrypted.xml"), at(1409659813))
     fields = parse_xml_fields(xml)
     assert (fields["Content"], fields["FromUserName"], fields["AgentID"]) == ("hello", "mycreate", "218")
 
 
 def test_work_seal_then_open_round_trip() -> None:
-    reply = fixture("wecom_text_stats.xml").decode()
+    reply = fixture_bytes("wecom_text_stats.xml").decode()
     sealed = seal_work_reply(WORK, reply, "12345", 1700000600)
     fields = parse_xml_fields(sealed)
     query = {"msg_signature": fields["MsgSignature"], "timestamp": "1700000600", "nonce": "12345"}
@@ -323,14 +320,14 @@ def _all_entry_points(body: bytes) -> list[Callable[[], object]]:
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_dtd_entity_and_xxe_bodies_are_refused_quickly(name: str) -> None:
-    for call in _all_entry_points(fixture(name)):
+    for call in _all_entry_points(fixture_bytes(name)):
         with quickly(), pytest.raises(MalformedXml) as err:
             call()
         assert err.value.code == "malformed_xml" and err.value.http_status == 400
 
 
 def test_bomb_inside_encrypted_payload_is_refused() -> None:
-    encrypt = seal_reply(MP, fixture("hostile_billion_laughs.xml").decode(), "n", OA_TS, True)
+    encrypt = seal_reply(MP, fixture_bytes("hostile_billion_laughs.xml").decode(), "n", OA_TS, True)
     inner = parse_xml_fields(encrypt)["Encrypt"]
     with quickly(), pytest.raises(MalformedXml):
         open_message(MP, aes_query("pamtest", inner), envelope(inner), at(OA_TS))

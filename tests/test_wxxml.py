@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.wechat.xml import MAX_LIST_ITEMS, XmlRefused, xml_fields
-from tests.test_wxcrypto import fixture
+from tests.support.wxclient import fixture_bytes
 
 
 def tree_fields(text: str) -> dict[str, str] | None:
@@ -108,7 +108,7 @@ def test_a_wechat_message() -> None:
 def test_a_doctype_is_refused_before_anything_in_it_runs(name: str, cause: type[Exception]) -> None:
     started = time.perf_counter()
     with pytest.raises(XmlRefused) as err:
-        xml_fields(fixture(name).decode())
+        xml_fields(fixture_bytes(name).decode())
     assert isinstance(err.value.__cause__, cause)
     assert time.perf_counter() - started < 0.5  # noqa: PLR2004 - a hang guard (a loaded CI machine): the cause says where
 

@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from tests import fakewx
-from tests.faults.engines import ThrowawayMariaDB, ThrowawayPostgres
-from tests.faults.storm import check_answers, check_helps_durable, oauth_round, storm, timed, wait_ready
-from tests.service import Service
-from tests.test_storm import LIMITS, _login_all, _packets
+from tests.support import fakewx
+from tests.support.engines import ThrowawayMariaDB, ThrowawayPostgres
+from tests.support.faultstorm import check_answers, check_helps_durable, oauth_round, storm, timed, wait_ready
+from tests.support.helpstorm import LIMITS, hot_packets, login_all
+from tests.support.service import Service
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +33,8 @@ RECOVERY_S = 5.0
 
 async def _fresh_packet_and_helpers(svc: Service, n: int) -> tuple[str, list[Any]]:
     """A new packet and `n` helpers who have not helped today: their helps must reach the database."""
-    _p, [token, *_] = _packets(svc)
-    return token, await _login_all(svc.base, n)
+    _p, [token, *_] = hot_packets(svc)
+    return token, await login_all(svc.base, n)
 
 
 async def _while_down(svc: Service, token: str, phones: list[Any]) -> None:
@@ -66,8 +66,8 @@ async def test_database_restart_and_killed_connections_mid_storm(fake: fakewx.Fa
     with engine_kind() as engine:
         svc = Service(fake.url, workers=2, db_url=engine.url, redis_db=9, redpacket=LIMITS)
         try:
-            _p, tokens = _packets(svc)
-            phones = await _login_all(svc.base, HELPERS)
+            _p, tokens = hot_packets(svc)
+            phones = await login_all(svc.base, HELPERS)
             faults: list[str] = []
 
             async def progress(done: int, total: int) -> None:

@@ -1,6 +1,6 @@
 """Scale-out across hosts, one of them cut off mid-storm.
 
-Four "hosts" in network namespaces this test builds (tests/faults/netlab.py: veth pairs to a
+Four "hosts" in network namespaces this test builds (tests/support/netlab.py: veth pairs to a
 bridge of its own, addresses in 198.18.0.0/15, no traffic anywhere else): three each run Fission
 (one worker each: the suite's time budget), the fourth a throw-away PostgreSQL and Redis started
 there for this test (initdb into a temp dir). The fake WeChat listens on the bridge's address.
@@ -23,12 +23,11 @@ import uuid
 
 import pytest
 
-from tests import fakewx
-from tests.faults import netlab
-from tests.faults.engines import ThrowawayPostgres, ThrowawayRedis
-from tests.faults.storm import Answer, check_answers, check_helps_durable, storm, timed, wait_ready
-from tests.service import Service
-from tests.test_storm import LIMITS, _login_all, _packets
+from tests.support import fakewx, netlab
+from tests.support.engines import ThrowawayPostgres, ThrowawayRedis
+from tests.support.faultstorm import Answer, check_answers, check_helps_durable, storm, timed, wait_ready
+from tests.support.helpstorm import LIMITS, hot_packets, login_all
+from tests.support.service import Service
 
 pytestmark = pytest.mark.slow
 
@@ -62,8 +61,8 @@ async def test_three_hosts_survive_one_host_cut_off_mid_storm() -> None:
             start(APP_HOSTS[0])  # brings the schema up to date; the others then start side by side
             await asyncio.gather(*[asyncio.to_thread(start, h) for h in APP_HOSTS[1:]])
             print(f"lab, engines and 3 services up in {time.monotonic() - t_start:.1f}s")
-            _p, tokens = _packets(services["h1"])
-            by_host = await asyncio.gather(*[_login_all(services[h].base, PER_HOST) for h in APP_HOSTS])
+            _p, tokens = hot_packets(services["h1"])
+            by_host = await asyncio.gather(*[login_all(services[h].base, PER_HOST) for h in APP_HOSTS])
             phones = [by_host[i % 3][i // 3] for i in range(PER_HOST * 3)]  # round-robin: phone i on host i % 3
             print(f"phones logged in at {time.monotonic() - t_start:.1f}s")
             cut_task: list[asyncio.Task[None]] = []

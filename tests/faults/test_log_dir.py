@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 from bot.infra.logfile import FILE_NAME
-from tests import fakewx
-from tests.service import Service, login
+from tests.support import fakewx
+from tests.support.service import Service, login
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,6 @@
 """RabbitMQ gone from under the order consumer with events in flight.
 
-The service reaches the broker through a TCP proxy this test controls (tests/faults/engines.py):
+The service reaches the broker through a TCP proxy this test controls (tests/support/engines.py):
 cutting it closes every connection of both workers and refuses new ones, which is what the
 consumer sees of a broker restart, without restarting the machine's shared broker (a second
 RabbitMQ node takes ~20 s to boot on this machine class). The test's publisher talks to the
@@ -27,16 +27,16 @@ import pytest
 from bot.infra.amqp import SIGNATURE_HEADER, dead_letter_names
 from bot.infra.signing import sign
 from models.redpacket import OrderEvent, PlatformOrder, RedPacket
-from tests import fakewx
-from tests.faults.engines import TcpProxy
-from tests.service import Service
-from tests.test_amqp import AMQP_URL, event
+from tests.support import fakewx
+from tests.support.amqpkit import AMQP_URL, event
+from tests.support.engines import TcpProxy
+from tests.support.service import Service
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("db_url", ["postgres"], indirect=True)]
 
 EVENTS = 150
 CUT_S = 3.0
-SECRET = "order-secret-test"  # tests/conftest.py BASE_CONFIG orders.secret
+SECRET = "order-secret-test"  # tests/support/config.py BASE_CONFIG orders.secret
 
 
 async def _publish_all(ch: aio_pika.abc.AbstractChannel, queue: str, events: list[dict[str, Any]],

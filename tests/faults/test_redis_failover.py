@@ -1,5 +1,5 @@
 """Redis's primary killed under a help storm, Sentinel promoting the replica (a master, a replica
-and a sentinel with a 5 s down-after, this test starts on free loopback ports: tests/cluster.py).
+and a sentinel with a 5 s down-after, this test starts on free loopback ports: tests/support/cluster.py).
 
 Attacks: a 2-worker service on `redis+sentinel://` with 90 helpers pressing help and fresh OAuth
 logins running; a third of the way in the master is SIGKILLed. While no master is reachable
@@ -15,11 +15,11 @@ import time
 import httpx
 import pytest
 
-from tests import fakewx
-from tests.cluster import RedisSentinelNodes
-from tests.faults.storm import check_answers, check_helps_durable, oauth_round, storm, timed, wait_ready
-from tests.service import Service
-from tests.test_storm import LIMITS, _login_all, _packets
+from tests.support import fakewx
+from tests.support.cluster import RedisSentinelNodes
+from tests.support.faultstorm import check_answers, check_helps_durable, oauth_round, storm, timed, wait_ready
+from tests.support.helpstorm import LIMITS, hot_packets, login_all
+from tests.support.service import Service
 
 pytestmark = pytest.mark.slow
 
@@ -54,8 +54,8 @@ async def test_redis_primary_failover_mid_storm(fake: fakewx.FakeWeChat) -> None
         svc = Service(fake.url, workers=2, redis_url=nodes.url, redpacket=LIMITS)
         try:
             t_setup = time.monotonic()
-            _p, tokens = _packets(svc)
-            phones = await _login_all(svc.base, HELPERS)
+            _p, tokens = hot_packets(svc)
+            phones = await login_all(svc.base, HELPERS)
             old = nodes.master_addr()
             killed: list[float] = []
             promotion: list[asyncio.Task[float]] = []

@@ -23,8 +23,8 @@ from bot.infra import db as dbmod
 from bot.settings import DatabaseSettings
 from models.enums import OutboxStatus
 from models.outbox import OutboxMessage
-from tests import fakewx
-from tests.service import Service
+from tests.support import fakewx
+from tests.support.service import Service
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,8 @@ import httpx
 import yaml
 
 from bot.infra.signing import sign
-from tests import dbs
-from tests.conftest import ROOT, make_config
+from tests.support import dbs
+from tests.support.config import ROOT, make_config
 
 
 def free_port() -> int:
@@ -51,7 +51,7 @@ class Service:
         # gets 2 s unless a test says otherwise (failing open is tested with Redis down or hung).
         sections["ratelimit"] = {"redis_timeout_s": 2, **sections.get("ratelimit", LOOPBACK_EXEMPT)}
         self.port = free_port()
-        self.netns = netns  # run in this network namespace, listening on `host` (tests/faults/netlab.py)
+        self.netns = netns  # run in this network namespace, listening on `host` (tests/support/netlab.py)
         self.base = f"http://{host}:{self.port}"
         own: dict[str, dict[str, Any]] = {
             "server": {"host": host, "port": self.port, "workers": workers, "public_url": self.base},

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from tests.invariants import check_db_invariants
-from tests.test_storm import LIMITS
+from tests.support.helpstorm import LIMITS
+from tests.support.invariants import check_db_invariants
 
 DEADLINE_S = 20.0  # the client's patience: an answer later than this counts as a hang
 OK_STATUSES = {200, 302, 400, 401, 404, 409, 410, 429, 503}
@@ -49,7 +49,7 @@ async def timed(what: str, key: tuple[Any, ...], call: Awaitable[httpx.Response]
 
 async def oauth_round(base: str, openid: str) -> Answer:
     """One OAuth login as a phone does it (login redirect, then the callback)."""
-    from tests.service import AsyncPhone, _state_of
+    from tests.support.service import AsyncPhone, _state_of
 
     async with AsyncPhone(base_url=base, timeout=DEADLINE_S, follow_redirects=False) as c:
         async def both() -> httpx.Response:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.service import Phone, Service, login
+from tests.support.service import Phone, Service, login
 
 STATE_RE = re.compile(r'<body[^>]*\bdata-state="([a-z_]+)"')
 

@@ -24,7 +24,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto as WorkCrypto
 
 from bot.wechat.crypto import parse_xml_fields
 
-FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wechat"
 
 
 def sha1_sig(*parts: str) -> str:
@@ -182,3 +182,9 @@ def mp_server(base: str, cfg: dict[str, Any]) -> MpServer:
 def work_server(base: str, cfg: dict[str, Any]) -> WorkServer:
     wc = cfg["wecom"]
     return WorkServer(base, wc["token"], wc["encoding_aes_key"], wc["corpid"])
+
+
+def post_signed(client: Any, mp: MpServer, xml: str, **how: Any) -> Any:
+    params, body = mp.signed(xml, **how)
+    _, response = client.post("/wechat/mp", params=params, content=body)
+    return response

@@ -235,7 +235,7 @@ def _png() -> bytes:
 _PNG = _png()
 
 
-if __name__ == "__main__":  # python -m tests.fakewx [PORT]: a stand-in WeChat for local walk-throughs
+if __name__ == "__main__":  # python -m tests.support.fakewx [PORT]: a stand-in WeChat for local walk-throughs
     import sys
 
     fake = FakeWeChat()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 PG = os.environ.get("FISSION_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 MYSQL = os.environ.get("FISSION_TEST_MYSQL", "mysql://root:@127.0.0.1:3306")
@@ -16,11 +17,13 @@ def _mysql(sql: str) -> None:
     subprocess.run(["mysql", "-uroot", "-h127.0.0.1", "-P3306", "-e", sql], check=True, capture_output=True)
 
 
-def create(backend: str, tmpdir: str) -> str:
-    """A fresh empty database; returns its URL."""
+def create(backend: str, tmpdir: str, template: str | None = None) -> str:
+    """A fresh empty database; returns its URL. On PostgreSQL, `template` (a database URL) makes it
+    a copy of that database instead (CREATE DATABASE … TEMPLATE)."""
     name = "fxt_" + uuid.uuid4().hex[:12]
     if backend == "postgres":
-        subprocess.run(["psql", PG + "/postgres", "-qc", f"CREATE DATABASE {name}"], check=True,
+        copy = f" TEMPLATE {template.rsplit('/', 1)[1]}" if template else ""
+        subprocess.run(["psql", PG + "/postgres", "-qc", f"CREATE DATABASE {name}{copy}"], check=True,
                        capture_output=True)
         return f"{PG}/{name}"
     if backend == "mysql":
@@ -37,3 +40,16 @@ def drop(url: str) -> None:
     elif url.startswith("mysql"):
         subprocess.run(["mysql", "-uroot", "-h127.0.0.1", "-e", f"DROP DATABASE IF EXISTS {name}"],
                        capture_output=True)
+
+
+_dropper = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fxt-drop")
+
+
+def drop_later(url: str) -> None:
+    """Drop the database in the background: the next test need not wait for it (see `drops_done`)."""
+    _dropper.submit(drop, url)
+
+
+def drops_done() -> None:
+    """Wait for every database handed to `drop_later` to be dropped."""
+    _dropper.shutdown(wait=True)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any
 
-from tests.service import free_port
+from tests.support.service import free_port
 
 
 def wait_for(ready: Callable[[], bool], what: str, timeout_s: float = 30) -> None:
@@ -73,7 +73,7 @@ class ThrowawayPostgres(_Engine):
         if not bins:
             raise RuntimeError("no PostgreSQL binaries under /usr/lib/postgresql/*/bin")
         self.bin, self.host, self.port, self.user = bins[-1], host, port or free_port(), user
-        self.netns = netns  # run the server in this network namespace (tests/faults/netlab.py)
+        self.netns = netns  # run the server in this network namespace (tests/support/netlab.py)
         self.dir = tempfile.mkdtemp(prefix="fission-pg-")
         _chown(self.dir, user)
         self.data = os.path.join(self.dir, "data")
@@ -96,7 +96,7 @@ class ThrowawayPostgres(_Engine):
             f.write(f"listen_addresses = '{self.host}'\nport = {self.port}\nunix_socket_directories = '{self.dir}'\n"
                     "fsync = off\nmax_connections = 200\nshared_buffers = 32MB\n")
         with open(os.path.join(self.data, "pg_hba.conf"), "a") as f:
-            f.write("host all all 198.18.0.0/15 trust\n")  # the test network of tests/faults/netlab.py
+            f.write("host all all 198.18.0.0/15 trust\n")  # the test network of tests/support/netlab.py
         self.up()
         self.sql("CREATE DATABASE fission", db="postgres")
         return self

@@ -1,0 +1,1 @@
+"""What the tests share: services, fakes, clients, fixtures; no test module imports another."""

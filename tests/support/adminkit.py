@@ -1,0 +1,65 @@
+"""Admin-console helpers: the form token of a page, a dead letter made on purpose, a coupon template,
+the Chromium the page tests drive."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+
+from tests.support import fakewx
+from tests.support.config import ROOT
+from tests.support.service import Phone, Service
+
+ADMINS = {"viewer1": "viewer", "op1": "operator", "boss1": "owner"}  # wecom.admins of the sign-in tests
+
+COUPON_TEMPLATE = {"name": "满10减2", "type": "amount", "value": 200, "threshold": 1000, "valid_days": 7, "stock": 50}
+TEMPLATE_SEND = "/cgi-bin/message/template/send"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = Path(ROOT) / "test-artifacts"
+
+
+def csrf_of(page_html: str) -> str:
+    m = re.search(r'name="csrf" value="([0-9a-f]{32})"', page_html)
+    assert m, "no form token on the page"
+    return m.group(1)
+
+
+def until(predicate: Any, timeout_s: float = 20) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def dead_letter(svc: Service, api: httpx.Client, fake: fakewx.FakeWeChat) -> int:
+    """A packet issued while WeChat refuses its template message for good (43101): a dead letter."""
+    fake.inject(TEMPLATE_SEND, fakewx.Fault(errcode=43101))
+    packet = svc.order_event(openid=f"oap-{uuid.uuid4().hex[:8]}").json()["packet"]
+    key = f"packet:{packet['id']}:issued"
+    rows = until(lambda: [d for d in api.get("/admin/api/outbox/dead").json()["dead"] if d["key"] == key])
+    assert "43101" in rows[0]["last_error"]
+    return int(rows[0]["id"])
+
+
+def wecom_sign_in(svc: Service, userid: str) -> tuple[Phone, httpx.Response]:
+    """The browser's trip: /admin/wecom/login → WeCom authorize (state) → our callback with a code."""
+    c = Phone(base_url=svc.base, timeout=30, follow_redirects=False)
+    r = c.get("/admin/wecom/login")
+    assert r.status_code == 302
+    target = urlparse(r.headers["location"])
+    q = {k: v[0] for k, v in parse_qs(target.query).items()}
+    assert target.path == "/connect/oauth2/authorize" and r.headers["location"].endswith("#wechat_redirect")
+    assert (q["appid"], q["agentid"], q["scope"]) == (svc.config["wecom"]["corpid"], "1000005", "snsapi_base")
+    assert q["redirect_uri"] == f"{svc.base}/admin/wecom/callback"
+    return c, c.get("/admin/wecom/callback", params={"code": "code-" + userid, "state": q["state"]})
