@@ -50,7 +50,7 @@ def rows_of(n: int, now: dt.datetime) -> dict[str, tuple[int, Row]]:
 
     return {
         "users": (n, lambda i: {"id": i, "openid": f"oscale-{i}", "nickname": f"用户{i}", "avatar": "",
-                                "created_at": yesterday, "updated_at": yesterday}),
+                                "session_epoch": 0, "created_at": yesterday, "updated_at": yesterday}),
         "platform_orders": (n, lambda i: {"id": i, "order_no": f"scale-{i}", "user_id": i, "goods_id": 42,
                                           "goods_name": "保温杯", "goods_thumbnail_url": "", "paid_fen": 20000,
                                           "coupon_price_fen": 20000, "cashback_fen": 2500, "status": "confirmed",
