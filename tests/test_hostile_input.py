@@ -105,9 +105,11 @@ def _send(svc: Service, cookie: str, method: str, path: str, body: bytes,
         with closing(login(svc.base, uid("o-out"))) as phone:
             headers["Cookie"] = f"fx_session={phone.cookies.get('fx_session')}"
     r = httpx.request(method, svc.base + path, content=body, headers=headers, params=params, timeout=30)
-    if path == "/admin/api/campaign/pause":  # paused, helps and draws answer 503 by design: resume at once
-        httpx.post(svc.base + "/admin/api/campaign/resume", headers={"Authorization": headers["Authorization"]},
-                   timeout=30)
+    admin = {"Authorization": headers.get("Authorization", "")}
+    if path == "/admin/api/campaign/settings" and method == "POST":  # a fuzzed change may pause or tighten:
+        httpx.post(svc.base + path, json={"from_version": 1}, headers=admin, timeout=30)  # back to config's values
+    if path in ("/admin/api/campaign/pause", "/admin/api/campaign/settings"):  # paused, helps and draws answer
+        httpx.post(svc.base + "/admin/api/campaign/resume", headers=admin, timeout=30)  # 503 by design: resume
     return r
 
 
