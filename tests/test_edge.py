@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import random
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Histogram
 
@@ -70,3 +71,34 @@ def test_pending_counts_are_written_within_one_loop_pass() -> None:
     assert (during, after) == (before, before + 2)
     metrics._pending.add("edge_test", "GET", 200, None)  # no loop running: written at once
     assert count() == before + 3
+
+
+def test_head_and_options_routes_exist_before_any_worker_starts() -> None:
+    """Added while the app is built (so forked workers inherit them), not in every worker at start:
+    each GET route has its HEAD twin on the same path, every path answers OPTIONS."""
+    import uuid
+
+    from main import build_app
+    from tests.support.config import make_settings
+
+    app = build_app(make_settings(), name="edge" + uuid.uuid4().hex[:8])
+    by_name = {r.name: r for r in app.router.routes}
+    gets = [r for r in app.router.routes if r.methods == {"GET"}]  # static files answer HEAD themselves
+    assert len(gets) > 40
+    for route in gets:
+        twin = by_name.get(route.name + "_head")
+        assert twin is not None and twin.methods == {"HEAD"} and twin.path == route.path, route.name
+    paths = {r.path for r in app.router.routes}
+    with_options = {r.path for r in app.router.routes if "OPTIONS" in r.methods}
+    assert paths == with_options
+
+
+def test_head_and_options_answer_as_before(local_app: Any) -> None:
+    client, _ = local_app()
+    _, head = client.head("/healthz")
+    _, get = client.get("/healthz")
+    assert head.status == 200 and head.body == b"" and head.headers["content-length"] == get.headers["content-length"]
+    _, opts = client.options("/healthz")
+    assert opts.status == 204 and set(opts.headers["allow"].split(",")) == {"GET", "HEAD", "OPTIONS"}
+    _, opts = client.options("/api/share/abc/help")
+    assert opts.status == 204 and set(opts.headers["allow"].split(",")) == {"POST", "OPTIONS"}

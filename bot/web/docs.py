@@ -9,12 +9,14 @@ missing from the table is still listed (sanic-ext documents every route) with it
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from pathlib import Path
 from typing import Any
 
 from sanic import Sanic
 from sanic_ext.extensions.openapi.builders import OperationBuilder, OperationStore, SpecificationBuilder
+from sanic_ext.config import PRIORITY
 from sanic_ext.extensions.openapi.definitions import Parameter
 from swagger_ui_bundle import swagger_ui_path
 
@@ -97,6 +99,26 @@ def install(app: Sanic) -> None:
         doc = ROUTES.get(route.name.removeprefix(prefix))
         if doc is not None:
             store[route.handler] = operation_of(doc, ":str>" in route.path)
+    app.before_server_start(own_operation_ids, priority=PRIORITY - 1)  # after sanic-ext's build_spec
+
+
+def own_operation_ids(app: Sanic) -> None:
+    """After sanic-ext has built the document (in every worker): a route answering several methods
+    (PUT and PATCH) shares one operation object between them, so both carried the id of whichever
+    method a set happened to list last — duplicated, and different from one start to the next.
+    Each method gets its own copy with its own `{method}~{route}` id."""
+    for operations in SpecificationBuilder()._paths.values():
+        seen: set[int] = set()
+        for method, op in list(operations.items()):
+            if isinstance(op, dict):
+                continue
+            if id(op) in seen:
+                op = operations[method] = copy.copy(op)
+                op._default = dict(op._default)
+            seen.add(id(op))
+            name = op._default.get("operationId", "").partition("~")[2]
+            if name:
+                op._default["operationId"] = f"{method}~{name}"
 
 
 def undocumented(app: Sanic) -> list[str]:
