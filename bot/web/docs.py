@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from sanic import Sanic
-from sanic_ext.extensions.openapi.builders import OperationBuilder, OperationStore, SpecificationBuilder
 from sanic_ext.config import PRIORITY
+from sanic_ext.extensions.openapi.builders import OperationBuilder, OperationStore, SpecificationBuilder
 from sanic_ext.extensions.openapi.definitions import Parameter
 from swagger_ui_bundle import swagger_ui_path
 
