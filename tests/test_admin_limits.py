@@ -40,6 +40,18 @@ def test_token_guessing_from_one_ip_is_cut_off(svc: Service) -> None:
     assert get(svc, "203.0.113.8", svc.config["admin"]["token"]).status_code == 200
 
 
+def test_guessing_with_head_is_cut_off_as_with_get(svc: Service) -> None:
+    """Attack: HEAD runs the GET's handler and tells 401 from 200 just as well, so guessing with
+    HEAD must spend the same allowance (its twin route was unlimited when policy moved to the routes)."""
+    def head(ip: str, token: str) -> httpx.Response:
+        return httpx.head(f"{svc.base}/admin/api/blacklist", timeout=10,
+                          headers={"Authorization": f"Bearer {token}", "X-Forwarded-For": ip})
+
+    codes = [head("203.0.113.9", f"guess-{i:08d}").status_code for i in range(PER_IP + 3)]
+    assert codes == [401] * PER_IP + [429] * 3
+    assert head("203.0.113.10", svc.config["admin"]["token"]).status_code == 200
+
+
 def test_one_token_from_many_ips_is_limited_as_one(svc: Service) -> None:
     """A leaked admin token (or a runaway script) spread over many addresses, each under its own
     allowance: the token's own window refuses it past its limit, on every address; wrong tokens

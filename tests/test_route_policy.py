@@ -62,6 +62,17 @@ FORMER_METRICS = {"share.help_split": "helps", "payments.draw": "draws"}
 
 def _former(app: Sanic, route: Any) -> RoutePolicy:
     name, path = route.name.removeprefix(app.name + "."), "/" + route.path
+    suffix = "_head" if route.methods == {"HEAD"} else "_options"
+    if route.methods <= {"HEAD", "OPTIONS"} and name.endswith(suffix):
+        base = name.removesuffix(suffix)
+        # a HEAD or OPTIONS twin: its route's rate group, page answer and readiness (the tables gave
+        # the /admin/api/ twins their group by path and the others none: a HEAD ran its GET unlimited)
+        former = _former_of(app, base, path)
+        return RoutePolicy(label=name, rate=former.rate, page=former.page, readiness=former.readiness)
+    return _former_of(app, name, path)
+
+
+def _former_of(app: Sanic, name: str, path: str) -> RoutePolicy:
     group = FORMER_GROUPS.get(name) or ("admin" if path.startswith("/admin/api/") else None)
     return RoutePolicy(label=name, body_limit=FORMER_BODY_LIMITS.get(name),
                        rate=None if name in FORMER_SELF_COUNTED else group,

@@ -124,5 +124,5 @@ def own_operation_ids(app: Sanic) -> None:
 def undocumented(app: Sanic) -> list[str]:
     """Route names the table does not describe (tests keep this empty, docs routes aside)."""
     prefix = app.name + "."
-    names = {r.name.removeprefix(prefix) for r in app.router.routes}
+    names = {r.name.removeprefix(prefix) for r in app.router.routes if r.methods - {"HEAD", "OPTIONS"}}
     return sorted(n for n in names if n not in ROUTES and not n.startswith(("openapi.", "pages.static", "docs_ui")))

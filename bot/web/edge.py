@@ -23,7 +23,7 @@ from sanic import Request, Sanic
 from sanic.response import BaseHTTPResponse, HTTPResponse, empty
 
 from bot.infra import logs
-from bot.web import inputguard, metrics
+from bot.web import inputguard, metrics, policy
 
 REQUEST_ID_HEADER = "X-Request-Id"
 MAX_GIVEN_ID_CHARS = 64
@@ -104,7 +104,9 @@ async def _options(request: Request, *args: Any, methods: str, **kwargs: Any) ->
 def add_head_and_options(app: Sanic) -> None:
     """What sanic-ext's automatic HEAD and OPTIONS give (same route names, answers and headers;
     left out of the OpenAPI document), added to the app before it starts: every path with a GET
-    answers HEAD, every path answers OPTIONS with `Allow` listing its methods."""
+    answers HEAD, every path answers OPTIONS with `Allow` listing its methods. Each twin declares
+    its route's rate group, page answer and readiness (bot/web/policy.py)."""
+    declared = policy.twin_declarations(app)
     app.router.reset()
     for group in list(app.router.groups.values()):
         if "GET" in group.methods and "HEAD" not in group.methods:
@@ -112,7 +114,7 @@ def add_head_and_options(app: Sanic) -> None:
                 if "GET" in route.methods:
                     app.add_route(partial(_head, get_handler=route.handler), group.uri, methods=["HEAD"],
                                   strict_slashes=group.strict, name=f"{route.name}_head",
-                                  host=route.requirements.get("host"), unquote=group.unquote)
+                                  host=route.requirements.get("host"), unquote=group.unquote, **declared(route))
     app.router.reset()
     for group in list(app.router.groups.values()):
         if "OPTIONS" not in group.methods:
@@ -120,7 +122,7 @@ def add_head_and_options(app: Sanic) -> None:
             hosts = list({r.get("host") for r in group.requirements}) if group.requirements else None
             app.add_route(partial(_options, methods=",".join([*group.methods, "OPTIONS"])), group.uri,
                           methods=["OPTIONS"], strict_slashes=group.strict, name=f"{base.name}_options",
-                          host=hosts, unquote=group.unquote)
+                          host=hosts, unquote=group.unquote, **declared(base))
 
 
 async def freeze_startup_objects(app: Sanic) -> None:

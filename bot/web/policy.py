@@ -15,6 +15,9 @@ What a route may declare (each lands on `route.ctx`; nothing is keyed by route n
 - `ctx_metric`: "helps" or "draws" — the answer is counted in that outcome metric (bot/web/metrics.py);
 - `ctx_readiness=True`: the readiness probe, 503 once the process is draining.
 
+The HEAD and OPTIONS twins every path gets (bot/web/edge.py) declare their route's rate group, page
+answer and readiness (`twin_declarations`).
+
 A blueprint whose every route shares a policy declares it once with `route_defaults(bp, ...)`
 (e.g. ADMIN_API for the admin API blueprints); a route's own `ctx_*` wins over it. Defaults when
 nothing is declared: no rate limit, the server's body limit (allowed for GET/HEAD/OPTIONS only),
@@ -26,7 +29,7 @@ Declarations are turned into one frozen RoutePolicy per route, cached on `route.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -87,6 +90,22 @@ def _defaults_by_route(app: Sanic) -> dict[int, dict[str, Any]]:
             for route in bp.routes:
                 found[id(route)] = defaults
     return found
+
+
+TWIN_KEYS = ("rate", "screened", "admitted", "page", "readiness")
+
+
+def twin_declarations(app: Sanic) -> Callable[[Any], dict[str, Any]]:
+    """For the HEAD and OPTIONS twins of a route (bot/web/edge.py): the `ctx_*` keywords they
+    declare — the route's rate group, page answer and readiness, not its body limit or outcome
+    metric. A HEAD runs the GET's handler, so it is limited as the GET is."""
+    defaults = _defaults_by_route(app)
+
+    def of(route: Any) -> dict[str, Any]:
+        declared = _declared(route, defaults.get(id(route), {}))
+        return {f"ctx_{k}": declared[k] for k in TWIN_KEYS if k in declared}
+
+    return of
 
 
 def _policy(app: Sanic, route: Any, declared: dict[str, Any]) -> RoutePolicy:

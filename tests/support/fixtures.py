@@ -21,6 +21,27 @@ from tests.support import dbs, fakewx
 from tests.support.service import Service, free_port
 
 
+def _one_default_tls_context() -> None:
+    """httpx builds a fresh default SSL context for every client it makes — certifi's CA bundle
+    parsed again, 20 ms of CPU — and `httpx.get` makes a client per call. The suite makes
+    thousands of clients, nearly all for plain HTTP to loopback, so the default context is built
+    once here and shared (an SSLContext is meant to be shared); any other `verify` is untouched."""
+    from httpx._transports import default as transport
+
+    build = transport.create_ssl_context
+    shared = build()
+
+    def create_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        if verify is True and cert is None and trust_env:
+            return shared
+        return build(verify=verify, cert=cert, trust_env=trust_env)
+
+    transport.create_ssl_context = create_ssl_context
+
+
+_one_default_tls_context()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _databases_dropped() -> Iterator[None]:
     yield
