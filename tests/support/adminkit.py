@@ -44,8 +44,9 @@ def until(predicate: Any, timeout_s: float = 20) -> Any:
 
 def dead_letter(svc: Service, api: httpx.Client, fake: fakewx.FakeWeChat) -> int:
     """A packet issued while WeChat refuses its template message for good (43101): a dead letter."""
-    fake.inject(TEMPLATE_SEND, fakewx.Fault(errcode=43101))
-    packet = svc.order_event(openid=f"oap-{uuid.uuid4().hex[:8]}").json()["packet"]
+    owner = f"oap-{uuid.uuid4().hex[:8]}"
+    fake.inject(TEMPLATE_SEND, fakewx.Fault(errcode=43101, touser=owner))  # not another notice in flight
+    packet = svc.order_event(openid=owner).json()["packet"]
     key = f"packet:{packet['id']}:issued"
     rows = until(lambda: [d for d in api.get("/admin/api/outbox/dead").json()["dead"] if d["key"] == key])
     assert "43101" in rows[0]["last_error"]

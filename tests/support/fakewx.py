@@ -29,6 +29,7 @@ class Fault:
     errcode: int | None = None
     status: int | None = None
     delay_s: float = 0.0
+    touser: str | None = None  # only a call whose JSON body is addressed to this openid takes it
 
 
 @dataclass
@@ -88,14 +89,18 @@ class FakeWeChat:
             self.outage_paths, self.outage_delay_s = paths, delay_s
             self.outage_until = time.time() + duration_s
 
-    def next_fault(self, path: str) -> Fault | None:
+    def next_fault(self, path: str, body: Any = None) -> Fault | None:
         with self.lock:
             if path.startswith(self.outage_paths or ("\0",)) and time.time() < self.outage_until:
                 self.outage_calls += 1
                 slow = self.outage_calls % 2 == 1
                 return Fault(status=504 if slow else 503, delay_s=self.outage_delay_s if slow else 0.0)
-            queue = self.faults.get(path)
-            return queue.pop(0) if queue else None
+            queue = self.faults.get(path) or []
+            touser = body.get("touser") if isinstance(body, dict) else None
+            for i, fault in enumerate(queue):
+                if fault.touser is None or fault.touser == touser:
+                    return queue.pop(i)
+            return None
 
     def record(self, call: Call) -> None:
         with self.lock:
@@ -132,7 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
         u = urlparse(self.path)
         q = {k: v[0] for k, v in parse_qs(u.query).items()}
         call = Call(self.command, u.path, q, body, time.time())
-        fault = self.owner.next_fault(u.path)
+        fault = self.owner.next_fault(u.path, body)
         call.fault = None if fault is None else repr(fault)
         self.owner.record(call)
         if fault is None:
