@@ -19,6 +19,44 @@ from models import MODEL_MODULES
 log = logging.getLogger(__name__)
 
 
+def _undo_a_failed_begin() -> None:
+    """tortoise's pooled transaction (`in_transaction()` on PostgreSQL and MySQL) takes a connection
+    from the pool and makes it the task's current transaction *before* it sends BEGIN, and undoes
+    neither when BEGIN fails — as it does on a pooled connection the database killed or restarted
+    under, before the process noticed. The task's every later `in_transaction()` was then a
+    savepoint on that dead connection (a worker's help committer, one long-lived task, answered
+    503 for good after a database restart), and the pool stayed a connection short (closing it
+    then waits forever). Wrapped once, here: on a failed enter, the task's current connection is
+    put back and the taken connection released (tests/test_transactions.py)."""
+    from tortoise.backends.base.client import TransactionContextPooled
+    from tortoise.connection import get_connections
+
+    enter = TransactionContextPooled.__aenter__
+    if getattr(enter, "undoes_a_failed_begin", False):
+        return
+
+    async def __aenter__(self: Any) -> Any:
+        try:
+            return await enter(self)
+        except BaseException:
+            token = getattr(self, "token", None)  # set right after the connection was taken
+            if token is not None:
+                get_connections().reset(token)
+                pool = self.client._parent._pool
+                if pool is not None:
+                    try:
+                        await pool.release(self.client._connection)
+                    except Exception as e:  # the connection is dead anyway: the first error is the one to raise
+                        log.warning("could not release a connection whose BEGIN failed: %r", e)
+            raise
+
+    __aenter__.undoes_a_failed_begin = True  # type: ignore[attr-defined]
+    TransactionContextPooled.__aenter__ = __aenter__  # type: ignore[method-assign]
+
+
+_undo_a_failed_begin()
+
+
 # Errors meaning "another transaction raced this one; nothing was written, try again". tortoise
 # translates MySQL deadlocks and SQLite busy errors to OperationalError, but lets asyncpg's
 # TransactionRollbackError (deadlock_detected, serialization_failure) through untranslated.

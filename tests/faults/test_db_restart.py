@@ -57,7 +57,7 @@ async def _recovers(svc: Service, phone: Any, token: str) -> None:
             print(f"serving again {time.monotonic() - t0:.2f} s after the database came back")
             return
         assert time.monotonic() - t0 < RECOVERY_S, (f"not serving {RECOVERY_S}s after the database came back",
-                                                    login.status, helped.status, str(helped.body)[:200])
+                                                    login.status, helped.status, str(helped.body)[:200], svc.tail())
         await asyncio.sleep(0.1)
 
 
