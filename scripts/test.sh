@@ -12,9 +12,9 @@ bash scripts/setup.sh dev
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null 2>&1 || true
 set +e
 # spread over xdist workers (tests/support/scheduling.py says how): most tests wait on services,
-# databases and subprocesses, so 3 workers beat 2 even on a 2-core machine; FISSION_TEST_WORKERS=0
+# databases and subprocesses, so 4 workers beat 3 even on a 2-core machine; FISSION_TEST_WORKERS=0
 # runs everything in this one process
-.venv/bin/python -m pytest -n "${FISSION_TEST_WORKERS:-3}" --dist loadgroup "$@"
+.venv/bin/python -m pytest -n "${FISSION_TEST_WORKERS:-4}" --dist loadgroup "$@"
 rc=$?
 set -e
 if [[ $rc -eq 5 ]]; then echo "no tests ran" >&2; exit 1; fi
