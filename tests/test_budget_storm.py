@@ -9,18 +9,15 @@ counters are read without FOR UPDATE; this storm did not catch that mutation in 
 from __future__ import annotations
 
 import asyncio
-import time
-import uuid
 from collections import Counter
-from contextlib import closing
 from typing import Any
 
 import pytest
 
 from tests.support import fakewx
-from tests.support.helpstorm import login_all
+from tests.support.helpstorm import login_all, share_tokens
 from tests.support.invariants import check_db_invariants
-from tests.support.service import Service, login
+from tests.support.service import Service
 
 pytestmark = pytest.mark.slow
 
@@ -30,19 +27,7 @@ LIMITS = {"daily_help_limit": 1, "daily_same_owner_limit": 1}
 
 
 def _tokens(svc: Service, n: int) -> list[str]:
-    tokens = []
-    for _ in range(n):
-        owner = f"ob-{uuid.uuid4().hex[:8]}"
-        packet = svc.order_event(openid=owner, cashback=3000, paid_amount=50000, coupon_price=50000).json()["packet"]
-        with closing(login(svc.base, owner)) as phone:
-            for _attempt in range(3):  # 503 busy (a lock conflict with the outbox worker) says: come back
-                r = phone.post(f"/api/packets/{packet['id']}/share")
-                if r.status_code != 503:
-                    break
-                time.sleep(float(r.headers["Retry-After"]))
-            assert r.status_code == 200, (r.status_code, r.text, svc.tail())
-            tokens.append(r.json()["share_token"])
-    return tokens
+    return share_tokens(svc, n, "ob")
 
 
 @pytest.mark.parametrize("backend", ["postgres", "mysql"])

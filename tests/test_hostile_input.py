@@ -85,6 +85,10 @@ def cookie(svc: Service) -> str:
     return f"fx_session={user}; {name}={value}|{csrf.group(1)}"
 
 
+# the routes a fuzzed request can pause the campaign or change its live settings through: the
+# admin API's and the admin page's forms (a page form pausing it failed the draws after it)
+SETTINGS_ROUTES = ("/admin/api/campaign/settings", "/admin/settings")
+PAUSE_ROUTES = ("/admin/api/campaign/pause", "/admin/campaign/pause", *SETTINGS_ROUTES)
 CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/xml", "text/plain"]
 
 
@@ -106,10 +110,11 @@ def _send(svc: Service, cookie: str, method: str, path: str, body: bytes,
             headers["Cookie"] = f"fx_session={phone.cookies.get('fx_session')}"
     r = httpx.request(method, svc.base + path, content=body, headers=headers, params=params, timeout=30)
     admin = {"Authorization": headers.get("Authorization", "")}
-    if path == "/admin/api/campaign/settings" and method == "POST":  # a fuzzed change may pause or tighten:
-        httpx.post(svc.base + path, json={"from_version": 1}, headers=admin, timeout=30)  # back to config's values
-    if path in ("/admin/api/campaign/pause", "/admin/api/campaign/settings"):  # paused, helps and draws answer
-        httpx.post(svc.base + "/admin/api/campaign/resume", headers=admin, timeout=30)  # 503 by design: resume
+    if path in SETTINGS_ROUTES and method == "POST":  # a fuzzed change may pause or tighten (the API or the
+        httpx.post(svc.base + "/admin/api/campaign/settings", json={"from_version": 1}, headers=admin,  # page's
+                   timeout=30)  # form): back to config's values
+    if path in PAUSE_ROUTES:  # paused, helps and draws answer 503 by design: resume
+        httpx.post(svc.base + "/admin/api/campaign/resume", headers=admin, timeout=30)
     return r
 
 

@@ -4,14 +4,13 @@ change is in the audit log with its author. Screenshots under test-artifacts/.""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.support import fakewx
-from tests.support.adminkit import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.support.adminkit import ARTIFACTS
 from tests.support.pagekit import help_once, shared_packet
 from tests.support.service import Service
 
@@ -23,18 +22,6 @@ def svc(fake: fakewx.FakeWeChat) -> Iterator[Service]:
     s = Service(fake.url, workers=2, redis_db=8)
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} missing: run scripts/install_browser.sh")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_an_owner_changes_a_setting_and_the_next_help_uses_it(browser: Any, svc: Service) -> None:

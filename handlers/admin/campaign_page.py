@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
+from inspect import isawaitable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -328,28 +330,36 @@ async def activity_create(request: Request) -> HTTPResponse:
     return back("activity_created")
 
 
-@bp.post("/activities/<activity_id:int>", ctx_body_limit=PRIZE_POOL_FORM)
-async def activity_update(request: Request, activity_id: int) -> HTTPResponse:
+async def _changed(request: Request, form: str, load: Callable[[], Awaitable[Any]],
+                   change: Callable[[], Awaitable[Any]], as_json: Callable[[Any], Any], done: str) -> HTTPResponse:
+    """An edit or a disable of one record: its JSON before and after in the audit row; the form's
+    problems on a 400 page (nothing written); a record gone meanwhile → back with "missing"."""
     try:
-        before = await activity_json(await load_activity(activity_id))
-        a = await update_activity(activity_id, activity_data(request.form, _tz(request)))
+        before = await _maybe(as_json(await load()))
+        after = await _maybe(as_json(await change()))
     except Invalid as e:
-        return await problems_page(request, "activity", e.problems)
+        return await problems_page(request, form, e.problems)
     except FissionError as e:
         return _missing(request, e)
-    audit_of(request).record(before=before, after=await activity_json(a))
-    return back("activity_saved")
+    audit_of(request).record(before=before, after=after)
+    return back(done)
+
+
+async def _maybe(value: Any) -> Any:
+    return await value if isawaitable(value) else value
+
+
+@bp.post("/activities/<activity_id:int>", ctx_body_limit=PRIZE_POOL_FORM)
+async def activity_update(request: Request, activity_id: int) -> HTTPResponse:
+    return await _changed(request, "activity", lambda: load_activity(activity_id),
+                          lambda: update_activity(activity_id, activity_data(request.form, _tz(request))),
+                          activity_json, "activity_saved")
 
 
 @bp.post("/activities/<activity_id:int>/disable", ctx_body_limit=4 * KIB)
 async def activity_disable(request: Request, activity_id: int) -> HTTPResponse:
-    try:
-        before = await activity_json(await load_activity(activity_id))
-        a = await close_activity(activity_id)
-    except FissionError as e:
-        return _missing(request, e)
-    audit_of(request).record(before=before, after=await activity_json(a))
-    return back("activity_disabled")
+    return await _changed(request, "activity", lambda: load_activity(activity_id),
+                          lambda: close_activity(activity_id), activity_json, "activity_disabled")
 
 
 @bp.post("/coupon-templates", ctx_body_limit=8 * KIB)
@@ -364,26 +374,15 @@ async def template_create(request: Request) -> HTTPResponse:
 
 @bp.post("/coupon-templates/<template_id:int>", ctx_body_limit=8 * KIB)
 async def template_update(request: Request, template_id: int) -> HTTPResponse:
-    try:
-        before = template_json(await load_template(template_id))
-        t = await update_template(template_id, template_data(request.form, _tz(request), update=True))
-    except Invalid as e:
-        return await problems_page(request, "template", e.problems)
-    except FissionError as e:
-        return _missing(request, e)
-    audit_of(request).record(before=before, after=template_json(t))
-    return back("template_saved")
+    return await _changed(request, "template", lambda: load_template(template_id),
+                          lambda: update_template(template_id, template_data(request.form, _tz(request), update=True)),
+                          template_json, "template_saved")
 
 
 @bp.post("/coupon-templates/<template_id:int>/disable", ctx_body_limit=4 * KIB)
 async def template_disable(request: Request, template_id: int) -> HTTPResponse:
-    try:
-        before = template_json(await load_template(template_id))
-        t = await disable_template(template_id)
-    except FissionError as e:
-        return _missing(request, e)
-    audit_of(request).record(before=before, after=template_json(t))
-    return back("template_disabled")
+    return await _changed(request, "template", lambda: load_template(template_id),
+                          lambda: disable_template(template_id), template_json, "template_disabled")
 
 
 @bp.post("/pay-configs", ctx_body_limit=8 * KIB)
@@ -398,26 +397,15 @@ async def config_create(request: Request) -> HTTPResponse:
 
 @bp.post("/pay-configs/<config_id:int>", ctx_body_limit=8 * KIB)
 async def config_update(request: Request, config_id: int) -> HTTPResponse:
-    try:
-        before = config_json(await load_config(config_id))
-        c = await update_config(config_id, config_data(request.form, _tz(request)))
-    except Invalid as e:
-        return await problems_page(request, "config", e.problems)
-    except FissionError as e:
-        return _missing(request, e)
-    audit_of(request).record(before=before, after=config_json(c))
-    return back("config_saved")
+    return await _changed(request, "config", lambda: load_config(config_id),
+                          lambda: update_config(config_id, config_data(request.form, _tz(request))),
+                          config_json, "config_saved")
 
 
 @bp.post("/pay-configs/<config_id:int>/disable", ctx_body_limit=4 * KIB)
 async def config_disable(request: Request, config_id: int) -> HTTPResponse:
-    try:
-        before = config_json(await load_config(config_id))
-        c = await disable_config(config_id)
-    except FissionError as e:
-        return _missing(request, e)
-    audit_of(request).record(before=before, after=config_json(c))
-    return back("config_disabled")
+    return await _changed(request, "config", lambda: load_config(config_id),
+                          lambda: disable_config(config_id), config_json, "config_disabled")
 
 
 @bp.post("/campaign/pause", ctx_body_limit=4 * KIB)

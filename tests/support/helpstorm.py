@@ -4,8 +4,10 @@ at once, three shared packets, every helper pressing help on each, and the check
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections import Counter
+from contextlib import closing
 from typing import Any
 
 import httpx
@@ -27,6 +29,24 @@ async def login_all(base: str, n: int) -> list[Any]:
             return await alogin(base, f"ostorm-{i}-{uuid.uuid4().hex[:8]}", limits)
 
     return await asyncio.gather(*[one(i) for i in range(n)])
+
+
+def share_tokens(svc: Service, n: int, prefix: str = "ob") -> list[str]:
+    """`n` packets of `n` owners, each shared once (share tokens): one packet per helper keeps two
+    processes' help batches off each other's packet locks."""
+    tokens = []
+    for _ in range(n):
+        owner = f"{prefix}-{uuid.uuid4().hex[:8]}"
+        packet = svc.order_event(openid=owner, cashback=3000, paid_amount=50000, coupon_price=50000).json()["packet"]
+        with closing(login(svc.base, owner)) as phone:
+            for _attempt in range(3):  # 503 busy (a lock conflict with the outbox worker) says: come back
+                r = phone.post(f"/api/packets/{packet['id']}/share")
+                if r.status_code != 503:
+                    break
+                time.sleep(float(r.headers["Retry-After"]))
+            assert r.status_code == 200, (r.status_code, r.text, svc.tail())
+            tokens.append(r.json()["share_token"])
+    return tokens
 
 
 def hot_packets(svc: Service) -> tuple[list[dict[str, Any]], list[str]]:
