@@ -14,6 +14,7 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -21,8 +22,9 @@ import pytest
 
 from models.export_rules import BOM, cell, day_range, range_of
 from tests.support import fakewx
+from tests.support.helpstorm import share_tokens
 from tests.support.paykit import admin_client
-from tests.support.service import Phone, Service
+from tests.support.service import Phone, Service, login
 
 SH = ZoneInfo("Asia/Shanghai")
 ROWS = int(os.environ.get("FISSION_EXPORT_ROWS", "200000"))
@@ -111,6 +113,19 @@ def test_every_kind_has_its_header(svc: Service, kind: str) -> None:
         assert len(rows) >= 2 and rows[1][4] == "api" and rows[1][6] == "admin.add_blacklist"
 
 
+def test_a_help_is_exported_with_the_settings_version_it_was_decided_under(svc: Service) -> None:
+    (token,) = share_tokens(svc, 1, "o-exp")
+    helper = "o-exph-" + uuid.uuid4().hex[:6]
+    with closing(login(svc.base, helper)) as phone:
+        helped = phone.post(f"/api/share/{token}/help").json()
+    with admin_client(svc) as api:
+        head, *rows = read_csv(api.get("/admin/api/exports/helps").content)
+    mine = [dict(zip(head, row, strict=True)) for row in rows if row[head.index("helper_openid")] == helper]
+    assert [(r["amount_fen"], r["settings_version"]) for r in mine] == [
+        (str(helped["amount"]), str(helped["settings_version"]))]
+    assert helped["settings_version"] >= 1
+
+
 def tree(pid: int) -> list[int]:
     """`pid` and its descendants (Sanic's manager and its worker processes)."""
     out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout
@@ -155,7 +170,8 @@ def test_a_large_ledger_streams_with_bounded_memory(svc: Service) -> None:
         api.get("/admin/api/exports/ledger", params={"from": "2026-02-01", "to": "2026-02-01"})  # warm up
         before_kb = rss_kb(pid, "VmRSS")
         count, amount, header, sampled_kb = 0, 0, None, before_kb
-        with api.stream("GET", "/admin/api/exports/ledger", params={"from": day.isoformat()}, timeout=600) as r:
+        that_day = {"from": day.isoformat(), "to": day.isoformat()}  # other tests' helps write today's ledger
+        with api.stream("GET", "/admin/api/exports/ledger", params=that_day, timeout=600) as r:
             assert r.status_code == 200
             lines = (line for line in r.iter_lines())
             header = next(lines)

@@ -73,7 +73,8 @@ EXPORTS: dict[str, Export] = {
         {"status": lambda v: PacketStatus(v).wire}),
     "helps": Export(_created(Help), {
         "id": "id", "packet_id": "packet_id", "helper_openid": "helper__openid", "owner_id": "owner_id",
-        "amount_fen": "amount_fen", "kind": "kind", "is_last": "is_last", "created_at": "created_at"}, {}),
+        "amount_fen": "amount_fen", "kind": "kind", "is_last": "is_last", "settings_version": "settings_version",
+        "created_at": "created_at"}, {}),
     "ledger": Export(_created(LedgerEntry), {
         "id": "id", "user_openid": "user__openid", "kind": "kind", "amount_fen": "amount_fen", "ref": "ref",
         "packet_id": "packet_id", "created_at": "created_at"}, {}),
