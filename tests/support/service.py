@@ -85,7 +85,7 @@ class Service:
                     return
             except httpx.HTTPError:
                 pass
-            time.sleep(0.2)
+            time.sleep(0.05)
         raise RuntimeError("service did not become healthy: " + self.tail())
 
     def tail(self) -> str:
@@ -101,7 +101,7 @@ class Service:
                 os.killpg(self.proc.pid, signal.SIGKILL)
         self.log.close()
         if drop and self.owns_db:
-            dbs.drop(self.db_url)
+            dbs.drop_later(self.db_url)  # in the background: the next test need not wait for it
 
     def order_event_request(self, **fields: Any) -> httpx.Request:
         """A signed order-event request (API.md) with realistic defaults overridden by `fields`."""
