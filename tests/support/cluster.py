@@ -31,11 +31,23 @@ def _free(port: int) -> bool:
     return True
 
 
+def _ephemeral_low() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_cluster_ports(n: int) -> list[int]:
-    """n ports whose cluster bus ports are free as well."""
+    """n ports whose cluster bus ports are free as well, both below the kernel's ephemeral range: a
+    bus port inside it was once taken by some connection's local port between this check and the
+    node's start (the node exited; "redis on … not ready")."""
     ports: list[int] = []
+    low = 20000
+    high = max(low + 1000, _ephemeral_low() - BUS_OFFSET - 1)
     while len(ports) < n:
-        p = random.randint(20000, 40000)
+        p = random.randint(low, high)
         if p not in ports and _free(p) and _free(p + BUS_OFFSET):
             ports.append(p)
     return ports
@@ -75,13 +87,23 @@ class RedisClusterNodes:
                  "--cluster-config-file", f"nodes-{port}.conf", "--cluster-node-timeout", "5000",
                  "--save", "", "--appendonly", "no", "--dir", self.dir, "--logfile", f"redis-{port}.log"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        for port in self.ports:
-            wait_until(lambda p=port: cli(p, "ping").strip() == "PONG", f"redis on {port}")
+        for port, proc in zip(self.ports, self.procs, strict=True):
+            try:
+                wait_until(lambda p=port: cli(p, "ping").strip() == "PONG", f"redis on {port}")
+            except RuntimeError as e:
+                raise RuntimeError(f"{e}; exit code {proc.poll()}; log: {self._log(port)}") from None
         subprocess.run(["redis-cli", "--cluster", "create", *[f"127.0.0.1:{p}" for p in self.ports],
                         "--cluster-replicas", "0", "--cluster-yes"], capture_output=True, check=True, timeout=60)
         for port in self.ports:
             wait_until(lambda p=port: "cluster_state:ok" in cli(p, "cluster", "info"), f"cluster node {port}")
         return self
+
+    def _log(self, port: int) -> str:
+        try:
+            with open(f"{self.dir}/redis-{port}.log") as f:
+                return f.read()[-600:]
+        except OSError:
+            return "(none)"
 
     def keys_per_node(self) -> dict[int, int]:
         return {p: int(cli(p, "dbsize").strip()) for p in self.ports}
