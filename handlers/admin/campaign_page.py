@@ -20,6 +20,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -320,92 +321,79 @@ def _missing(request: Request, e: FissionError) -> HTTPResponse:
     return back("missing")
 
 
-@bp.post("/activities", ctx_body_limit=PRIZE_POOL_FORM)
-async def activity_create(request: Request) -> HTTPResponse:
-    try:
-        a = await new_activity(activity_data(request.form, _tz(request)))
-    except Invalid as e:
-        return await problems_page(request, "activity", e.problems)
-    audit_of(request).record(target=f"activity_id={a.id}", after=await activity_json(a))
-    return back("activity_created")
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A kind of record the page's forms create, edit and disable through the JSON API's own use
+    cases; its routes are `admin_page.{kind}_create`, `_update` and `_disable`."""
 
-
-async def _changed(request: Request, form: str, load: Callable[[], Awaitable[Any]],
-                   change: Callable[[], Awaitable[Any]], as_json: Callable[[Any], Any], done: str) -> HTTPResponse:
-    """An edit or a disable of one record: its JSON before and after in the audit row; the form's
-    problems on a 400 page (nothing written); a record gone meanwhile → back with "missing"."""
-    try:
-        before = await _maybe(as_json(await load()))
-        after = await _maybe(as_json(await change()))
-    except Invalid as e:
-        return await problems_page(request, form, e.problems)
-    except FissionError as e:
-        return _missing(request, e)
-    audit_of(request).record(before=before, after=after)
-    return back(done)
+    kind: str  # the route names' and the form's name; the flash keys are {kind}_created, _saved, _disabled
+    path: str
+    form_limit: int  # the create and edit forms' body limit (a disable form carries its token only)
+    create: Callable[[Request], Awaitable[Any]]  # the form's record, made
+    load: Callable[[int], Awaitable[Any]]
+    update: Callable[[Request, int], Awaitable[Any]]  # the form's changes, made
+    disable: Callable[[int], Awaitable[Any]]
+    as_json: Callable[[Any], Any]  # for the audit row (may be a coroutine function)
 
 
 async def _maybe(value: Any) -> Any:
     return await value if isawaitable(value) else value
 
 
-@bp.post("/activities/<activity_id:int>", ctx_body_limit=PRIZE_POOL_FORM)
-async def activity_update(request: Request, activity_id: int) -> HTTPResponse:
-    return await _changed(request, "activity", lambda: load_activity(activity_id),
-                          lambda: update_activity(activity_id, activity_data(request.form, _tz(request))),
-                          activity_json, "activity_saved")
+def _routes(r: Record) -> None:
+    """The record's three form routes: the audit row has its JSON before and after; the form's
+    problems come back on a 400 page (nothing written); a record gone meanwhile → back "missing"."""
+
+    async def create(request: Request) -> HTTPResponse:
+        try:
+            made = await r.create(request)
+        except Invalid as e:
+            return await problems_page(request, r.kind, e.problems)
+        audit_of(request).record(target=f"{r.kind}_id={made.id}", after=await _maybe(r.as_json(made)))
+        return back(f"{r.kind}_created")
+
+    async def changed(request: Request, record_id: int, change: Callable[[], Awaitable[Any]],
+                      done: str) -> HTTPResponse:
+        try:
+            before = await _maybe(r.as_json(await r.load(record_id)))
+            after = await _maybe(r.as_json(await change()))
+        except Invalid as e:
+            return await problems_page(request, r.kind, e.problems)
+        except FissionError as e:
+            return _missing(request, e)
+        audit_of(request).record(before=before, after=after)
+        return back(done)
+
+    param = f"{r.kind}_id"  # the path parameter's name, as in the API's routes
+
+    async def update(request: Request, **path: int) -> HTTPResponse:
+        record_id = path[param]
+        return await changed(request, record_id, lambda: r.update(request, record_id), f"{r.kind}_saved")
+
+    async def disable(request: Request, **path: int) -> HTTPResponse:
+        record_id = path[param]
+        return await changed(request, record_id, lambda: r.disable(record_id), f"{r.kind}_disabled")
+
+    one = f"{r.path}/<{param}:int>"
+    bp.add_route(create, r.path, methods=["POST"], name=f"{r.kind}_create", ctx_body_limit=r.form_limit)
+    bp.add_route(update, one, methods=["POST"], name=f"{r.kind}_update", ctx_body_limit=r.form_limit)
+    bp.add_route(disable, one + "/disable", methods=["POST"], name=f"{r.kind}_disable", ctx_body_limit=4 * KIB)
 
 
-@bp.post("/activities/<activity_id:int>/disable", ctx_body_limit=4 * KIB)
-async def activity_disable(request: Request, activity_id: int) -> HTTPResponse:
-    return await _changed(request, "activity", lambda: load_activity(activity_id),
-                          lambda: close_activity(activity_id), activity_json, "activity_disabled")
-
-
-@bp.post("/coupon-templates", ctx_body_limit=8 * KIB)
-async def template_create(request: Request) -> HTTPResponse:
-    try:
-        t = await new_template(template_data(request.form, _tz(request)))
-    except Invalid as e:
-        return await problems_page(request, "template", e.problems)
-    audit_of(request).record(target=f"template_id={t.id}", after=template_json(t))
-    return back("template_created")
-
-
-@bp.post("/coupon-templates/<template_id:int>", ctx_body_limit=8 * KIB)
-async def template_update(request: Request, template_id: int) -> HTTPResponse:
-    return await _changed(request, "template", lambda: load_template(template_id),
-                          lambda: update_template(template_id, template_data(request.form, _tz(request), update=True)),
-                          template_json, "template_saved")
-
-
-@bp.post("/coupon-templates/<template_id:int>/disable", ctx_body_limit=4 * KIB)
-async def template_disable(request: Request, template_id: int) -> HTTPResponse:
-    return await _changed(request, "template", lambda: load_template(template_id),
-                          lambda: disable_template(template_id), template_json, "template_disabled")
-
-
-@bp.post("/pay-configs", ctx_body_limit=8 * KIB)
-async def config_create(request: Request) -> HTTPResponse:
-    try:
-        c = await new_config(config_data(request.form, _tz(request)))
-    except Invalid as e:
-        return await problems_page(request, "config", e.problems)
-    audit_of(request).record(target=f"config_id={c.id}", after=config_json(c))
-    return back("config_created")
-
-
-@bp.post("/pay-configs/<config_id:int>", ctx_body_limit=8 * KIB)
-async def config_update(request: Request, config_id: int) -> HTTPResponse:
-    return await _changed(request, "config", lambda: load_config(config_id),
-                          lambda: update_config(config_id, config_data(request.form, _tz(request))),
-                          config_json, "config_saved")
-
-
-@bp.post("/pay-configs/<config_id:int>/disable", ctx_body_limit=4 * KIB)
-async def config_disable(request: Request, config_id: int) -> HTTPResponse:
-    return await _changed(request, "config", lambda: load_config(config_id),
-                          lambda: disable_config(config_id), config_json, "config_disabled")
+RECORDS = (
+    Record("activity", "/activities", PRIZE_POOL_FORM,
+           lambda rq: new_activity(activity_data(rq.form, _tz(rq))), load_activity,
+           lambda rq, i: update_activity(i, activity_data(rq.form, _tz(rq))), close_activity, activity_json),
+    Record("template", "/coupon-templates", 8 * KIB,
+           lambda rq: new_template(template_data(rq.form, _tz(rq))), load_template,
+           lambda rq, i: update_template(i, template_data(rq.form, _tz(rq), update=True)), disable_template,
+           template_json),
+    Record("config", "/pay-configs", 8 * KIB,
+           lambda rq: new_config(config_data(rq.form, _tz(rq))), load_config,
+           lambda rq, i: update_config(i, config_data(rq.form, _tz(rq))), disable_config, config_json),
+)
+for _record in RECORDS:
+    _routes(_record)
 
 
 @bp.post("/campaign/pause", ctx_body_limit=4 * KIB)
