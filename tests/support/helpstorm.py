@@ -39,7 +39,15 @@ def share_tokens(svc: Service, n: int, prefix: str = "ob") -> list[str]:
 
     def one(_i: int) -> str:
         owner = f"{prefix}-{uuid.uuid4().hex[:8]}"
-        packet = svc.order_event(openid=owner, cashback=3000, paid_amount=50000, coupon_price=50000).json()["packet"]
+        event = svc.order_event_request(openid=owner, cashback=3000, paid_amount=50000, coupon_price=50000)
+        with httpx.Client(timeout=30) as shop:
+            for _attempt in range(5):  # concurrent events on MariaDB may meet a lock conflict: 503 busy, resend
+                issued = shop.send(event)
+                if issued.status_code != 503:
+                    break
+                time.sleep(float(issued.headers["Retry-After"]))
+        assert issued.status_code in (200, 201), (issued.status_code, issued.text)
+        packet = issued.json()["packet"]
         with closing(login(svc.base, owner)) as phone:
             for _attempt in range(3):  # 503 busy (a lock conflict with the outbox worker) says: come back
                 r = phone.post(f"/api/packets/{packet['id']}/share")
