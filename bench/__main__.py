@@ -26,7 +26,7 @@ from bench.wrkhelp import run_plain
 DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 PLANS_FILE = os.path.join(ROOT, "bench", ".plans.md")  # written by bench/scale.py, quoted in the doc
 FULL: dict[str, list[str]] = {"help_split": [], "wechat_callback": [], "draw": [], "poster": [],
-                              "scale": ["--explain", PLANS_FILE]}
+                              "scale": ["--explain", PLANS_FILE], "soak": []}
 QUICK: dict[str, list[str]] = {
     "help_split": ["--helpers", "1000", "--packets", "1000", "--warmup", "500", "--floor-rounds", "2",
                    "--floor-seconds", "3", "--seed-seconds", "4"],
@@ -34,6 +34,7 @@ QUICK: dict[str, list[str]] = {
     "draw": ["--rounds", "1", "--seconds", "3", "--payers", "300", "--chances", "50"],
     "poster": ["--n", "3", "--seconds", "3", "--rounds", "1", "--spread", "10"],
     "scale": ["--sizes", "1000,10000", "--helpers", "400", "--explain", PLANS_FILE],
+    "soak": ["--helps", "20000", "--chunk", "5000", "--packets", "10"],
 }
 
 
@@ -43,7 +44,7 @@ def bare_rate(peer: Peer, seconds: int) -> float:
 
 def run_one(name: str, args: list[str], peer: Peer, floor_s: int) -> figures.BenchOut:
     out = figures.BenchOut(name)
-    before = None if name in ("help_split", "scale") else bare_rate(peer, floor_s)
+    before = None if name in ("help_split", "scale", "soak") else bare_rate(peer, floor_s)
     window, started = machine.Window.open(), time.monotonic()
     print(f"\n=== {name} {' '.join(args)}  [{machine.status_line(window)}]", flush=True)
     proc = subprocess.Popen([sys.executable, os.path.join("bench", f"{name}.py"), *args], cwd=ROOT,

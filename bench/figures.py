@@ -56,10 +56,13 @@ def help_split(text: str, out: BenchOut) -> None:
                         target=">= 85% of bare"))
     hot = re.search(r"^\(a\) hot packet.*?\s(\d+)/s\s+p50\s+([\d.]+) ms\s+p99\s+([\d.]+) ms", text, re.M)
     peer = _num(r"^peer: hot help / seed design = ([\d.]+)×", text)
+    ceiling = _num(r"^ceiling: bare Sanic /healthz / seed design = ([\d.]+)×", text)
     if hot and bare and fx:
         rate, p99 = float(hot.group(1)), float(hot.group(3))
-        out.rows.append(Row("hot help (one packet, 200 connections)", rate / bare, rate / fx,
-                            f"p99 {p99:.0f} ms; {peer:.1f}× the seed design" if peer else f"p99 {p99:.0f} ms",
+        extra = f"p99 {p99:.0f} ms" + (f"; {peer:.1f}× the seed design" if peer else "")
+        if ceiling:
+            extra += f" (bare Sanic's /healthz: {ceiling:.1f}× it)"
+        out.rows.append(Row("hot help (one packet, 200 connections)", rate / bare, rate / fx, extra,
                             ">= 15% of bare, p99 <= 100 ms, >= 150× seed"))
     many = _num(r"^\(b\) .*?\s(\d+)/s\s+p50", text)
     if many and bare and fx:
@@ -105,7 +108,18 @@ def scale(text: str, out: BenchOut) -> None:
                             f"{m.group(3)}× by throughput, {m.group(4)}× by CPU", "<= 1.2×"))
 
 
-PARSERS = {"help_split": help_split, "wechat_callback": wechat_callback, "draw": draw, "poster": poster, "scale": scale}
+def soak(text: str, out: BenchOut) -> None:
+    m = re.search(r"^memory: worker RSS after ([\d,]+) helps / after the first chunk \(([\d,]+)\) = ([\d.]+)× "
+                  r"\(unique memory ([\d.]+)×", text, re.M)
+    if m:
+        checked = re.search(r"^invariants: OK over ([\d,]+) helps", text, re.M)
+        out.rows.append(Row(f"worker memory over a {m.group(1)}-help soak", None, None,
+                            f"RSS {m.group(3)}×, unique memory {m.group(4)}× from {m.group(2)} helps to {m.group(1)}"
+                            + ("; invariants OK" if checked else ""), "flat"))
+
+
+PARSERS = {"help_split": help_split, "wechat_callback": wechat_callback, "draw": draw, "poster": poster, "scale": scale,
+           "soak": soak}
 
 
 def _over(a: float | None, b: float | None) -> float | None:

@@ -34,6 +34,7 @@ sys.path.insert(0, ROOT)
 import httpx  # noqa: E402
 
 from bench import machine  # noqa: E402
+from bench.autoanalyze import autoanalyze  # noqa: E402
 from bench.peers import seed as seed_peer  # noqa: E402
 from bench.peers.run import Peer  # noqa: E402
 from bench.wrkhelp import WrkResult, run_plain, run_requests, run_timed  # noqa: E402
@@ -108,13 +109,20 @@ async def issue_many(svc: Service, n: int) -> float:
     return n / (time.perf_counter() - started)
 
 
+def shared_packet(svc: Service) -> str:
+    """A fresh packet of a new owner, issued by the order webhook and shared by its owner: its token."""
+    owner = "obench-owner-" + uuid.uuid4().hex[:6]
+    packet = svc.order_event(openid=owner, **BIG_ORDER).json()["packet"]
+    phone = login(svc.base, owner)
+    try:
+        return str(phone.post(f"/api/packets/{packet['id']}/share").json()["share_token"])
+    finally:
+        phone.close()
+
+
 async def hot_packet_requests(svc: Service, n: int) -> list[tuple[str, str, str]]:
     """A fresh shared packet and n help requests for it, each from its own helper session."""
-    owner = "obench-owner-" + uuid.uuid4().hex[:6]
-    hot = svc.order_event(openid=owner, **BIG_ORDER).json()["packet"]
-    phone = login(svc.base, owner)
-    token = phone.post(f"/api/packets/{hot['id']}/share").json()["share_token"]
-    phone.close()
+    token = shared_packet(svc)
     return [("POST", f"/api/share/{token}/help", ck) for ck in await make_sessions(svc, n)]
 
 
@@ -220,7 +228,8 @@ async def seed_design(peer: Peer, db_url: str, seconds: int, connections: int) -
     token, helpers = await seed_peer.hot_packet(db_url, max(5000, seconds * 400), BIG["max_amount"])
     reqs = [("POST", f"/api/share/{token}/help", f"seed_uid={uid}") for uid in helpers]
     before = await seed_peer.help_count(db_url)
-    r = run_timed(peer.base, reqs, seconds, connections=connections)
+    with autoanalyze(db_url):  # its tables get the statistics production's autovacuum would give them
+        r = run_timed(peer.base, reqs, seconds, connections=connections)
     helps = await seed_peer.help_count(db_url) - before
     return SeedRun(helps, r.requests, r.non2xx, r.duration_s, r.p50_ms, r.p99_ms)
 
@@ -266,29 +275,34 @@ async def run(svc: Service, bare: Peer, seed: Peer, seed_db: str, args: argparse
     if args.floor_only:
         print(f"machine over the run: {machine.status_line(window)}")
         return 0
-    if args.warmup:
-        warm_r = run_requests(svc.base, await hot_packet_requests(svc, args.warmup + 2 * c), args.warmup,
-                              connections=c)
-        print(line(f"    warm-up: another packet, {args.warmup}", warm_r, health))
-    reqs = await hot_packet_requests(svc, args.helpers + 2 * c)
-    token = reqs[0][1].split("/")[3]
-    hot_r = run_requests(svc.base, reqs, args.helpers, connections=c)
-    print(line(f"(a) hot packet, {args.helpers} helpers", hot_r, health))
-    print(f"{'    ratio to bare Sanic /healthz':<34} {hot_r.rps / floor.rate(floor.bare):>8.1%}")
-    sr = await seed_design(seed, seed_db, args.seed_seconds, c)
-    print(f"{'seed design, hot packet':<34} {sr.helps_per_s:>8.1f} helps/s  "
-          f"({sr.helps} helps in {sr.duration_s:.1f} s; {sr.refused} of {sr.answers} answers refused busy)  "
-          f"p50 {sr.p50_ms:6.1f} ms  p99 {sr.p99_ms:6.1f} ms")
-    hot_helps_per_s = hot_r.ok / hot_r.duration_s
-    print(f"peer: hot help / seed design = {hot_helps_per_s / max(sr.helps_per_s, 1e-9):.1f}×")
-    rate = await issue_many(svc, args.packets)
-    print(f"{'    order events (issue)':<34} {rate:>8.0f}/s  ({args.packets} packets)")
-    tokens = [t for t in await packet_tokens(svc) if t != token]
-    rng = random.Random(1)
-    cookies = await make_sessions(svc, args.packets + 2 * c)
-    reqs = [("POST", f"/api/share/{rng.choice(tokens)}/help", ck) for ck in cookies]
-    many_r = run_requests(svc.base, reqs, args.packets, connections=c)
-    print(line(f"(b) {len(tokens)} packets, random helpers", many_r, health))
+    with autoanalyze(svc.db_url) as analyzed:
+        if args.warmup:
+            warm_r = run_requests(svc.base, await hot_packet_requests(svc, args.warmup + 2 * c), args.warmup,
+                                  connections=c)
+            print(line(f"    warm-up: another packet, {args.warmup}", warm_r, health))
+        reqs = await hot_packet_requests(svc, args.helpers + 2 * c)
+        token = reqs[0][1].split("/")[3]
+        hot_r = run_requests(svc.base, reqs, args.helpers, connections=c)
+        print(line(f"(a) hot packet, {args.helpers} helpers", hot_r, health))
+        print(f"{'    ratio to bare Sanic /healthz':<34} {hot_r.rps / floor.rate(floor.bare):>8.1%}")
+        sr = await seed_design(seed, seed_db, args.seed_seconds, c)
+        print(f"{'seed design, hot packet':<34} {sr.helps_per_s:>8.1f} helps/s  "
+              f"({sr.helps} helps in {sr.duration_s:.1f} s; {sr.refused} of {sr.answers} answers refused busy)  "
+              f"p50 {sr.p50_ms:6.1f} ms  p99 {sr.p99_ms:6.1f} ms")
+        hot_helps_per_s = hot_r.ok / hot_r.duration_s
+        print(f"peer: hot help / seed design = {hot_helps_per_s / max(sr.helps_per_s, 1e-9):.1f}×")
+        ceiling = floor.rate(floor.bare) / max(sr.helps_per_s, 1e-9)
+        print(f"ceiling: bare Sanic /healthz / seed design = {ceiling:.1f}×  "
+              "(what a help as cheap as a bare Sanic app's constant /healthz would reach)")
+        rate = await issue_many(svc, args.packets)
+        print(f"{'    order events (issue)':<34} {rate:>8.0f}/s  ({args.packets} packets)")
+        tokens = [t for t in await packet_tokens(svc) if t != token]
+        rng = random.Random(1)
+        cookies = await make_sessions(svc, args.packets + 2 * c)
+        reqs = [("POST", f"/api/share/{rng.choice(tokens)}/help", ck) for ck in cookies]
+        many_r = run_requests(svc.base, reqs, args.packets, connections=c)
+        print(line(f"(b) {len(tokens)} packets, random helpers", many_r, health))
+    print(analyzed.summary())
     await quiesce(svc)
     rss = worker_rss_mb(svc)
     print("peak RSS per process (MB): " + ", ".join(f"{m:.0f}" for m in rss))

@@ -70,23 +70,28 @@ def rows_of(n: int, now: dt.datetime) -> dict[str, tuple[int, Row]]:
     }
 
 
+async def copy_rows(conn: asyncpg.Connection, table: str, count: int, make: Row) -> None:
+    """make(1) … make(count) written into `table` by COPY, 100,000 rows at a time; every NOT NULL
+    column must have a value in make's rows."""
+    cols = await conn.fetch("SELECT column_name, is_nullable FROM information_schema.columns "
+                            "WHERE table_schema = 'public' AND table_name = $1", table)
+    sample = make(1)
+    names = [c["column_name"] for c in cols if c["column_name"] in sample]
+    missing = [c["column_name"] for c in cols if c["is_nullable"] == "NO" and c["column_name"] not in sample]
+    if missing:
+        raise RuntimeError(f"{table}: no value for NOT NULL columns {missing}")
+    for lo in range(1, count + 1, 100_000):
+        batch = (make(i) for i in range(lo, min(count, lo + 99_999) + 1))
+        await conn.copy_records_to_table(table, records=[tuple(r[c] for c in names) for r in batch], columns=names)
+
+
 async def seed(db_url: str, n: int) -> float:
     """COPY every table's rows, move the id sequences past them, ANALYZE; returns seconds taken."""
     started = time.perf_counter()
     conn = await asyncpg.connect(db_url)
     try:
         for table, (count, make) in rows_of(n, dt.datetime.now(dt.UTC)).items():
-            cols = await conn.fetch("SELECT column_name, is_nullable FROM information_schema.columns "
-                                    "WHERE table_schema = 'public' AND table_name = $1", table)
-            sample = make(1)
-            names = [c["column_name"] for c in cols if c["column_name"] in sample]
-            missing = [c["column_name"] for c in cols if c["is_nullable"] == "NO" and c["column_name"] not in sample]
-            if missing:
-                raise RuntimeError(f"{table}: no value for NOT NULL columns {missing}")
-            for lo in range(1, count + 1, 100_000):
-                batch = (make(i) for i in range(lo, min(count, lo + 99_999) + 1))
-                await conn.copy_records_to_table(table, records=[tuple(r[c] for c in names) for r in batch],
-                                                 columns=names)
+            await copy_rows(conn, table, count, make)
             await conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {count})")
         await conn.execute("ANALYZE")
     finally:

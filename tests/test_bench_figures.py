@@ -12,6 +12,7 @@ HELP_SPLIT = """\
 floor: Fission /healthz / bare Sanic /healthz = 80%
 (a) hot packet, 2000 helpers            600/s  p50  200.0 ms  p99  300.5 ms  max  310.0 ms  ok 2000 4xx 0
 peer: hot help / seed design = 250.0×
+ceiling: bare Sanic /healthz / seed design = 1250.0×  (what a help as cheap as ...)
 (b) 10001 packets, random helpers       450/s  p50  100.0 ms  p99  200.0 ms
 """
 
@@ -24,6 +25,17 @@ def test_help_split_rows() -> None:
     hot = rows["hot help (one packet, 200 connections)"]
     assert (hot.to_bare, hot.to_fission) == (pytest.approx(0.2), pytest.approx(0.25))
     assert "p99 300 ms" in hot.extra and "250.0× the seed design" in hot.extra
+    assert "(bare Sanic's /healthz: 1250.0× it)" in hot.extra
+
+
+def test_soak_row() -> None:
+    out = figures.BenchOut("soak")
+    figures.soak("chunk  1/2: ...\nmemory: worker RSS after 1,000,123 helps / after the first chunk (100,012) = "
+                 "1.03× (unique memory 1.10×; the largest over the main process's children)\n"
+                 "invariants: OK over 1,000,123 helps on 100 packets (checked in 40 s)\n", out)
+    (row,) = out.rows
+    assert row.name == "worker memory over a 1,000,123-help soak" and row.target == "flat"
+    assert row.extra == "RSS 1.03×, unique memory 1.10× from 100,012 helps to 1,000,123; invariants OK"
 
 
 def test_callbacks_and_scale_rows() -> None:
