@@ -66,6 +66,12 @@ RACE_ERRORS: tuple[type[BaseException], ...] = (
 MYSQL_LOCK_CONFLICTS = (1205, 1213)  # ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK
 
 
+# Every connection READ COMMITTED, PostgreSQL's default: InnoDB's REPEATABLE READ locks the gap where
+# a missing key would go, so two transactions that each look up a key not there yet (two owners'
+# new orders) and then insert it deadlock on each other's gap (tests/test_transactions.py).
+MYSQL_READ_COMMITTED = "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"
+
+
 def is_lock_conflict(e: BaseException) -> bool:
     """A deadlock, lock-wait timeout or busy database: this transaction was rolled back by the
     database because another one held what it needed — retrying is right, nothing is broken."""
@@ -101,6 +107,7 @@ def tortoise_config(db: DatabaseSettings, *, with_aerich: bool = False) -> dict[
     elif db.dialect == "mysql" and not with_aerich:
         connection = expand_db_url(url)
         connection["credentials"].update(connect_timeout=db.connect_timeout_s, read_timeout=db.command_timeout_s)
+        connection["credentials"].setdefault("init_command", MYSQL_READ_COMMITTED)  # one given in the URL wins
     return {
         "connections": {"default": connection},
         "apps": {"models": {"models": modules, "default_connection": "default"}},
