@@ -99,6 +99,26 @@ def main() -> int:
     finally:
         svc.stop()
         fake.stop()
+        print(f"{forget_keys(svc):,} Redis keys of the service deleted (the helpers' cached session epochs among them)")
+
+
+def forget_keys(svc: Service) -> int:
+    """Delete the stopped service's Redis keys (a million helpers' epochs would otherwise stay for a day)."""
+    import redis
+
+    client, n = redis.Redis.from_url(svc.redis_url), 0
+    try:
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=svc.config["redis"]["prefix"] + "*", count=10_000):
+            batch.append(key)
+            if len(batch) == 10_000:
+                n += client.unlink(*batch)
+                batch.clear()
+        if batch:
+            n += client.unlink(*batch)
+    finally:
+        client.close()
+    return n
 
 
 async def run(svc: Service, args: argparse.Namespace) -> int:
