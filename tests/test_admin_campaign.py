@@ -12,13 +12,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 
-from handlers.admin.campaign_page import activity_data, config_data, template_data
+from handlers.admin.campaign_page import PRIZE_POOL_FORM, activity_data, config_data, template_data
 from tests.support import fakewx
-from tests.support.adminkit import ADMINS, CHROMIUM, CHROMIUM_ARGS, csrf_of, wecom_sign_in
+from tests.support.adminkit import ADMINS, CHROMIUM, CHROMIUM_ARGS, csrf_of, form_values, wecom_sign_in
 from tests.support.config import ROOT
 from tests.support.paykit import SH, WINDOW, admin_client, send_notice, uid
 from tests.support.service import Phone, Service, login
@@ -228,7 +229,8 @@ def test_bad_input_answers_400_with_every_problem_and_the_form_as_sent(svc: Serv
 def test_a_form_over_its_body_limit_is_refused_unread(svc: Service, api: httpx.Client) -> None:
     c, csrf = signed_in(svc, "op1")
     name = "大表单-" + uuid.uuid4().hex[:6]
-    rows = {f"prizes-{i}-name": "奖" * 40 for i in range(200)}  # ~72 KiB urlencoded, over the 64 KiB limit
+    rows = {f"prizes-{i}-description": "详" * 200 for i in range(200)}  # ~350 KiB urlencoded
+    assert len(urlencode(rows)) > PRIZE_POOL_FORM
     r = c.post("/admin/activities", data={**activity_form(name), **rows, "csrf": csrf})
     assert r.status_code == 413 and activities_named(api, name) == []
     r = c.post("/admin/pay-configs", data={"product_code": "x" * 9000, "csrf": csrf})
@@ -347,3 +349,34 @@ def test_a_viewers_change_is_refused_in_chromium(browser: Any, svc: Service, fak
     page.screenshot(path=os.path.join(ARTIFACTS, "admin-campaign-viewer.png"), full_page=True)
     assert problems == []
     ctx.close()
+
+
+def test_saving_an_activity_from_the_page_keeps_each_prizes_detail(svc: Service, api: httpx.Client) -> None:
+    """奖品详情 (description, picture, how to redeem) set through the API survive an operator saving
+    the activity's edit form as the page serves it — and can be changed there. Before, the form had
+    no such fields, so saving it blanked every prize's detail."""
+    name = "详情活动-" + uuid.uuid4().hex[:6]
+    detail = {"description": "一盏护眼台灯", "image_url": "https://img.example.com/lamp.png",
+              "how_to_redeem": "凭中奖页到门店领取"}
+    act = api.post("/admin/api/activities", json={"name": name, **WINDOW, "frequency": 0, "prizes": [
+        {"name": "台灯", "kind": "goods", "weight": 1, "stock": 5, **detail},
+        {"name": "谢谢参与", "kind": "none", "weight": 3}]}).json()
+    c, csrf = signed_in(svc, "op1")
+    form = form_values(c.get("/admin").text, f"activity-edit-{act['id']}")
+    assert form["csrf"] == csrf and form["prizes-0-description"] == detail["description"]
+    form["prizes-0-weight"] = "2"  # the operator changes a weight and saves
+    assert c.post(f"/admin/activities/{act['id']}", data=form).headers["location"] == "/admin?m=activity_saved"
+    (after,) = activities_named(api, name)
+    lamp, thanks = after["prizes"]
+    assert lamp["weight"] == 2 and {k: lamp[k] for k in detail} == detail
+    assert (thanks["description"], thanks["image_url"], thanks["how_to_redeem"]) == ("", "", "")
+    form = form_values(c.get("/admin").text, f"activity-edit-{act['id']}")
+    form.update({"prizes-1-description": "下次好运", "prizes-0-image_url": "javascript:alert(1)"})
+    bad = c.post(f"/admin/activities/{act['id']}", data=form)  # refused whole: the picture is no http(s) URL
+    assert bad.status_code == 400 and "image_url" in bad.text
+    form["prizes-0-image_url"] = "/static/lamp.png"
+    assert c.post(f"/admin/activities/{act['id']}", data=form).headers["location"] == "/admin?m=activity_saved"
+    (after,) = activities_named(api, name)
+    assert [(p["image_url"], p["description"]) for p in after["prizes"]] == [
+        ("/static/lamp.png", detail["description"]), ("", "下次好运")]
+    c.close()

@@ -50,7 +50,8 @@ FORMER_BODY_LIMITS = {
 }
 # routes added since, with the limits they declared
 FORMER_BODY_LIMITS.update({  # the admin page's campaign forms (handlers/admin/campaign_page.py)
-    "admin_page.activity_create": 64 * KIB, "admin_page.activity_update": 64 * KIB,
+    # 64 KiB until the prizes' detail (奖品详情) joined the activity's form: 256 KiB
+    "admin_page.activity_create": 256 * KIB, "admin_page.activity_update": 256 * KIB,
     **dict.fromkeys((f"admin_page.{what}_{verb}" for what in ("template", "config") for verb in ("create", "update")),
                     8 * KIB),
     **dict.fromkeys(("admin_page.activity_disable", "admin_page.template_disable", "admin_page.config_disable",

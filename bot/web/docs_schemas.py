@@ -87,7 +87,9 @@ TEMPLATE_IN = obj({"name": STR, "type": COUPON_KIND, "value": INT},
                   description="value: fen off (amount) or percent paid (discount, 85 = 15% off). "
                               "Validity: valid_days after the grant, or valid_from/valid_until.")
 PRIZE_IN = obj({"name": STR, "kind": enum("coupon", "goods", "none"), "weight": INT},
-               {"id": INT, "stock": null(INT), "coupon_template_id": null(INT), **PRIZE_DETAIL})
+               {"id": INT, "stock": null(INT), "coupon_template_id": null(INT), **PRIZE_DETAIL},
+               description="id: an existing prize of the activity, updated; without it a new prize. "
+                           "description, image_url, how_to_redeem (奖品详情) left out: unchanged (new: empty).")
 ACTIVITY_IN = obj({"name": STR, "start_time": TIME, "end_time": TIME, "frequency": {**INT, "enum": [0, 1, 2, 3]},
                    "prizes": arr(ref("PrizeIn"))}, {"win_limit": INT, "enabled": BOOL, "type": ACTIVITY_TYPE,
                                                     "guarantee_after": {**INT, "minimum": 0, "maximum": 1000}},

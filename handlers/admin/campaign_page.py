@@ -57,7 +57,7 @@ from handlers.payments.configs import (
     update_config,
 )
 from handlers.redpacket.budget import set_paused
-from models.activity_rules import activity_types
+from models.activity_rules import DETAIL_KEYS, activity_types
 from models.coupon import CouponTemplate, UserCoupon
 from models.lottery import LotteryActivity, LotteryDraw
 from models.payment import PayActivityConfig, PaymentNotification
@@ -71,7 +71,7 @@ FLASH.update({
 })
 ON_PAGE = 50
 BLANK_PRIZE_ROWS = 3
-PRIZE_POOL_FORM = 64 * KIB  # body limit of an activity form: one row per prize
+PRIZE_POOL_FORM = 256 * KIB  # body limit of an activity form: a row per prize, with its detail (奖品详情)
 MAX_PRIZE_ROWS = 200  # rows read from one form; the API's own limit is far above what a form holds
 INT_RE = re.compile(r"-?\d{1,18}")
 PRIZE_KEY_RE = re.compile(r"prizes-(\d{1,3})-[a-z_]+")
@@ -132,7 +132,8 @@ def prize_rows(form: Any) -> list[dict[str, str]]:
     """The prize rows of an activity form as sent (`prizes-<n>-<field>`), in row order."""
     rows = sorted({int(m.group(1)) for k in (form or {}) if (m := PRIZE_KEY_RE.fullmatch(k))})[:MAX_PRIZE_ROWS]
     fields = ("id", "name", "kind", "weight", "stock", "coupon_template_id", "remove")
-    return [{f: _text(form, f"prizes-{n}-{f}") for f in fields} for n in rows]
+    return [{f: _text(form, f"prizes-{n}-{f}") for f in fields}
+            | {k: _text(form, f"prizes-{n}-{k}") for k in DETAIL_KEYS if f"prizes-{n}-{k}" in form} for n in rows]
 
 
 def _prize(row: dict[str, str]) -> dict[str, Any]:
@@ -140,6 +141,7 @@ def _prize(row: dict[str, str]) -> dict[str, Any]:
                              "stock": _number(row["stock"]) if row["stock"] else None,
                              "coupon_template_id": _number(row["coupon_template_id"]) if row["coupon_template_id"]
                              else None}
+    prize |= {k: row[k] for k in DETAIL_KEYS if k in row}  # a form without them leaves them unchanged
     if row["id"]:
         prize["id"] = _number(row["id"])
     return prize
@@ -216,8 +218,8 @@ def _blank(v: object) -> str:
 
 def activity_values(a: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
     prizes = [{"id": str(p["id"]), "name": p["name"], "kind": p["kind"], "weight": str(p["weight"]),
-               "stock": _blank(p["stock"]), "coupon_template_id": _blank(p["coupon_template_id"]), "remove": ""}
-              for p in a["prizes"]]
+               "stock": _blank(p["stock"]), "coupon_template_id": _blank(p["coupon_template_id"]), "remove": "",
+               **{k: p[k] for k in DETAIL_KEYS}} for p in a["prizes"]]
     return {"name": a["name"], "type": a["type"], "start_time": local_input(a["start_time"], tz),
             "end_time": local_input(a["end_time"], tz), "frequency": str(a["frequency"]),
             "win_limit": str(a["win_limit"]), "guarantee_after": str(a["guarantee_after"]),

@@ -75,9 +75,11 @@ def _activity_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _prize_fields(p: dict[str, Any], position: int) -> dict[str, Any]:
+    """The prize's columns from its body; a detail (奖品详情) left out keeps what the prize has (a new
+    prize: empty), so a client that does not know the details cannot blank them."""
     return {"name": p["name"].strip(), "kind": p["kind"], "weight": p["weight"], "stock": p.get("stock"),
             "coupon_template_id": p.get("coupon_template_id"), "position": position,
-            **{k: p.get(k, "") for k in DETAIL_KEYS}}
+            **{k: p[k] for k in DETAIL_KEYS if k in p}}
 
 
 async def _write_prizes(conn: BaseDBAsyncClient, activity_id: int, prizes: list[dict[str, Any]]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -64,3 +65,56 @@ def wecom_sign_in(svc: Service, userid: str) -> tuple[Phone, httpx.Response]:
     assert (q["appid"], q["agentid"], q["scope"]) == (svc.config["wecom"]["corpid"], "1000005", "snsapi_base")
     assert q["redirect_uri"] == f"{svc.base}/admin/wecom/callback"
     return c, c.get("/admin/wecom/callback", params={"code": "code-" + userid, "state": q["state"]})
+
+
+class _FormValues(HTMLParser):
+    """What a browser submits from one <form id=…>: inputs (checkboxes and radios only when
+    checked), each select's selected option (else its first), textareas."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.values = form_id, False, {}
+        self.select: str | None = None
+        self.first_option: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or "disabled" in a:
+            return
+        if tag == "input" and a.get("name"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.values[a["name"]] = a.get("value", "" if a.get("type") not in ("checkbox", "radio") else "on")
+        elif tag == "select" and a.get("name"):
+            self.select, self.first_option = a["name"], None
+        elif tag == "option" and self.select is not None:
+            if self.first_option is None:
+                self.first_option = a.get("value", "")
+            if "selected" in a:
+                self.values[self.select] = a.get("value", "")
+        elif tag == "textarea" and a.get("name"):
+            self.textarea = a["name"]
+            self.values[self.textarea] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            self.values[self.textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self.select is not None:
+            self.values.setdefault(self.select, self.first_option or "")
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def form_values(page_html: str, form_id: str) -> dict[str, str]:
+    """The fields the form `form_id` on the page would send, as filled in when served."""
+    parser = _FormValues(form_id)
+    parser.feed(page_html)
+    assert parser.values, f"no form {form_id!r} on the page"
+    return parser.values
