@@ -112,11 +112,12 @@ def install_errors(app: Sanic) -> None:
 
 
 def install_health(app: Sanic) -> None:
-    @app.get("/healthz")
+    @app.get("/healthz", ctx_sessionless=True)
     async def healthz(request: Request) -> HTTPResponse:
         return HTTPResponse(HEALTHY, content_type="application/json")  # constant: balancers ask it all day
 
-    @app.get("/readyz", ctx_readiness=True)  # route policy: 503 while draining (bot/web/protection.py)
+    # route policy: 503 while draining (bot/web/protection.py); no session check
+    @app.get("/readyz", ctx_readiness=True, ctx_sessionless=True)
     async def readyz(request: Request) -> HTTPResponse:
         problems: dict[str, Any] = {}
         try:
@@ -202,7 +203,6 @@ def create_app(settings: Settings, features: Sequence[Feature], name: str = "fis
     protection.install(app)  # body and rate limits, graceful-shutdown budget
     metrics.install(app)
     internal.install(app)  # /metrics and /docs behind server.internal_token
-    session_epochs.install(app)  # a session signed under an older epoch counts as none
     for bp in (oauth.bp, session_epochs.bp, callbacks.bp):
         app.blueprint(bp)
     for feature in composed.features:
@@ -214,6 +214,7 @@ def create_app(settings: Settings, features: Sequence[Feature], name: str = "fis
     docs.install(app)
     edge.extend(app)
     protection.check_route_policy(app)  # route policy: boot fails on a write route without a body limit
+    session_epochs.attach(app)  # last: a session signed under an older epoch counts as none
     app.before_server_start(start_resources)
     app.after_server_stop(stop_resources)
     return app

@@ -14,7 +14,7 @@ from sanic_testing.reusable import ReusableClient
 
 from bot.app import create_app
 from bot.feature import Feature
-from bot.web import edge, metrics, protection
+from bot.web import edge, metrics, protection, session_epochs
 from bot.web.policy import (
     ADMIN_API,
     KIB,
@@ -255,3 +255,34 @@ def test_declared_policy_is_what_the_edge_applies(served: tuple[ReusableClient, 
     assert r.status == 503
     _, r = client.get("/api/token")
     assert r.status == 200
+
+
+# Routes that never read a phone's session: signed webhooks, WeChat's callbacks, probes, /metrics.
+SESSIONLESS = {"healthz", "readyz", "metrics.scrape", *CALLBACKS, "payments.notify", "payments.notify_token",
+               "payment_orders.register_order", "payment_orders.refund", "orders.order_events"}
+
+
+def test_the_session_check_is_attached_to_every_route_that_may_read_a_session() -> None:
+    """bot/web/session_epochs.attach: every route gets the check unless it declares ctx_sessionless
+    (the list above, the admin API's bearer-token routes, and their HEAD/OPTIONS twins) or serves
+    static files and the API documentation — not a global middleware every webhook pays for."""
+    app = create_app(make_settings(), FEATURES, name="rs" + uuid.uuid4().hex[:8])
+    app.finalize_middleware()
+    checked, unchecked = set(), set()
+    for r in app.router.routes:
+        name = r.name.removeprefix(app.name + ".")
+        funcs = {m.func for m in r.extra.request_middleware}
+        (checked if session_epochs.check_session in funcs else unchecked).add(name)
+    twins = ("_head", "_options")
+    base = {n.removesuffix(t) for n in unchecked for t in twins if n.endswith(t)} | {
+        n for n in unchecked if not n.endswith(twins)}
+    admin_api = {n.removeprefix(app.name + ".") for r in app.router.routes if "/admin/api/" in "/" + r.path
+                 for n in [r.name]}
+    free = {n for n in base if n not in SESSIONLESS and n not in admin_api and not n.startswith(
+        session_epochs.UNCHECKED_PREFIXES)}
+    assert not free, f"routes without the session check that declare no ctx_sessionless: {sorted(free)}"
+    assert base >= SESSIONLESS
+    for name in ("share.help_split", "share.share_view", "pages.help_page", "pages.my_page", "redpacket.wallet",
+                 "payments.draw", "oauth.callback", "session.logout", "admin_page.dashboard"):
+        assert name in checked, name
+    assert session_epochs.check_session not in {m.func for m in app.request_middleware}

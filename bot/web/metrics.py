@@ -284,7 +284,7 @@ async def snapshot_text(feature_gauges: Any = ()) -> bytes:
         return _snapshot.text
 
 
-@bp.get("/metrics")
+@bp.get("/metrics", ctx_sessionless=True)
 async def scrape(request: Request) -> HTTPResponse:
     """Prometheus text exposition: counters of every worker plus database gauges."""
     counters = await asyncio.to_thread(counters_text)

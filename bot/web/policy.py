@@ -13,7 +13,9 @@ What a route may declare (each lands on `route.ctx`; nothing is keyed by route n
   counts its group itself and the routing signal leaves it alone;
 - `ctx_page=True`: an H5 page — refused inputs are answered in HTML (bot/web/inputguard.py), not JSON;
 - `ctx_metric`: "helps" or "draws" — the answer is counted in that outcome metric (bot/web/metrics.py);
-- `ctx_readiness=True`: the readiness probe, 503 once the process is draining.
+- `ctx_readiness=True`: the readiness probe, 503 once the process is draining;
+- `ctx_sessionless=True`: the route never reads a phone's session (signed webhooks, WeChat's
+  callbacks, probes): the session check (bot/web/session_epochs.py) is not attached to it.
 
 The HEAD and OPTIONS twins every path gets (bot/web/edge.py) declare their route's rate group, page
 answer and readiness (`twin_declarations`).
@@ -42,13 +44,14 @@ KIB = 1024
 SERVER_MAX_BODY = 0  # a declared body limit meaning "no tighter limit than server.max_body_bytes"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 METRICS = frozenset({"helps", "draws"})
-FLAGS = ("screened", "admitted", "page", "readiness")
+FLAGS = ("screened", "admitted", "page", "readiness", "sessionless")
 KEYS = frozenset({"body_limit", "rate", "metric", *FLAGS})
 DEFAULTS_ATTR = "route_policy_defaults"
 ADMIN_GROUP = "admin"  # bot/web/protection.py counts this group per IP and per admin token
 
 # every admin API route: counted per IP and per admin token; admin writes take the server's body limit
-ADMIN_API: Mapping[str, Any] = MappingProxyType({"ctx_rate": ADMIN_GROUP, "ctx_body_limit": SERVER_MAX_BODY})
+ADMIN_API: Mapping[str, Any] = MappingProxyType({"ctx_rate": ADMIN_GROUP, "ctx_body_limit": SERVER_MAX_BODY,
+                                                "ctx_sessionless": True})  # a bearer token, no phone's session
 
 
 class RoutePolicyError(RuntimeError):
@@ -92,7 +95,7 @@ def _defaults_by_route(app: Sanic) -> dict[int, dict[str, Any]]:
     return found
 
 
-TWIN_KEYS = ("rate", "screened", "admitted", "page", "readiness")
+TWIN_KEYS = ("rate", "screened", "admitted", "page", "readiness", "sessionless")
 
 
 def twin_declarations(app: Sanic) -> Callable[[Any], dict[str, Any]]:
@@ -106,6 +109,12 @@ def twin_declarations(app: Sanic) -> Callable[[Any], dict[str, Any]]:
         return {f"ctx_{k}": declared[k] for k in TWIN_KEYS if k in declared}
 
     return of
+
+
+def sessionless(app: Sanic) -> Callable[[Any], bool]:
+    """Whether a route declares `ctx_sessionless` (itself, or its blueprint's defaults)."""
+    defaults = _defaults_by_route(app)
+    return lambda route: bool(_declared(route, defaults.get(id(route), {})).get("sessionless"))
 
 
 def _policy(app: Sanic, route: Any, declared: dict[str, Any]) -> RoutePolicy:

@@ -30,6 +30,7 @@ from bot.infra.batching import ReadBatcher
 from bot.infra.cache import is_cluster_client
 from bot.infra.ratelimit import REDIS_FAILURES
 from bot.keys import Keys
+from bot.web import policy
 from bot.web.policy import SERVER_MAX_BODY
 from bot.web.session import SESSION_COOKIE, current_user
 from models.user import User
@@ -130,11 +131,9 @@ def epochs_of(app: Sanic) -> SessionEpochs:
 
 
 async def check_session(request: Request) -> None:
-    """Request middleware: a session cookie signed under an older epoch counts as no session."""
-    route = request.route
-    if route is None or not request.cookies.get(SESSION_COOKIE):
-        return
-    if (route.name or "").split(".", 1)[-1].startswith(UNCHECKED_PREFIXES):
+    """Request middleware of every route that may read a session (`attach`): a session cookie
+    signed under an older epoch counts as no session."""
+    if not request.cookies.get(SESSION_COOKIE):
         return
     user = current_user(request)
     if user is not None and user.epoch < await epochs_of(request.app).current(user.id):
@@ -153,5 +152,12 @@ async def logout(request: Request) -> HTTPResponse:
     return resp
 
 
-def install(app: Sanic) -> None:
-    app.register_middleware(check_session, "request")
+def attach(app: Sanic) -> None:
+    """The session check on every route but those that declare `ctx_sessionless` (bot/web/policy.py)
+    and the static files and API documentation: attached to routes by name, once every route is
+    there (the HEAD/OPTIONS twins included), so a webhook, a callback or a probe does not pay for
+    it. A route added later gets no check: call this last."""
+    free = policy.sessionless(app)
+    names = [r.name for r in app.router.routes
+             if not free(r) and not (r.name or "").split(".", 1)[-1].startswith(UNCHECKED_PREFIXES)]
+    app.register_named_middleware(check_session, names, "request")

@@ -250,7 +250,7 @@ async def refused(request: Request, e: CallbackError) -> HTTPResponse:
                          status=e.http_status)
 
 
-@bp.get("/mp", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES)
+@bp.get("/mp", ctx_rate="callbacks", ctx_sessionless=True, ctx_body_limit=MAX_BODY_BYTES)
 async def mp_verify(request: Request) -> HTTPResponse:
     """Server URL check: the echostr back when the signature matches."""
     q = single_query(request)
@@ -258,7 +258,8 @@ async def mp_verify(request: Request) -> HTTPResponse:
                            q.get("nonce", ""), q.get("echostr", ""), utcnow()))
 
 
-@bp.post("/mp", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES, ctx_admitted=True)  # counted with the dedupe claim
+# ctx_admitted: counted with the dedupe claim
+@bp.post("/mp", ctx_rate="callbacks", ctx_sessionless=True, ctx_body_limit=MAX_BODY_BYTES, ctx_admitted=True)
 async def mp_message(request: Request) -> HTTPResponse:
     now, q, state = utcnow(), single_query(request), request.app.ctx.callbacks
     keys = mp_keys(state, q)
@@ -268,7 +269,7 @@ async def mp_message(request: Request) -> HTTPResponse:
     return reply_response(seal_reply(keys, reply, q["nonce"], int(now.timestamp()), encrypted))
 
 
-@bp.get("/work", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES)
+@bp.get("/work", ctx_rate="callbacks", ctx_sessionless=True, ctx_body_limit=MAX_BODY_BYTES)
 async def work_verify(request: Request) -> HTTPResponse:
     """WeCom URL check: the decrypted echostr when msg_signature matches."""
     q = single_query(request)
@@ -276,7 +277,7 @@ async def work_verify(request: Request) -> HTTPResponse:
                                 q.get("timestamp", ""), q.get("nonce", ""), q.get("echostr", ""), utcnow()))
 
 
-@bp.post("/work", ctx_rate="callbacks", ctx_body_limit=MAX_BODY_BYTES, ctx_admitted=True)
+@bp.post("/work", ctx_rate="callbacks", ctx_sessionless=True, ctx_body_limit=MAX_BODY_BYTES, ctx_admitted=True)
 async def work_message(request: Request) -> HTTPResponse:
     now, q, state = utcnow(), single_query(request), request.app.ctx.callbacks
     keys = work_keys(state)

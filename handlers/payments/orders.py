@@ -106,7 +106,7 @@ def _consistent(sent: str, registered: str) -> bool:
     return not sent or sent == registered
 
 
-@bp.post("", ctx_body_limit=4 * KIB)  # signed webhooks: one small document each
+@bp.post("", ctx_body_limit=4 * KIB, ctx_sessionless=True)  # signed webhooks: one small document each
 async def register_order(request: Request) -> HTTPResponse:
     """201 registered; 200 the same again; 409 conflict; 401 bad signature; 400 malformed."""
     raw = _signed_json(request)
@@ -118,7 +118,7 @@ async def register_order(request: Request) -> HTTPResponse:
     return json(await order_json(order), status=201 if created else 200)
 
 
-@bp.post("/<order_no:str>/refund", ctx_body_limit=4 * KIB)
+@bp.post("/<order_no:str>/refund", ctx_body_limit=4 * KIB, ctx_sessionless=True)
 async def refund(request: Request, order_no: str) -> HTTPResponse:
     """Revoke what the payment granted and is still unused; idempotent. 404 unknown order."""
     _signed_json(request)

@@ -79,7 +79,7 @@ async def _accept(request: Request) -> HTTPResponse:
     return json({"status": "ok" if pay_id else "kept", "order_no": notice.order_no, "duplicate": duplicate})
 
 
-@bp.post("/notify", ctx_body_limit=64 * KIB)  # signed webhooks: one small document each
+@bp.post("/notify", ctx_body_limit=64 * KIB, ctx_sessionless=True)  # signed webhooks: one small document each
 async def notify(request: Request) -> HTTPResponse:
     """200 on accept and on every repeat; 403 source; 401 bad signature (checked first); 400 malformed."""
     _check_source(request)
@@ -88,7 +88,7 @@ async def notify(request: Request) -> HTTPResponse:
 
 
 # named not "token": bot.web.inputguard caps those at 43 chars
-@bp.post("/notify/<secret:str>", name="notify_token", ctx_body_limit=64 * KIB)
+@bp.post("/notify/<secret:str>", name="notify_token", ctx_body_limit=64 * KIB, ctx_sessionless=True)
 async def notify_token(request: Request, secret: str) -> HTTPResponse:
     """The same without a signature, for gateways that cannot sign: the path's token is the proof.
     404 while `payments.notify_token` is empty; 403 source; 401 wrong token."""

@@ -202,7 +202,7 @@ async def apply_order_event(ev: OrderEventIn, s: Settings, help_cache: HelpCache
 bp = Blueprint("orders", url_prefix="/api/orders")
 
 
-@bp.post("/events", ctx_body_limit=64 * KIB)  # a signed webhook: one small document
+@bp.post("/events", ctx_body_limit=64 * KIB, ctx_sessionless=True)  # a signed webhook: one small document
 async def order_events(request: Request) -> HTTPResponse:
     """The order system's signed webhook (API.md): 200 {"packet", "duplicate"}; 401 on a bad signature."""
     s = request.app.ctx.settings
