@@ -30,7 +30,7 @@ FULL: dict[str, list[str]] = {"help_split": [], "wechat_callback": [], "draw": [
 QUICK: dict[str, list[str]] = {
     "help_split": ["--helpers", "1000", "--packets", "1000", "--warmup", "500", "--floor-rounds", "2",
                    "--floor-seconds", "3", "--seed-seconds", "4"],
-    "wechat_callback": ["--rounds", "1", "--seconds", "3", "--owners", "100"],
+    "wechat_callback": ["--rounds", "1", "--seconds", "3", "--owners", "400"],
     "draw": ["--rounds", "1", "--seconds", "3", "--payers", "300", "--chances", "50"],
     "poster": ["--n", "3", "--seconds", "3", "--rounds", "1", "--spread", "10"],
     "scale": ["--sizes", "1000,10000", "--helpers", "400", "--explain", PLANS_FILE],

@@ -1,6 +1,6 @@
 """WeChat callback benchmark: safe-mode (AES) text messages to `/wechat/mp` beside `/healthz`.
 
-    .venv/bin/python bench/wechat_callback.py [--seconds 8] [--rounds 3] [--connections 100] [--owners 500]
+    .venv/bin/python bench/wechat_callback.py [--seconds 8] [--rounds 3] [--connections 100] [--owners 2000]
     FX_KEYWORDS=帮助 .venv/bin/python bench/wechat_callback.py   # one path only
 
 A 2-worker service on PostgreSQL + Redis (db 13) with the fake WeChat; its outbox worker is off
@@ -314,7 +314,7 @@ def verdict(name: str, r: Rounds) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--connections", type=int, default=100)
-    ap.add_argument("--owners", type=int, default=500)
+    ap.add_argument("--owners", type=int, default=2000)  # under the per-sender limit (LIMITS) at ~8k replies/s
     ap.add_argument("--seconds", type=int, default=8, help="length of each run")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of /healthz + each keyword")
     args = ap.parse_args()
