@@ -138,6 +138,15 @@ async def quiesce(svc: Service) -> None:
         await dbmod.close()
 
 
+async def print_invariants(db_url: str) -> None:
+    """Every SPEC §1.4 invariant checked over every help in the database (AssertionError if broken)."""
+    started = time.perf_counter()
+    figures = await check_db_invariants(db_url, 1, 1)
+    took = time.perf_counter() - started
+    print(f"invariants: OK over {figures['helps']:,} helps on {figures['packets']:,} packets (sums, one help per "
+          f"helper, daily limits, exactly one last, wallets == ledgers; checked in {took:.0f} s)")
+
+
 def worker_rss_mb(svc: Service) -> list[float]:
     """Peak RSS (VmHWM) of every process in the service's group, main process first."""
     pids = subprocess.run(["pgrep", "-g", str(svc.proc.pid)], capture_output=True, text=True).stdout.split()
@@ -308,9 +317,7 @@ async def run(svc: Service, bare: Peer, seed: Peer, seed_db: str, args: argparse
     await quiesce(svc)
     rss = worker_rss_mb(svc)
     print("peak RSS per process (MB): " + ", ".join(f"{m:.0f}" for m in rss))
-    figures = await check_db_invariants(svc.db_url, 1, 1)
-    print(f"invariants: OK over {figures['helps']} helps on {figures['packets']} packets "
-          f"(sums, one help per helper, daily limits, exactly one last, wallets == ledgers)")
+    await print_invariants(svc.db_url)
     target = hot_r.rps / floor.rate(floor.bare) >= 0.15 and hot_r.p99_ms <= 100 and hot_r.c5xx == 0
     print(f"target (hot >= 15% of bare /healthz, p99 <= 100 ms, no 5xx): {'MET' if target else 'NOT MET'}")
     print(f"target (floor >= 85%): {'MET' if floor.ratio >= 0.85 else 'NOT MET'};  "

@@ -31,13 +31,12 @@ import asyncpg  # noqa: E402
 
 from bench import machine  # noqa: E402
 from bench.autoanalyze import autoanalyze  # noqa: E402
-from bench.help_split import BIG, prime_epochs, shared_packet  # noqa: E402
+from bench.help_split import BIG, prime_epochs, print_invariants, shared_packet  # noqa: E402
 from bench.scale import copy_rows  # noqa: E402
 from bench.wrkhelp import run_requests  # noqa: E402
 from bot.settings import ServerSettings  # noqa: E402
 from bot.web.session import SESSION_COOKIE, Sessions  # noqa: E402
 from tests.support import fakewx  # noqa: E402
-from tests.support.invariants import check_db_invariants  # noqa: E402
 from tests.support.service import Service  # noqa: E402
 
 
@@ -162,10 +161,7 @@ async def run(svc: Service, args: argparse.Namespace) -> int:
     print(f"memory: worker RSS after {n1:,} helps / after the first chunk ({n0:,}) = {growth:.2f}× "
           f"(unique memory {own:.2f}×; the largest over the main process's children)")
     if not args.no_check:
-        started = time.perf_counter()
-        figures = await check_db_invariants(svc.db_url, 1, 1)
-        print(f"invariants: OK over {figures['helps']:,} helps on {figures['packets']} packets "
-              f"(checked in {time.perf_counter() - started:.0f} s)")
+        await print_invariants(svc.db_url)
     print(f"machine over the run: {machine.status_line(window)}")
     return 0
 
